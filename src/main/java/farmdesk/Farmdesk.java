@@ -1,0 +1,137 @@
+package farmdesk;
+
+import java.nio.file.Files;
+import java.util.logging.Logger;
+
+import io.helidon.health.HealthCheck;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.service.registry.Services;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.helidon.webserver.staticcontent.StaticContentFeature;
+
+import farmdesk.api.Caller;
+import farmdesk.api.DevLoginRoutes;
+import farmdesk.api.ErrorHandling;
+import farmdesk.api.TicketRoutes;
+import farmdesk.auth.RateLimiter;
+import farmdesk.auth.StreamQuota;
+import farmdesk.auth.Tokens;
+import farmdesk.events.Broadcaster;
+import farmdesk.events.EventLog;
+import farmdesk.events.Relay;
+import farmdesk.storage.Database;
+import farmdesk.streams.StreamMetrics;
+import farmdesk.streams.StreamRoutes;
+import farmdesk.tickets.TicketService;
+
+/**
+ * One running Farmdesk: database, event log, broadcaster, routes and the web server, wired together.
+ * {@link Main} starts one from the environment; tests start as many as they like on port 0.
+ */
+public final class Farmdesk implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Farmdesk.class.getName());
+    private static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private final Database database;
+    private final Relay relay;
+    private final Broadcaster broadcaster;
+    private final StreamMetrics metrics;
+    private final WebServer server;
+
+    private Farmdesk(Settings settings) {
+        database = Database.open(settings.dbUrl(), settings.effectiveDbUser(), settings.effectiveDbPassword());
+        broadcaster = new Broadcaster();
+        relay = Relay.localOnly();
+        EventLog log = new EventLog(database.client(), broadcaster, relay);
+        relay.start(broadcaster::publish);
+
+        Tokens tokens = Tokens.create(settings.authSecret());
+        Caller caller = new Caller(tokens);
+        TicketService tickets = new TicketService(database.client(), log);
+        metrics = new StreamMetrics(Services.get(MeterRegistry.class), broadcaster::publishedCount);
+        broadcaster.onDrop(s -> metrics.subscriberDropped());
+
+        TicketRoutes ticketRoutes = new TicketRoutes(tickets, caller, new RateLimiter(settings.rateLimit()));
+        StreamRoutes streamRoutes = new StreamRoutes(tickets, log, broadcaster, caller,
+                new StreamQuota(settings.streamsPerUser()), metrics, settings.heartbeat());
+
+        var builder = WebServer.builder()
+                .port(settings.port())
+                .maxPayloadSize(MAX_BODY_BYTES)
+                .directHandlers(ErrorHandling.directHandlers())
+                .addFeature(ObserveFeature.just(
+                        HealthObserver.builder().addCheck(databaseCheck(database)).details(true).build(),
+                        MetricsObserver.create()))
+                .routing(routing -> {
+                    ErrorHandling.register(routing);
+                    if (settings.devLogin()) {
+                        routing.register(new DevLoginRoutes(tokens));
+                    }
+                    routing.register(ticketRoutes);
+                    routing.register(streamRoutes);
+                });
+        if (Files.isDirectory(settings.webDir())) {
+            builder.addFeature(StaticContentFeature.builder()
+                    .addPath(p -> p.location(settings.webDir().toAbsolutePath()).context("/").welcome("index.html"))
+                    .build());
+        } else {
+            LOG.warning("web folder " + settings.webDir().toAbsolutePath() + " not found: pages are not served");
+        }
+        server = builder.build().start();
+        if (!server.isRunning()) {
+            close();
+            throw new IllegalStateException("the server did not start (is port " + settings.port() + " taken?)");
+        }
+        LOG.info("Farmdesk listening on http://localhost:" + server.port() + "/ (database "
+                + (database.isPostgres() ? "PostgreSQL" : "H2") + ", dev login " + (settings.devLogin() ? "on" : "off") + ")");
+    }
+
+    public static Farmdesk start(Settings settings) {
+        return new Farmdesk(settings);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public StreamMetrics metrics() {
+        return metrics;
+    }
+
+    /** Stops taking requests, ends open streams (clients resume elsewhere by id), then closes the database. */
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop();
+        }
+        relay.close();
+        broadcaster.close();
+        metrics.close();
+        database.close();
+    }
+
+    private static HealthCheck databaseCheck(Database database) {
+        return new HealthCheck() {
+            @Override
+            public HealthCheckType type() {
+                return HealthCheckType.READINESS;
+            }
+
+            @Override
+            public String name() {
+                return "database";
+            }
+
+            @Override
+            public HealthCheckResponse call() {
+                return HealthCheckResponse.builder().status(database.ping()).build();
+            }
+        };
+    }
+}

@@ -1,0 +1,132 @@
+package farmdesk;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything an operator can set, read once at start from environment variables (see the settings
+ * table in docs/api.md). Tests build their own with {@link #defaults()} and the {@code with...} methods.
+ */
+public record Settings(int port,
+                       String dbUrl,
+                       String dbUser,
+                       String dbPassword,
+                       String authSecret,
+                       boolean devLogin,
+                       Path webDir,
+                       Duration heartbeat,
+                       int rateLimit,
+                       int streamsPerUser) {
+
+    public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/farmdesk";
+
+    public Settings {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("PORT must be 0..65535, got " + port);
+        }
+        if (authSecret != null && authSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
+            throw new IllegalArgumentException("FARMDESK_AUTH_SECRET must be at least 32 bytes");
+        }
+        if (authSecret == null && !devLogin) {
+            throw new IllegalArgumentException("FARMDESK_AUTH_SECRET is required when FARMDESK_DEV_LOGIN is false");
+        }
+        if (heartbeat.isNegative() || heartbeat.isZero()) {
+            throw new IllegalArgumentException("FARMDESK_HEARTBEAT_SECONDS must be positive");
+        }
+        if (rateLimit < 0 || streamsPerUser < 0) {
+            throw new IllegalArgumentException("FARMDESK_RATE_LIMIT and FARMDESK_STREAMS_PER_USER must be >= 0");
+        }
+    }
+
+    /** The embedded demo: port 8080, H2 file under ./data, dev login on, random secret. */
+    public static Settings defaults() {
+        return new Settings(8080, DEFAULT_DB_URL, null, null, null, true, Path.of("web"),
+                Duration.ofSeconds(10), 20, 20);
+    }
+
+    public static Settings fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    static Settings fromEnvironment(Map<String, String> env) {
+        Settings d = defaults();
+        return new Settings(
+                intValue(env, "PORT", d.port()),
+                env.getOrDefault("FARMDESK_DB_URL", d.dbUrl()),
+                env.get("FARMDESK_DB_USER"),
+                env.get("FARMDESK_DB_PASSWORD"),
+                blankToNull(env.get("FARMDESK_AUTH_SECRET")),
+                boolValue(env, "FARMDESK_DEV_LOGIN", d.devLogin()),
+                Path.of(env.getOrDefault("FARMDESK_WEB_DIR", d.webDir().toString())),
+                Duration.ofSeconds(intValue(env, "FARMDESK_HEARTBEAT_SECONDS", (int) d.heartbeat().toSeconds())),
+                intValue(env, "FARMDESK_RATE_LIMIT", d.rateLimit()),
+                intValue(env, "FARMDESK_STREAMS_PER_USER", d.streamsPerUser()));
+    }
+
+    public boolean isH2() {
+        return dbUrl.startsWith("jdbc:h2:");
+    }
+
+    /** H2 defaults to user "sa" with an empty password; PostgreSQL has no default. */
+    public String effectiveDbUser() {
+        return dbUser != null ? dbUser : (isH2() ? "sa" : null);
+    }
+
+    public String effectiveDbPassword() {
+        return dbPassword != null ? dbPassword : (isH2() ? "" : null);
+    }
+
+    public Settings withPort(int p) {
+        return new Settings(p, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser);
+    }
+
+    public Settings withDb(String url, String user, String password) {
+        return new Settings(port, url, user, password, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser);
+    }
+
+    public Settings withAuth(String secret, boolean dev) {
+        return new Settings(port, dbUrl, dbUser, dbPassword, secret, dev, webDir, heartbeat, rateLimit, streamsPerUser);
+    }
+
+    public Settings withHeartbeat(Duration h) {
+        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, h, rateLimit, streamsPerUser);
+    }
+
+    public Settings withLimits(int rate, int streams) {
+        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rate, streams);
+    }
+
+    public Settings withWebDir(Path dir) {
+        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, dir, heartbeat, rateLimit, streamsPerUser);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static int intValue(Map<String, String> env, String name, int fallback) {
+        String v = blankToNull(env.get(name));
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got '" + v + "'");
+        }
+    }
+
+    private static boolean boolValue(Map<String, String> env, String name, boolean fallback) {
+        String v = blankToNull(env.get(name));
+        if (v == null) {
+            return fallback;
+        }
+        return switch (v.trim().toLowerCase()) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
+        };
+    }
+}

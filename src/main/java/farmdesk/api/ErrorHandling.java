@@ -1,0 +1,96 @@
+package farmdesk.api;
+
+import java.sql.SQLTransientConnectionException;
+import java.sql.SQLNonTransientConnectionException;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
+import io.helidon.http.ServerResponseHeaders;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.HttpRouting;
+
+import farmdesk.Json;
+import farmdesk.tickets.Refused;
+
+/**
+ * Turns every failure into problem+json: refusals into their 4xx, a database that is away into 503,
+ * anything unexpected into a 500 without internals (the stack trace goes to the log only).
+ */
+public final class ErrorHandling {
+
+    private static final Logger LOG = Logger.getLogger(ErrorHandling.class.getName());
+
+    private ErrorHandling() {
+    }
+
+    public static void register(HttpRouting.Builder routing) {
+        routing.error(ApiError.class, (req, res, e) -> Problem.send(res, e.status(), e.getMessage(), e.headers()))
+                .error(Refused.class, (req, res, e) -> Problem.send(res, status(e.why()), e.getMessage()))
+                .error(HttpException.class, (req, res, e) -> Problem.send(res, e.status().code(), e.getMessage()))
+                .error(RuntimeException.class, (req, res, e) -> {
+                    if (isDatabaseAway(e)) {
+                        LOG.log(Level.WARNING, "database unavailable: " + e.getMessage());
+                        Problem.send(res, 503, "the database is unavailable; retry shortly", Map.of("Retry-After", "2"));
+                    } else {
+                        LOG.log(Level.SEVERE, "unexpected failure on " + req.prologue().method() + " "
+                                + req.path().path(), e);
+                        Problem.send(res, 500, "internal error");
+                    }
+                });
+    }
+
+    /**
+     * Errors Helidon answers before routing (a malformed URL, a body above the server's limit) get
+     * problem+json too.
+     */
+    public static DirectHandlers directHandlers() {
+        return DirectHandlers.builder()
+                .addHandler(DirectHandler.EventType.BAD_REQUEST, ErrorHandling::direct)
+                .addHandler(DirectHandler.EventType.PAYLOAD_TOO_LARGE, ErrorHandling::direct)
+                .build();
+    }
+
+    private static DirectHandler.TransportResponse direct(DirectHandler.TransportRequest req,
+                                                          DirectHandler.EventType type,
+                                                          Status status,
+                                                          ServerResponseHeaders headers,
+                                                          String message) {
+        String detail = status.code() == 413
+                ? "the request body must be at most " + JsonBody.MAX_BYTES + " bytes"
+                : "malformed request" + (message == null || message.isBlank() ? "" : ": " + message);
+        return DirectHandler.TransportResponse.builder()
+                .status(status)
+                .headers(headers)
+                .header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .entity(Json.writeBytes(new Problem("about:blank", status.reasonPhrase(), status.code(), detail)))
+                .keepAlive(false)
+                .build();
+    }
+
+    private static int status(Refused.Why why) {
+        return switch (why) {
+            case INVALID -> 400;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+        };
+    }
+
+    /** A connection that could not be had or was lost, anywhere in the cause chain. */
+    static boolean isDatabaseAway(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,145 @@
+package farmdesk.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+
+import farmdesk.Json;
+
+/**
+ * A JSON object request body, read with a size limit, and typed access to its fields with errors a
+ * person can act on. Unknown fields are ignored.
+ */
+final class JsonBody {
+
+    static final int MAX_BYTES = 64 * 1024;
+
+    private final JsonNode node;
+
+    private JsonBody(JsonNode node) {
+        this.node = node;
+    }
+
+    /** The body as a JSON object; 413 above 64 KiB, 400 when it is not a JSON object. */
+    static JsonBody read(ServerRequest req) {
+        return parse(bytes(req), false);
+    }
+
+    /** Like {@link #read}, but an empty body is an empty object. */
+    static JsonBody readOptional(ServerRequest req) {
+        return parse(bytes(req), true);
+    }
+
+    private static JsonBody parse(byte[] bytes, boolean emptyIsObject) {
+        if (bytes.length == 0 || isBlank(bytes)) {
+            if (emptyIsObject) {
+                return new JsonBody(Json.emptyObject());
+            }
+            throw ApiError.badRequest("the request body must be a JSON object");
+        }
+        JsonNode node;
+        try {
+            node = Json.read(bytes);
+        } catch (IOException e) {
+            throw ApiError.badRequest("malformed JSON: " + firstLine(e.getMessage()));
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiError.badRequest("the request body must be a JSON object");
+        }
+        return new JsonBody(node);
+    }
+
+    private static byte[] bytes(ServerRequest req) {
+        long declared = req.headers().contentLength().orElse(-1L);
+        if (declared > MAX_BYTES) {
+            throw tooLarge();
+        }
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
+                throw tooLarge();
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw ApiError.badRequest("the request body could not be read");
+        }
+    }
+
+    private static ApiError tooLarge() {
+        return new ApiError(413, "the request body must be at most " + MAX_BYTES + " bytes", Map.of("Connection", "close"));
+    }
+
+    /** A string field; null when absent or JSON null; 400 for any other type. */
+    String string(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw ApiError.badRequest(field + " must be a string");
+        }
+        return v.textValue();
+    }
+
+    /** A required string field. */
+    String requiredString(String field) {
+        String v = string(field);
+        if (v == null) {
+            throw ApiError.badRequest(field + " is required");
+        }
+        return v;
+    }
+
+    boolean has(String field) {
+        return node.has(field);
+    }
+
+    /** A boolean field; {@code fallback} when absent or null; 400 for any other type. */
+    boolean bool(String field, boolean fallback) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isBoolean()) {
+            throw ApiError.badRequest(field + " must be true or false");
+        }
+        return v.booleanValue();
+    }
+
+    /** A required positive whole number that fits a 64-bit id. */
+    long requiredId(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            throw ApiError.badRequest(field + " is required");
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 1) {
+            throw ApiError.badRequest(field + " must be a positive whole number");
+        }
+        return v.longValue();
+    }
+
+    private static boolean isBlank(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int nl = message.indexOf('\n');
+        String line = nl < 0 ? message : message.substring(0, nl);
+        return line.length() > 200 ? line.substring(0, 200) : line;
+    }
+}

@@ -1,0 +1,109 @@
+package farmdesk.events;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One event, as stored in the log and as sent to streams. Its wire forms (the SSE frame and the
+ * long-poll JSON) are encoded once, here, and shared by every subscriber.
+ */
+public final class Event {
+
+    public static final String TICKET_CREATED = "ticket-created";
+    public static final String NEW_MESSAGE = "new-message";
+    public static final String TICKET_UPDATED = "ticket-updated";
+    public static final String TICKET_READ = "ticket-read";
+    public static final String TYPING = "typing";
+
+    private final long id;
+    private final String type;
+    private final long ticket;
+    private final String farmerId;
+    private final boolean adminOnly;
+    private final String originUserId;
+    private final String data;
+    private final byte[] sseFrame;
+    private volatile String pollJson;
+
+    private Event(long id, String type, long ticket, String farmerId, boolean adminOnly, String originUserId, String data) {
+        this.id = id;
+        this.type = type;
+        this.ticket = ticket;
+        this.farmerId = farmerId;
+        this.adminOnly = adminOnly;
+        this.originUserId = originUserId;
+        this.data = data;
+        String idLine = id > 0 ? "id: " + id + "\n" : "";
+        this.sseFrame = (idLine + "event: " + type + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A stored event: it has an id from the log's sequence. */
+    public static Event stored(long id, String type, long ticket, String farmerId, boolean adminOnly, String data) {
+        if (id <= 0) {
+            throw new IllegalArgumentException("stored events have positive ids");
+        }
+        return new Event(id, type, ticket, farmerId, adminOnly, null, data);
+    }
+
+    /** A live-only event (typing): no id, never stored, not sent back to the user who caused it. */
+    public static Event live(String type, long ticket, String farmerId, String originUserId, String data) {
+        return new Event(0, type, ticket, farmerId, false, originUserId, data);
+    }
+
+    /** The log id; 0 for live-only events. */
+    public long id() {
+        return id;
+    }
+
+    public boolean isStored() {
+        return id > 0;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    /** The ticket number (the digits of {@code TKT-n}). */
+    public long ticket() {
+        return ticket;
+    }
+
+    /** The farmer who owns the ticket. */
+    public String farmerId() {
+        return farmerId;
+    }
+
+    /** Internal notes and what reveals them: never sent to a farmer. */
+    public boolean adminOnly() {
+        return adminOnly;
+    }
+
+    /** The user whose action this live event reports, or null. */
+    public String originUserId() {
+        return originUserId;
+    }
+
+    /** The event's data: one line of JSON. */
+    public String data() {
+        return data;
+    }
+
+    /** {@code id:}, {@code event:}, {@code data:} and the blank line, as UTF-8. Do not modify. */
+    public byte[] sseFrame() {
+        return sseFrame;
+    }
+
+    /** {@code {"id":..,"type":..,"data":{..}}} for long-poll answers. */
+    public String pollJson() {
+        String json = pollJson;
+        if (json == null) {
+            json = "{\"id\":" + id + ",\"type\":\"" + type + "\",\"data\":" + data + "}";
+            pollJson = json;
+        }
+        return json;
+    }
+
+    @Override
+    public String toString() {
+        return "Event[" + id + " " + type + " ticket " + ticket + "]";
+    }
+}

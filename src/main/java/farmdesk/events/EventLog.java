@@ -1,0 +1,156 @@
+package farmdesk.events;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbRow;
+import io.helidon.dbclient.DbTransaction;
+
+import farmdesk.storage.Sql;
+
+/**
+ * The durable event log, and the only way to change stored state.
+ *
+ * <p>Ordering: appends are serialised, so event ids commit in id order. That is what lets a client
+ * resume with "every event after id M": no event below M can commit after M was seen. (Ids taken
+ * from a sequence by concurrent transactions would commit out of order and a resume could skip one.)
+ * Events are handed to the broadcaster after commit and still under the lock, so live delivery
+ * follows the same order.
+ */
+public final class EventLog {
+
+    /** A change to stored state; runs in one transaction together with the events it appends. */
+    @FunctionalInterface
+    public interface Work<R> {
+        R run(LogTransaction tx);
+    }
+
+    private final DbClient db;
+    private final Broadcaster broadcaster;
+    private final Relay relay;
+    private final ReentrantLock appendLock = new ReentrantLock();
+
+    public EventLog(DbClient db, Broadcaster broadcaster, Relay relay) {
+        this.db = db;
+        this.broadcaster = broadcaster;
+        this.relay = relay;
+    }
+
+    /**
+     * Runs {@code work} in one transaction; on commit its events are published in order. If it throws,
+     * the transaction is rolled back and nothing is published.
+     */
+    public <R> R write(Work<R> work) {
+        appendLock.lock();
+        try {
+            DbTransaction tx = db.transaction();
+            LogTransaction ltx = new LogTransaction(tx);
+            R result;
+            try {
+                result = work.run(ltx);
+                tx.commit();
+            } catch (RuntimeException | Error e) {
+                rollbackQuietly(tx, e);
+                throw e;
+            }
+            for (Event e : ltx.appended) {
+                broadcaster.publish(e);
+            }
+            return result;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** A live-only event: straight to the streams here and on other instances, never stored. */
+    public void publishLive(Event event) {
+        broadcaster.publish(event);
+        relay.announceLive(event);
+    }
+
+    /**
+     * Up to {@code limit} stored events after id {@code after} that the audience may see, oldest first.
+     * The same visibility rule as {@link Audience#accepts}, expressed in SQL.
+     */
+    public List<Event> readAfter(long after, Audience audience, int limit) {
+        StringBuilder sql = new StringBuilder(
+                "SELECT id, type, ticket_num, farmer_id, admin_only, data FROM events WHERE id > ?");
+        List<Object> params = new ArrayList<>(3);
+        params.add(after);
+        switch (audience.topic()) {
+            case Topic.Ticket t -> {
+                sql.append(" AND ticket_num = ?");
+                params.add(t.ticket());
+            }
+            case Topic.Farmer f -> {
+                sql.append(" AND farmer_id = ?");
+                params.add(f.farmerId());
+            }
+            case Topic.All a -> { }
+        }
+        if (!audience.admin()) {
+            sql.append(" AND farmer_id = ? AND admin_only = FALSE");
+            params.add(audience.viewerId());
+        }
+        sql.append(" ORDER BY id LIMIT ").append(Math.max(1, limit));
+        try (Stream<DbRow> rows = db.execute().query(sql.toString(), params.toArray())) {
+            return rows.map(EventLog::toEvent).toList();
+        }
+    }
+
+    /** The id of the newest stored event, 0 when the log is empty. */
+    public long latestId() {
+        return db.execute().get("SELECT MAX(id) AS latest FROM events")
+                .map(r -> Sql.longOrZero(r, "latest"))
+                .orElse(0L);
+    }
+
+    private static Event toEvent(DbRow r) {
+        return Event.stored(
+                Sql.longOrZero(r, "id"),
+                r.column("type").getString(),
+                Sql.longOrZero(r, "ticket_num"),
+                r.column("farmer_id").getString(),
+                r.column("admin_only").get(Boolean.class),
+                r.column("data").getString());
+    }
+
+    private static void rollbackQuietly(DbTransaction tx, Throwable cause) {
+        try {
+            tx.rollback();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** The transaction handed to {@link Work}: domain statements plus event appends. */
+    public final class LogTransaction {
+
+        private final DbTransaction tx;
+        private final List<Event> appended = new ArrayList<>(2);
+
+        private LogTransaction(DbTransaction tx) {
+            this.tx = tx;
+        }
+
+        /** For the domain's own statements in this transaction. */
+        public DbTransaction db() {
+            return tx;
+        }
+
+        /** Appends an event; it is published after commit. */
+        public Event append(String type, long ticket, String farmerId, boolean adminOnly, String data) {
+            long id = Sql.insertReturningId(tx, "id",
+                    "INSERT INTO events (type, ticket_num, farmer_id, admin_only, data, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    type, ticket, farmerId, adminOnly, data, Sql.timestamp(Instant.now()));
+            Event event = Event.stored(id, type, ticket, farmerId, adminOnly, data);
+            relay.announce(tx, event);
+            appended.add(event);
+            return event;
+        }
+    }
+}

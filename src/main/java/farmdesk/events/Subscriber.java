@@ -1,0 +1,61 @@
+package farmdesk.events;
+
+import java.util.Collection;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One open stream or held poll: a bounded queue the broadcaster fills and the stream's own thread
+ * drains. The broadcaster never waits: when the queue is full the subscriber is marked lagging and
+ * dropped, and its client resumes from its last event id (nothing is lost, the log has it all).
+ */
+public final class Subscriber {
+
+    private final Audience audience;
+    private final boolean wantsLiveOnly;
+    private final LinkedBlockingQueue<Event> queue;
+    private volatile boolean lagging;
+
+    /**
+     * @param audience      what this viewer may receive
+     * @param wantsLiveOnly whether live-only events (typing) are wanted: streams yes, polls no
+     * @param capacity      how many events may wait before the subscriber counts as lagging
+     */
+    public Subscriber(Audience audience, boolean wantsLiveOnly, int capacity) {
+        this.audience = audience;
+        this.wantsLiveOnly = wantsLiveOnly;
+        this.queue = new LinkedBlockingQueue<>(capacity);
+    }
+
+    public Audience audience() {
+        return audience;
+    }
+
+    boolean accepts(Event e) {
+        return (e.isStored() || wantsLiveOnly) && audience.accepts(e);
+    }
+
+    /** Called by the broadcaster only; false (and lagging from now on) when the queue is full. */
+    boolean offer(Event e) {
+        if (queue.offer(e)) {
+            return true;
+        }
+        lagging = true;
+        return false;
+    }
+
+    /** Waits up to the timeout for the next event; null when none came. */
+    public Event poll(long timeout, TimeUnit unit) throws InterruptedException {
+        return queue.poll(timeout, unit);
+    }
+
+    /** Moves every waiting event to {@code into}, in order, without waiting. */
+    public int drainTo(Collection<Event> into) {
+        return queue.drainTo(into);
+    }
+
+    /** True once an event could not be queued: the stream must end after what it holds. */
+    public boolean isLagging() {
+        return lagging;
+    }
+}

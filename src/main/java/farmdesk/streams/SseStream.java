@@ -1,0 +1,148 @@
+package farmdesk.streams;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.ServerConnectionException;
+import io.helidon.webserver.http.ServerResponse;
+
+import farmdesk.events.Broadcaster;
+import farmdesk.events.Event;
+import farmdesk.events.EventLog;
+import farmdesk.events.Subscriber;
+
+/**
+ * Serves one spec as Server-Sent Events. The handler's own (virtual) thread writes the stream until
+ * the client goes, the token expires, the subscriber lags, or the server stops: Helidon ends the
+ * response when the handler returns.
+ *
+ * <p>Order of work: subscribe first, then replay from the log, then live events. An event may come
+ * both ways (committed while the replay ran); ids only ever increase, so anything at or below the
+ * last id sent is skipped.
+ */
+final class SseStream {
+
+    static final int RETRY_MILLIS = 3000;
+    private static final int REPLAY_PAGE = 500;
+    private static final byte[] PING = ": ping\n\n".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] TOKEN_EXPIRED = "event: token-expired\ndata: {}\n\n".getBytes(StandardCharsets.UTF_8);
+
+    private final EventLog log;
+    private final Broadcaster broadcaster;
+    private final Duration heartbeat;
+    private final int queueCapacity;
+
+    SseStream(EventLog log, Broadcaster broadcaster, Duration heartbeat, int queueCapacity) {
+        this.log = log;
+        this.broadcaster = broadcaster;
+        this.heartbeat = heartbeat;
+        this.queueCapacity = queueCapacity;
+    }
+
+    void serve(StreamSpec spec, ServerResponse res) {
+        Subscriber subscriber = new Subscriber(spec.audience(), true, queueCapacity);
+        broadcaster.subscribe(subscriber);
+        try {
+            res.status(Status.OK_200);
+            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+            res.header(HeaderNames.CACHE_CONTROL, "no-cache, no-transform");
+            res.header("X-Accel-Buffering", "no");
+            OutputStream out = res.outputStream();
+            String hello = "retry: " + RETRY_MILLIS + "\n: farmdesk " + spec.kind() + " stream for "
+                    + spec.viewer().id() + "\n\n";
+            out.write(hello.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+
+            long last = spec.resumeAfter() == null ? 0 : replay(spec, out);
+            pump(spec, subscriber, out, last);
+            out.close();
+        } catch (IOException | UncheckedIOException | ServerConnectionException gone) {
+            // the client went away; nothing to answer
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+        } finally {
+            broadcaster.unsubscribe(subscriber);
+        }
+    }
+
+    /** Sends every stored event after the resume id, or a reset when the id is unknown; returns the last id sent. */
+    private long replay(StreamSpec spec, OutputStream out) throws IOException {
+        long after = spec.resumeAfter();
+        long latest = log.latestId();
+        if (after > latest) {
+            out.write(("event: reset\ndata: {\"latest\":" + latest + "}\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return latest;
+        }
+        while (true) {
+            List<Event> page = log.readAfter(after, spec.audience(), REPLAY_PAGE);
+            for (Event e : page) {
+                out.write(e.sseFrame());
+                after = e.id();
+            }
+            out.flush();
+            if (page.size() < REPLAY_PAGE) {
+                return after;
+            }
+        }
+    }
+
+    /** Live events in batches (one flush per batch), heartbeats when idle. */
+    private void pump(StreamSpec spec, Subscriber subscriber, OutputStream out, long last)
+            throws IOException, InterruptedException {
+        Instant expires = spec.viewer().expiresAt();
+        List<Event> batch = new ArrayList<>();
+        while (true) {
+            long untilExpiry = Duration.between(Instant.now(), expires).toMillis();
+            if (untilExpiry <= 0) {
+                out.write(TOKEN_EXPIRED);
+                out.flush();
+                return;
+            }
+            Event first = subscriber.poll(Math.min(heartbeat.toMillis(), untilExpiry), TimeUnit.MILLISECONDS);
+            if (first == null) {
+                if (subscriber.isLagging()) {
+                    return;
+                }
+                out.write(PING);
+                out.flush();
+                continue;
+            }
+            batch.add(first);
+            subscriber.drainTo(batch);
+            last = write(batch, last, out);
+            if (subscriber.isLagging()) {
+                // dropped for lagging, so nothing more is coming: write what it still holds and end;
+                // the client resumes by id and loses nothing
+                subscriber.drainTo(batch);
+                write(batch, last, out);
+                return;
+            }
+        }
+    }
+
+    /** Writes a batch with one flush, skipping stored events already sent; returns the new last id. */
+    private static long write(List<Event> batch, long last, OutputStream out) throws IOException {
+        for (Event e : batch) {
+            if (e.isStored()) {
+                if (e.id() <= last) {
+                    continue;
+                }
+                last = e.id();
+            }
+            out.write(e.sseFrame());
+        }
+        batch.clear();
+        out.flush();
+        return last;
+    }
+}

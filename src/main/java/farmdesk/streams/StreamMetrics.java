@@ -1,0 +1,74 @@
+package farmdesk.streams;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.Meter;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
+
+/**
+ * What operators watch: open SSE streams and held polls by kind (ticket, farmer, admin), events
+ * published, and subscribers dropped for lagging. Shown at {@code /observe/metrics}.
+ */
+public final class StreamMetrics implements AutoCloseable {
+
+    private final Map<String, AtomicInteger> openStreams = Map.of(
+            "ticket", new AtomicInteger(), "farmer", new AtomicInteger(), "admin", new AtomicInteger());
+    private final Map<String, AtomicInteger> openPolls = Map.of(
+            "ticket", new AtomicInteger(), "farmer", new AtomicInteger(), "admin", new AtomicInteger());
+    private final MeterRegistry registry;
+    private final List<Meter> meters = new ArrayList<>();
+    private final Counter dropped;
+
+    public StreamMetrics(MeterRegistry registry, LongSupplier published) {
+        this.registry = registry;
+        openStreams.forEach((kind, n) -> meters.add(registry.getOrCreate(Gauge.builder("farmdesk_streams_open", n::get)
+                .addTag(Tag.create("kind", kind))
+                .description("Open SSE streams"))));
+        openPolls.forEach((kind, n) -> meters.add(registry.getOrCreate(Gauge.builder("farmdesk_polls_open", n::get)
+                .addTag(Tag.create("kind", kind))
+                .description("Long-polls being held"))));
+        meters.add(registry.getOrCreate(Gauge.builder("farmdesk_events_published", published::getAsLong)
+                .description("Stored events handed to the broadcaster since start")));
+        dropped = registry.getOrCreate(Counter.builder("farmdesk_subscribers_dropped")
+                .description("Subscribers dropped because they fell too far behind"));
+        meters.add(dropped);
+    }
+
+    /** Unregisters the meters (the registry is global; a restarted service registers fresh ones). */
+    @Override
+    public void close() {
+        meters.forEach(registry::remove);
+    }
+
+    void streamOpened(String kind) {
+        openStreams.get(kind).incrementAndGet();
+    }
+
+    void streamClosed(String kind) {
+        openStreams.get(kind).decrementAndGet();
+    }
+
+    void pollStarted(String kind) {
+        openPolls.get(kind).incrementAndGet();
+    }
+
+    void pollEnded(String kind) {
+        openPolls.get(kind).decrementAndGet();
+    }
+
+    public void subscriberDropped() {
+        dropped.increment();
+    }
+
+    /** Open SSE streams of one kind (for tests and the shutdown log). */
+    public int openStreams(String kind) {
+        return openStreams.get(kind).get();
+    }
+}

@@ -1,0 +1,159 @@
+package farmdesk.streams;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import farmdesk.api.ApiError;
+import farmdesk.api.Caller;
+import farmdesk.auth.Access;
+import farmdesk.auth.StreamQuota;
+import farmdesk.auth.Viewer;
+import farmdesk.events.Audience;
+import farmdesk.events.Broadcaster;
+import farmdesk.events.EventLog;
+import farmdesk.events.Topic;
+import farmdesk.tickets.Refused;
+import farmdesk.tickets.TicketId;
+import farmdesk.tickets.TicketService;
+
+/**
+ * The three streams (ticket, farmer, admin), each as SSE at {@code <stream>} and as long-poll at
+ * {@code <stream>/poll}. This class decides who may open what and where they resume; {@link SseStream}
+ * and {@link LongPoll} only deliver.
+ */
+public final class StreamRoutes implements HttpService {
+
+    private static final int QUEUE_CAPACITY = 2048;
+
+    private final TicketService tickets;
+    private final Caller caller;
+    private final StreamQuota quota;
+    private final StreamMetrics metrics;
+    private final SseStream sse;
+    private final LongPoll poll;
+
+    public StreamRoutes(TicketService tickets, EventLog log, Broadcaster broadcaster, Caller caller,
+                        StreamQuota quota, StreamMetrics metrics, Duration heartbeat) {
+        this.tickets = tickets;
+        this.caller = caller;
+        this.quota = quota;
+        this.metrics = metrics;
+        this.sse = new SseStream(log, broadcaster, heartbeat, QUEUE_CAPACITY);
+        this.poll = new LongPoll(log, broadcaster);
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/api/tickets/{id}/events", (req, res) -> stream(req, res, this::ticketAudience))
+                .get("/api/tickets/{id}/events/poll", (req, res) -> poll(req, res, this::ticketAudience))
+                .get("/api/farmers/{farmerId}/events", (req, res) -> stream(req, res, this::farmerAudience))
+                .get("/api/farmers/{farmerId}/events/poll", (req, res) -> poll(req, res, this::farmerAudience))
+                .get("/api/admin/events", (req, res) -> stream(req, res, this::adminAudience))
+                .get("/api/admin/events/poll", (req, res) -> poll(req, res, this::adminAudience));
+    }
+
+    /** Decides what a verified viewer may receive on the requested stream, or refuses (403/404). */
+    @FunctionalInterface
+    private interface AudienceOf {
+        Audience resolve(ServerRequest req, Viewer viewer);
+    }
+
+    private Audience ticketAudience(ServerRequest req, Viewer viewer) {
+        String id = req.path().pathParameters().get("id");
+        long num = TicketId.parse(id).orElseThrow(() -> Refused.notFound("no ticket " + id));
+        tickets.farmerOf(viewer, num); // 404 unless the viewer may see this ticket
+        return new Audience(new Topic.Ticket(num), viewer.id(), viewer.isAdmin());
+    }
+
+    private Audience farmerAudience(ServerRequest req, Viewer viewer) {
+        String farmerId = req.path().pathParameters().get("farmerId");
+        if (!Access.mayOpenFarmerStream(viewer, farmerId)) {
+            throw ApiError.forbidden("only " + farmerId + " and admins may open this stream");
+        }
+        return new Audience(new Topic.Farmer(farmerId), viewer.id(), viewer.isAdmin());
+    }
+
+    private Audience adminAudience(ServerRequest req, Viewer viewer) {
+        if (!viewer.isAdmin()) {
+            throw ApiError.forbidden("only admins may open the admin stream");
+        }
+        return new Audience(new Topic.All(), viewer.id(), true);
+    }
+
+    private void stream(ServerRequest req, ServerResponse res, AudienceOf audienceOf) {
+        Viewer viewer = caller.requireForStream(req);
+        Audience audience = audienceOf.resolve(req, viewer);
+        // the header wins over ?lastEventId= (EventSource sets the header itself on reconnect)
+        Optional<String> resume = req.headers().first(HeaderNames.create("Last-Event-ID"))
+                .or(() -> req.query().first("lastEventId").asOptional());
+        Long resumeAfter = resume.map(String::strip).filter(s -> !s.isEmpty())
+                .map(s -> eventId(s, "Last-Event-ID")).orElse(null);
+        StreamSpec spec = new StreamSpec(viewer, audience, resumeAfter);
+        holdSlot(viewer);
+        metrics.streamOpened(spec.kind());
+        try {
+            sse.serve(spec, res);
+        } finally {
+            metrics.streamClosed(spec.kind());
+            quota.release(viewer.id());
+        }
+    }
+
+    private void poll(ServerRequest req, ServerResponse res, AudienceOf audienceOf) {
+        Viewer viewer = caller.requireForStream(req);
+        Audience audience = audienceOf.resolve(req, viewer);
+        var query = req.query();
+        int timeout = LongPoll.DEFAULT_TIMEOUT_SECONDS;
+        if (query.contains("timeout")) {
+            timeout = timeoutSeconds(query.get("timeout"));
+        }
+        Optional<String> after = query.first("after").asOptional().map(String::strip).filter(s -> !s.isEmpty());
+        if (after.isEmpty()) {
+            poll.latest(res);
+            return;
+        }
+        StreamSpec spec = new StreamSpec(viewer, audience, eventId(after.get(), "after"));
+        holdSlot(viewer);
+        metrics.pollStarted(spec.kind());
+        try {
+            poll.serve(spec, timeout, res);
+        } finally {
+            metrics.pollEnded(spec.kind());
+            quota.release(viewer.id());
+        }
+    }
+
+    private void holdSlot(Viewer viewer) {
+        if (!quota.tryAcquire(viewer.id())) {
+            throw ApiError.tooMany("too many open streams and polls for " + viewer.id(), 5);
+        }
+    }
+
+    /** Event ids are decimal integers; 0 means "before the first event". */
+    private static long eventId(String value, String name) {
+        try {
+            long id = Long.parseLong(value);
+            if (id < 0) {
+                throw ApiError.badRequest(name + " must be an event id (a whole number >= 0)");
+            }
+            return id;
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest(name + " must be an event id (a whole number >= 0)");
+        }
+    }
+
+    /** Seconds to hold the poll: 0..30, anything larger counts as 30. */
+    private static int timeoutSeconds(String value) {
+        String v = value.strip();
+        if (!v.matches("[0-9]{1,20}")) {
+            throw ApiError.badRequest("timeout must be a whole number of seconds (0..30)");
+        }
+        return v.length() > 2 ? LongPoll.MAX_TIMEOUT_SECONDS : Math.min(Integer.parseInt(v), LongPoll.MAX_TIMEOUT_SECONDS);
+    }
+}

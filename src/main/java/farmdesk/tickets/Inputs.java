@@ -1,0 +1,29 @@
+package farmdesk.tickets;
+
+/** What clients send, already parsed from JSON (types checked) but not yet validated by the rules. */
+public final class Inputs {
+
+    private Inputs() {
+    }
+
+    public record NewTicket(String subject, String text, String category, String priority, String clientId) {
+    }
+
+    public record NewMessage(String text, String clientId, boolean internal) {
+    }
+
+    /**
+     * A PATCH: null means "not given", except for the assignee where {@code assigneeGiven} tells
+     * "unassign" ({@code "assigneeId": null}) from "leave it".
+     */
+    public record TicketPatch(String status, String priority, String category, boolean assigneeGiven, String assigneeId) {
+
+        public boolean touchesMoreThanStatus() {
+            return priority != null || category != null || assigneeGiven;
+        }
+    }
+
+    /** Filters of the ticket list. */
+    public record ListQuery(String status, String assignee, int limit, String cursor) {
+    }
+}

@@ -1,0 +1,36 @@
+package farmdesk.tickets;
+
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * A ticket as the API and events show it. {@code unread} exists only in REST answers (it depends on
+ * the reader) and {@code messages} only where the contract asks for them; both are left out when null,
+ * every other key is always present.
+ */
+public record Ticket(String id,
+                     String farmerId,
+                     String farmerName,
+                     String subject,
+                     String category,
+                     String priority,
+                     String status,
+                     String assigneeId,
+                     Instant createdAt,
+                     Instant updatedAt,
+                     Message.Summary lastMessage,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) Integer unread,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) List<Message> messages) {
+
+    public Ticket withUnread(int count) {
+        return new Ticket(id, farmerId, farmerName, subject, category, priority, status, assigneeId,
+                createdAt, updatedAt, lastMessage, count, messages);
+    }
+
+    public Ticket withMessages(List<Message> list) {
+        return new Ticket(id, farmerId, farmerName, subject, category, priority, status, assigneeId,
+                createdAt, updatedAt, lastMessage, unread, list);
+    }
+}

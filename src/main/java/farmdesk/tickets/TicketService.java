@@ -1,0 +1,282 @@
+package farmdesk.tickets;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbExecute;
+
+import farmdesk.Json;
+import farmdesk.auth.Access;
+import farmdesk.auth.Viewer;
+import farmdesk.events.Event;
+import farmdesk.events.EventLog;
+import farmdesk.events.EventLog.LogTransaction;
+import farmdesk.storage.Sql;
+
+/**
+ * The ticket rules. Every change runs through {@link EventLog#write}: the change and its events commit
+ * together, or neither does.
+ */
+public final class TicketService {
+
+    public static final int TEXT_MAX = 4000;
+    public static final int SUBJECT_MAX = 200;
+    public static final int CATEGORY_MAX = 40;
+    public static final int CLIENT_ID_MAX = 100;
+    public static final int USER_ID_MAX = 64;
+    /** Messages in one ticket answer; {@code ?before=} pages further back. */
+    public static final int MESSAGES_PAGE = 200;
+
+    /** The answer to a create or post: what is stored, and whether this call stored it (201) or a repeat (200). */
+    public record Outcome<T>(T value, boolean created) {
+    }
+
+    private final DbClient db;
+    private final EventLog log;
+
+    public TicketService(DbClient db, EventLog log) {
+        this.db = db;
+        this.log = log;
+    }
+
+    public Outcome<Ticket> createTicket(Viewer farmer, Inputs.NewTicket in) {
+        if (!farmer.isFarmer()) {
+            throw Refused.forbidden("only farmers open tickets");
+        }
+        String subject = Text.required(in.subject(), "subject", SUBJECT_MAX);
+        String text = Text.required(in.text(), "text", TEXT_MAX);
+        String category = in.category() == null ? "general" : Text.required(in.category(), "category", CATEGORY_MAX);
+        Priority priority = in.priority() == null ? Priority.NORMAL : Priority.parse(in.priority());
+        if (priority == null) {
+            throw Refused.invalid("priority must be one of " + Priority.CHOICES);
+        }
+        String clientId = Text.optional(in.clientId(), "clientId", CLIENT_ID_MAX);
+
+        return log.write(tx -> {
+            DbExecute exec = tx.db();
+            if (clientId != null) {
+                var earlier = TicketStore.findByClientId(exec, farmer.id(), clientId);
+                if (earlier.isPresent()) {
+                    long num = TicketId.parse(earlier.get().id()).orElseThrow();
+                    Message first = TicketStore.firstMessage(exec, num).orElseThrow();
+                    return new Outcome<>(withReaderState(exec, earlier.get(), farmer).withMessages(List.of(first)), false);
+                }
+            }
+            Instant now = now();
+            long num = Sql.insertReturningId(exec, "num",
+                    "INSERT INTO tickets (farmer_id, farmer_name, subject, category, priority, status, assignee_id,"
+                            + " client_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+                    farmer.id(), farmer.name(), subject, category, priority.json(), Status.OPEN.json(), clientId,
+                    Sql.timestamp(now), Sql.timestamp(now));
+            Message first = insertMessage(exec, num, farmer, text, false, null, now);
+            exec.dml("UPDATE tickets SET last_message_id = ? WHERE num = ?", first.id(), num);
+            Ticket ticket = TicketStore.find(exec, num).orElseThrow();
+            tx.append(Event.TICKET_CREATED, num, farmer.id(), false, Json.write(new EventData.TicketCreated(ticket)));
+            tx.append(Event.NEW_MESSAGE, num, farmer.id(), false,
+                    Json.write(new EventData.NewMessage(ticket.id(), first, ticket)));
+            return new Outcome<>(ticket.withUnread(0).withMessages(List.of(first)), true);
+        });
+    }
+
+    public Outcome<Message> postMessage(Viewer viewer, long num, Inputs.NewMessage in) {
+        String text = Text.required(in.text(), "text", TEXT_MAX);
+        String clientId = Text.optional(in.clientId(), "clientId", CLIENT_ID_MAX);
+        return log.write(tx -> {
+            DbExecute exec = tx.db();
+            Ticket ticket = visibleTicket(exec, num, viewer);
+            if (in.internal() && !viewer.isAdmin()) {
+                throw Refused.forbidden("only admins write internal notes");
+            }
+            if (clientId != null) {
+                var earlier = TicketStore.messageByClientId(exec, num, clientId);
+                if (earlier.isPresent()) {
+                    if (earlier.get().internal() && !viewer.isAdmin()) {
+                        throw Refused.conflict("clientId is already used on this ticket");
+                    }
+                    return new Outcome<>(earlier.get(), false);
+                }
+            }
+            Status status = Status.parse(ticket.status());
+            if (status == Status.CLOSED) {
+                throw Refused.conflict("ticket " + ticket.id() + " is closed");
+            }
+            Instant now = now();
+            Message message = insertMessage(exec, num, viewer, text, in.internal(), clientId, now);
+            if (in.internal()) {
+                // internal notes leave the ticket's public state (last message, activity) as it was
+                tx.append(Event.NEW_MESSAGE, num, ticket.farmerId(), true,
+                        Json.write(new EventData.NewMessage(ticket.id(), message, ticket)));
+                return new Outcome<>(message, true);
+            }
+            boolean reopens = viewer.isFarmer() && (status == Status.PENDING || status == Status.RESOLVED);
+            exec.dml("UPDATE tickets SET last_message_id = ?, updated_at = ?, status = ? WHERE num = ?",
+                    message.id(), Sql.timestamp(now), reopens ? Status.OPEN.json() : ticket.status(), num);
+            Ticket after = TicketStore.find(exec, num).orElseThrow();
+            tx.append(Event.NEW_MESSAGE, num, ticket.farmerId(), false,
+                    Json.write(new EventData.NewMessage(ticket.id(), message, after)));
+            if (reopens) {
+                appendUpdated(tx, num, after, Map.of("status", List.of(ticket.status(), after.status())));
+            }
+            return new Outcome<>(message, true);
+        });
+    }
+
+    public Ticket update(Viewer viewer, long num, Inputs.TicketPatch patch) {
+        Status status = patch.status() == null ? null : Status.parse(patch.status());
+        if (patch.status() != null && status == null) {
+            throw Refused.invalid("status must be one of " + Status.CHOICES);
+        }
+        Priority priority = patch.priority() == null ? null : Priority.parse(patch.priority());
+        if (patch.priority() != null && priority == null) {
+            throw Refused.invalid("priority must be one of " + Priority.CHOICES);
+        }
+        String category = patch.category() == null ? null : Text.required(patch.category(), "category", CATEGORY_MAX);
+        String assignee = patch.assigneeGiven() ? Text.optional(patch.assigneeId(), "assigneeId", USER_ID_MAX) : null;
+
+        return log.write(tx -> {
+            DbExecute exec = tx.db();
+            Ticket ticket = visibleTicket(exec, num, viewer);
+            if (viewer.isFarmer()) {
+                if (patch.touchesMoreThanStatus()) {
+                    throw Refused.forbidden("farmers may only change the status");
+                }
+                if (status != null && status != Status.RESOLVED && status != Status.CLOSED) {
+                    throw Refused.forbidden("farmers may only set the status to resolved or closed");
+                }
+            }
+            Map<String, List<String>> changes = new LinkedHashMap<>();
+            String newStatus = change(changes, "status", ticket.status(), status == null ? null : status.json());
+            String newPriority = change(changes, "priority", ticket.priority(), priority == null ? null : priority.json());
+            String newCategory = change(changes, "category", ticket.category(), category);
+            String newAssignee = ticket.assigneeId();
+            if (patch.assigneeGiven() && !Objects.equals(assignee, ticket.assigneeId())) {
+                changes.put("assigneeId", Arrays.asList(ticket.assigneeId(), assignee));
+                newAssignee = assignee;
+            }
+            if (changes.isEmpty()) {
+                return withReaderState(exec, ticket, viewer);
+            }
+            exec.dml("UPDATE tickets SET status = ?, priority = ?, category = ?, assignee_id = ?, updated_at = ?"
+                            + " WHERE num = ?",
+                    newStatus, newPriority, newCategory, newAssignee, Sql.timestamp(now()), num);
+            Ticket after = TicketStore.find(exec, num).orElseThrow();
+            appendUpdated(tx, num, after, changes);
+            return withReaderState(exec, after, viewer);
+        });
+    }
+
+    /** Moves the reader's read mark forward to {@code messageId}; a mark never moves back. */
+    public void markRead(Viewer viewer, long num, long messageId) {
+        log.write(tx -> {
+            DbExecute exec = tx.db();
+            Ticket ticket = visibleTicket(exec, num, viewer);
+            Message message = TicketStore.message(exec, num, messageId)
+                    .filter(m -> viewer.isAdmin() || !m.internal())
+                    .orElseThrow(() -> Refused.invalid("messageId " + messageId + " is not a message of " + ticket.id()));
+            long mark = TicketStore.readMark(exec, num, viewer.id());
+            if (messageId <= mark) {
+                return null;
+            }
+            if (mark == 0) {
+                exec.dml("INSERT INTO read_marks (ticket_num, reader_id, message_id) VALUES (?, ?, ?)",
+                        num, viewer.id(), messageId);
+            } else {
+                exec.dml("UPDATE read_marks SET message_id = ? WHERE ticket_num = ? AND reader_id = ?",
+                        messageId, num, viewer.id());
+            }
+            // reading an internal note is itself admin-only news
+            tx.append(Event.TICKET_READ, num, ticket.farmerId(), message.internal(), Json.write(
+                    new EventData.TicketRead(ticket.id(), viewer.role().json(), viewer.id(), messageId)));
+            return null;
+        });
+    }
+
+    /** "Someone is typing": live only, to the ticket's streams but not the typist's own. */
+    public void typing(Viewer viewer, long num) {
+        Ticket ticket = visibleTicket(db.execute(), num, viewer);
+        log.publishLive(Event.live(Event.TYPING, num, ticket.farmerId(), viewer.id(),
+                Json.write(new EventData.Typing(ticket.id(), viewer.role().json(), viewer.name()))));
+    }
+
+    /** The ticket with its messages (latest page, or the page before {@code before}) and unread count. */
+    public Ticket get(Viewer viewer, long num, Long before) {
+        DbExecute exec = db.execute();
+        Ticket ticket = TicketStore.findFor(exec, num, viewer)
+                .filter(t -> Access.maySeeTicketOf(viewer, t.farmerId()))
+                .orElseThrow(() -> notFound(num));
+        return ticket.withMessages(TicketStore.messages(exec, num, viewer.isAdmin(), before, MESSAGES_PAGE));
+    }
+
+    /** A page of tickets: a farmer's own, or all for admins. */
+    public TicketPage list(Viewer viewer, Inputs.ListQuery q) {
+        Status status = null;
+        if (q.status() != null) {
+            status = Status.parse(q.status());
+            if (status == null) {
+                throw Refused.invalid("status must be one of " + Status.CHOICES);
+            }
+        }
+        if (q.assignee() != null) {
+            Text.required(q.assignee(), "assignee", USER_ID_MAX);
+        }
+        if (q.limit() < 1 || q.limit() > 200) {
+            throw Refused.invalid("limit must be 1..200");
+        }
+        TicketStore.Cursor cursor = q.cursor() == null ? null : TicketStore.Cursor.decode(q.cursor());
+        return TicketStore.list(db.execute(), viewer, status, q.assignee(), q.limit(), cursor);
+    }
+
+    /** The ticket's farmer, if the viewer may see the ticket; for opening its stream. */
+    public String farmerOf(Viewer viewer, long num) {
+        return visibleTicket(db.execute(), num, viewer).farmerId();
+    }
+
+    private static Ticket visibleTicket(DbExecute exec, long num, Viewer viewer) {
+        return TicketStore.find(exec, num)
+                .filter(t -> Access.maySeeTicketOf(viewer, t.farmerId()))
+                .orElseThrow(() -> notFound(num));
+    }
+
+    private static Ticket withReaderState(DbExecute exec, Ticket ticket, Viewer viewer) {
+        long num = TicketId.parse(ticket.id()).orElseThrow();
+        return TicketStore.findFor(exec, num, viewer).orElseThrow();
+    }
+
+    private static Refused notFound(long num) {
+        return Refused.notFound("no ticket " + TicketId.format(num));
+    }
+
+    private static String change(Map<String, List<String>> changes, String field, String before, String wanted) {
+        if (wanted == null || wanted.equals(before)) {
+            return before;
+        }
+        changes.put(field, List.of(before, wanted));
+        return wanted;
+    }
+
+    private static void appendUpdated(LogTransaction tx, long num, Ticket after, Map<String, List<String>> changes) {
+        tx.append(Event.TICKET_UPDATED, num, after.farmerId(), false,
+                Json.write(new EventData.TicketUpdated(after.id(), after, changes)));
+    }
+
+    private static Message insertMessage(DbExecute exec, long num, Viewer sender, String text, boolean internal,
+                                         String clientId, Instant at) {
+        long id = Sql.insertReturningId(exec, "id",
+                "INSERT INTO messages (ticket_num, sender_role, sender_id, sender_name, text, internal, client_id,"
+                        + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                num, sender.role().json(), sender.id(), sender.name(), text, internal, clientId, Sql.timestamp(at));
+        return new Message(id, TicketId.format(num), sender.role().json(), sender.id(), sender.name(), text, internal,
+                clientId, at);
+    }
+
+    /** Stored times have millisecond precision, so they read back exactly as they were sent. */
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

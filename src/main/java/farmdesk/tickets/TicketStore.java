@@ -1,0 +1,186 @@
+package farmdesk.tickets;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbRow;
+
+import farmdesk.auth.Viewer;
+import farmdesk.storage.Sql;
+
+/** Reading tickets and messages: SQL in, domain records out. Works in or outside a transaction. */
+final class TicketStore {
+
+    /** A ticket row with its last public message and, when asked, the reader's unread count. */
+    private static final String TICKET_COLUMNS = "t.num, t.farmer_id, t.farmer_name, t.subject, t.category, t.priority,"
+            + " t.status, t.assignee_id, t.created_at, t.updated_at,"
+            + " m.id AS lm_id, m.sender_role AS lm_role, m.text AS lm_text, m.created_at AS lm_at";
+    private static final String FROM = " FROM tickets t LEFT JOIN messages m ON m.id = t.last_message_id";
+    /** Messages of the other side (never internal notes) newer than the reader's read mark. */
+    private static final String UNREAD = ", (SELECT COUNT(*) FROM messages u WHERE u.ticket_num = t.num"
+            + " AND u.sender_role = ? AND u.internal = FALSE AND u.id > COALESCE("
+            + "(SELECT r.message_id FROM read_marks r WHERE r.ticket_num = t.num AND r.reader_id = ?), 0)) AS unread";
+    private static final String MESSAGE_COLUMNS =
+            "id, ticket_num, sender_role, sender_id, sender_name, text, internal, client_id, created_at";
+
+    /** The public state of a ticket (as events carry it), or empty. */
+    static Optional<Ticket> find(DbExecute exec, long num) {
+        return exec.get("SELECT " + TICKET_COLUMNS + FROM + " WHERE t.num = ?", num).map(r -> ticket(r, false));
+    }
+
+    /** The ticket as {@code viewer} sees it in REST answers, with its unread count. */
+    static Optional<Ticket> findFor(DbExecute exec, long num, Viewer viewer) {
+        return exec.get("SELECT " + TICKET_COLUMNS + UNREAD + FROM + " WHERE t.num = ?",
+                otherSide(viewer), viewer.id(), num).map(r -> ticket(r, true));
+    }
+
+    static Optional<Ticket> findByClientId(DbExecute exec, String farmerId, String clientId) {
+        return exec.get("SELECT " + TICKET_COLUMNS + FROM + " WHERE t.farmer_id = ? AND t.client_id = ?",
+                farmerId, clientId).map(r -> ticket(r, false));
+    }
+
+    /** One page of the ticket list, newest activity first, and the cursor of the next page (or null). */
+    static TicketPage list(DbExecute exec, Viewer viewer, Status status, String assignee, int limit, Cursor after) {
+        StringBuilder sql = new StringBuilder("SELECT " + TICKET_COLUMNS + UNREAD + FROM + " WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        params.add(otherSide(viewer));
+        params.add(viewer.id());
+        if (viewer.isFarmer()) {
+            sql.append(" AND t.farmer_id = ?");
+            params.add(viewer.id());
+        }
+        if (status != null) {
+            sql.append(" AND t.status = ?");
+            params.add(status.json());
+        }
+        if ("none".equals(assignee)) {
+            sql.append(" AND t.assignee_id IS NULL");
+        } else if (assignee != null) {
+            sql.append(" AND t.assignee_id = ?");
+            params.add("me".equals(assignee) ? viewer.id() : assignee);
+        }
+        if (after != null) {
+            sql.append(" AND (t.updated_at < ? OR (t.updated_at = ? AND t.num < ?))");
+            params.add(Sql.timestamp(after.updatedAt()));
+            params.add(Sql.timestamp(after.updatedAt()));
+            params.add(after.num());
+        }
+        sql.append(" ORDER BY t.updated_at DESC, t.num DESC LIMIT ").append(limit + 1);
+        List<Ticket> tickets;
+        List<Long> nums = new ArrayList<>();
+        try (Stream<DbRow> rows = exec.query(sql.toString(), params.toArray())) {
+            tickets = rows.map(r -> {
+                nums.add(Sql.longOrZero(r, "num"));
+                return ticket(r, true);
+            }).toList();
+        }
+        if (tickets.size() <= limit) {
+            return new TicketPage(tickets, null);
+        }
+        Ticket last = tickets.get(limit - 1);
+        return new TicketPage(tickets.subList(0, limit), new Cursor(last.updatedAt(), nums.get(limit - 1)).encode());
+    }
+
+    /** Up to {@code limit} messages before {@code before} (or the latest), oldest first. */
+    static List<Message> messages(DbExecute exec, long num, boolean withInternal, Long before, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE ticket_num = ?");
+        List<Object> params = new ArrayList<>();
+        params.add(num);
+        if (!withInternal) {
+            sql.append(" AND internal = FALSE");
+        }
+        if (before != null) {
+            sql.append(" AND id < ?");
+            params.add(before);
+        }
+        sql.append(" ORDER BY id DESC LIMIT ").append(limit);
+        try (Stream<DbRow> rows = exec.query(sql.toString(), params.toArray())) {
+            return rows.map(TicketStore::message).toList().reversed();
+        }
+    }
+
+    static Optional<Message> message(DbExecute exec, long num, long id) {
+        return exec.get("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE ticket_num = ? AND id = ?", num, id)
+                .map(TicketStore::message);
+    }
+
+    static Optional<Message> messageByClientId(DbExecute exec, long num, String clientId) {
+        return exec.get("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE ticket_num = ? AND client_id = ?",
+                num, clientId).map(TicketStore::message);
+    }
+
+    static Optional<Message> firstMessage(DbExecute exec, long num) {
+        return exec.get("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE ticket_num = ? ORDER BY id LIMIT 1", num)
+                .map(TicketStore::message);
+    }
+
+    /** The reader's read mark on the ticket, 0 when they have read nothing. */
+    static long readMark(DbExecute exec, long num, String readerId) {
+        return exec.get("SELECT message_id FROM read_marks WHERE ticket_num = ? AND reader_id = ?", num, readerId)
+                .map(r -> Sql.longOrZero(r, "message_id"))
+                .orElse(0L);
+    }
+
+    private static String otherSide(Viewer viewer) {
+        return viewer.isFarmer() ? "admin" : "farmer";
+    }
+
+    private static Ticket ticket(DbRow r, boolean withUnread) {
+        Long lastId = Sql.nullableLong(r, "lm_id");
+        Message.Summary last = lastId == null ? null : new Message.Summary(lastId,
+                r.column("lm_role").getString(), r.column("lm_text").getString(), Sql.instant(r, "lm_at"));
+        return new Ticket(
+                TicketId.format(Sql.longOrZero(r, "num")),
+                r.column("farmer_id").getString(),
+                r.column("farmer_name").getString(),
+                r.column("subject").getString(),
+                r.column("category").getString(),
+                r.column("priority").getString(),
+                r.column("status").getString(),
+                r.column("assignee_id").getString(),
+                Sql.instant(r, "created_at"),
+                Sql.instant(r, "updated_at"),
+                last,
+                withUnread ? (int) Sql.longOrZero(r, "unread") : null,
+                null);
+    }
+
+    private static Message message(DbRow r) {
+        return new Message(
+                Sql.longOrZero(r, "id"),
+                TicketId.format(Sql.longOrZero(r, "ticket_num")),
+                r.column("sender_role").getString(),
+                r.column("sender_id").getString(),
+                r.column("sender_name").getString(),
+                r.column("text").getString(),
+                r.column("internal").get(Boolean.class),
+                r.column("client_id").getString(),
+                Sql.instant(r, "created_at"));
+    }
+
+    /** Where a page ends: the (updatedAt, number) of its last ticket, as opaque base64url text. */
+    record Cursor(Instant updatedAt, long num) {
+
+        String encode() {
+            String raw = updatedAt.toEpochMilli() + ":" + num;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String text) {
+            try {
+                String raw = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+                int colon = raw.indexOf(':');
+                return new Cursor(Instant.ofEpochMilli(Long.parseLong(raw.substring(0, colon))),
+                        Long.parseLong(raw.substring(colon + 1)));
+            } catch (RuntimeException e) {
+                throw Refused.invalid("cursor is not one this server gave out");
+            }
+        }
+    }
+}
