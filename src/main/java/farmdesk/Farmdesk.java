@@ -9,6 +9,7 @@ import io.helidon.health.HealthCheckType;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.service.registry.Services;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
@@ -42,7 +43,11 @@ public final class Farmdesk implements AutoCloseable {
     private final Relay relay;
     private final Broadcaster broadcaster;
     private final StreamMetrics metrics;
-    private final WebServer server;
+    private final Settings settings;
+    private final Tokens tokens;
+    private final TicketRoutes ticketRoutes;
+    private final StreamRoutes streamRoutes;
+    private WebServer server;
 
     private Farmdesk(Settings settings) {
         database = Database.open(settings.dbUrl(), settings.effectiveDbUser(), settings.effectiveDbPassword());
@@ -61,9 +66,44 @@ public final class Farmdesk implements AutoCloseable {
         StreamRoutes streamRoutes = new StreamRoutes(tickets, log, broadcaster, caller,
                 new StreamQuota(settings.streamsPerUser()), metrics, settings.heartbeat());
 
-        var builder = WebServer.builder()
-                .port(settings.port())
-                .maxPayloadSize(MAX_BODY_BYTES)
+        this.settings = settings;
+        this.tokens = tokens;
+        this.ticketRoutes = ticketRoutes;
+        this.streamRoutes = streamRoutes;
+    }
+
+    /** Builds everything but the web server. Use {@link #start} or {@link #configure} next. */
+    public static Farmdesk create(Settings settings) {
+        return new Farmdesk(settings);
+    }
+
+    /** Builds and starts: the usual way. */
+    public static Farmdesk start(Settings settings) {
+        Farmdesk farmdesk = new Farmdesk(settings);
+        try {
+            WebServerConfig.Builder builder = WebServer.builder().port(settings.port());
+            farmdesk.configure(builder);
+            farmdesk.server = builder.build().start();
+        } catch (RuntimeException e) {
+            farmdesk.close();
+            throw e;
+        }
+        if (!farmdesk.server.isRunning()) {
+            farmdesk.close();
+            throw new IllegalStateException("the server did not start (is port " + settings.port() + " taken?)");
+        }
+        LOG.info("Farmdesk listening on http://localhost:" + farmdesk.server.port() + "/ (database "
+                + (farmdesk.database.isPostgres() ? "PostgreSQL" : "H2") + ", dev login "
+                + (settings.devLogin() ? "on" : "off") + ")");
+        return farmdesk;
+    }
+
+    /**
+     * Puts Farmdesk's routes, features and limits on a server being built (also used by tests that
+     * let Helidon's test extension own the server).
+     */
+    public void configure(WebServerConfig.Builder builder) {
+        builder.maxPayloadSize(MAX_BODY_BYTES)
                 .directHandlers(ErrorHandling.directHandlers())
                 .addFeature(ObserveFeature.just(
                         HealthObserver.builder().addCheck(databaseCheck(database)).details(true).build(),
@@ -83,21 +123,15 @@ public final class Farmdesk implements AutoCloseable {
         } else {
             LOG.warning("web folder " + settings.webDir().toAbsolutePath() + " not found: pages are not served");
         }
-        server = builder.build().start();
-        if (!server.isRunning()) {
-            close();
-            throw new IllegalStateException("the server did not start (is port " + settings.port() + " taken?)");
-        }
-        LOG.info("Farmdesk listening on http://localhost:" + server.port() + "/ (database "
-                + (database.isPostgres() ? "PostgreSQL" : "H2") + ", dev login " + (settings.devLogin() ? "on" : "off") + ")");
-    }
-
-    public static Farmdesk start(Settings settings) {
-        return new Farmdesk(settings);
     }
 
     public int port() {
         return server.port();
+    }
+
+    /** Mints a token with this instance's secret (for tests and tools; the API has dev login). */
+    public Tokens tokens() {
+        return tokens;
     }
 
     public StreamMetrics metrics() {
@@ -108,7 +142,7 @@ public final class Farmdesk implements AutoCloseable {
     @Override
     public void close() {
         if (server != null) {
-            server.stop();
+            server.stop(); // only a server this object started; a test extension stops its own
         }
         relay.close();
         broadcaster.close();
