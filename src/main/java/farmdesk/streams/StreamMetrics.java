@@ -67,8 +67,17 @@ public final class StreamMetrics implements AutoCloseable {
         dropped.increment();
     }
 
-    /** Open SSE streams of one kind (for tests and the shutdown log). */
+    /** Open SSE streams of one kind. */
     public int openStreams(String kind) {
         return openStreams.get(kind).get();
+    }
+
+    /** Long-polls of one kind being held. */
+    public int openPolls(String kind) {
+        return openPolls.get(kind).get();
+    }
+
+    public long droppedSubscribers() {
+        return (long) dropped.count();
     }
 }

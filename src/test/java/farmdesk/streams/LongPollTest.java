@@ -1,0 +1,187 @@
+package farmdesk.streams;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import farmdesk.Farmdesk;
+import farmdesk.testing.Api;
+import farmdesk.testing.SseClient;
+import farmdesk.testing.TestSettings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Long-polling: same ids, order and visibility as SSE; immediate, held and woken answers. */
+@ServerTest
+class LongPollTest {
+
+    private static Farmdesk app;
+    private final Api api;
+
+    LongPollTest(URI uri) {
+        this.api = new Api(uri.getPort());
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        app = Farmdesk.create(TestSettings.inMemory());
+        app.configure(server);
+    }
+
+    @AfterAll
+    static void close() {
+        app.close();
+    }
+
+    @Test
+    void withoutAfterItAnswersAtOnceWithTheLatestId() {
+        String admin = api.admin("A-poll-1");
+        String farmer = api.farmer("F-poll-1");
+        api.createTicket(farmer, "Poll", "start");
+        JsonNode answer = api.get("/api/admin/events/poll", admin).json();
+        assertEquals(0, answer.get("events").size());
+        long latest = answer.get("next").asLong();
+        assertTrue(latest >= 2);
+        // the farmer's own poll without after also gets the latest id of the whole log
+        assertEquals(latest, api.get("/api/farmers/F-poll-1/events/poll", farmer).json().get("next").asLong());
+    }
+
+    @Test
+    void answersAtOnceWhenEventsExistInOrderAndInBatches() {
+        String farmer = api.farmer("F-poll-2");
+        String admin = api.admin("A-poll-2");
+        String ticket = api.createTicket(farmer, "Batch", "first");
+        long start = latest(admin);
+        for (int i = 0; i < 120; i++) {
+            api.postMessage(admin, ticket, "m" + i);
+        }
+        List<String> texts = new ArrayList<>();
+        long after = start;
+        int answers = 0;
+        while (texts.size() < 120) {
+            JsonNode a = api.get("/api/tickets/" + ticket + "/events/poll?timeout=0&after=" + after, farmer).json();
+            JsonNode events = a.get("events");
+            assertTrue(events.size() <= 100, "at most 100 per answer");
+            for (JsonNode e : events) {
+                assertTrue(e.get("id").asLong() > after);
+                assertEquals("new-message", e.get("type").asText());
+                texts.add(e.at("/data/message/text").asText());
+                after = e.get("id").asLong();
+            }
+            assertEquals(after, a.get("next").asLong(), "next is the id of the last event returned");
+            answers++;
+        }
+        assertEquals(2, answers);
+        for (int i = 0; i < 120; i++) {
+            assertEquals("m" + i, texts.get(i));
+        }
+    }
+
+    @Test
+    void aHeldPollWithNothingNewAnswersEmptyWithNextEqualToAfter() {
+        String admin = api.admin("A-poll-3");
+        long latest = latest(admin);
+        JsonNode a = api.get("/api/admin/events/poll?timeout=1&after=" + latest, admin).json();
+        assertEquals(0, a.get("events").size());
+        assertEquals(latest, a.get("next").asLong());
+    }
+
+    @Test
+    void aHeldPollWakesUpOnAPost() throws Exception {
+        String farmer = api.farmer("F-poll-4");
+        String admin = api.admin("A-poll-4");
+        String ticket = api.createTicket(farmer, "Wake", "up");
+        long latest = latest(admin);
+        CompletableFuture<Api.Answer> held = CompletableFuture.supplyAsync(() ->
+                api.get("/api/farmers/F-poll-4/events/poll?timeout=30&after=" + latest, farmer));
+        // the poll is held until something happens; wait until the server counts it as held
+        while (app.metrics().openPolls("farmer") == 0) {
+            Thread.onSpinWait();
+            Thread.sleep(5);
+        }
+        assertFalse(held.isDone());
+        api.postMessage(admin, ticket, "wake up");
+        JsonNode a = held.get().json();
+        assertEquals(1, a.get("events").size());
+        assertEquals("wake up", a.at("/events/0/data/message/text").asText());
+        assertEquals(a.at("/events/0/id").asLong(), a.get("next").asLong());
+    }
+
+    @Test
+    void pollsSkipWhatTheViewerMayNotSeeAndNeverCarryTyping() {
+        String farmer = api.farmer("F-poll-5");
+        String admin = api.admin("A-poll-5");
+        String ticket = api.createTicket(farmer, "Notes", "hi");
+        long latest = latest(admin);
+        api.post("/api/tickets/" + ticket + "/messages", admin, "{\"text\":\"secret note\",\"internal\":true}");
+        api.post("/api/tickets/" + ticket + "/typing", admin, null);
+        api.postMessage(admin, ticket, "public reply");
+        JsonNode a = api.get("/api/tickets/" + ticket + "/events/poll?timeout=0&after=" + latest, farmer).json();
+        assertEquals(1, a.get("events").size(), a.toString());
+        assertEquals("public reply", a.at("/events/0/data/message/text").asText());
+        JsonNode forAdmin = api.get("/api/tickets/" + ticket + "/events/poll?timeout=0&after=" + latest, admin).json();
+        assertEquals(2, forAdmin.get("events").size(), forAdmin.toString());
+        assertEquals("secret note", forAdmin.at("/events/0/data/message/text").asText());
+    }
+
+    @Test
+    void switchingBetweenSseAndPollLosesAndRepeatsNothing() throws Exception {
+        String farmer = api.farmer("F-poll-6");
+        String admin = api.admin("A-poll-6");
+        String ticket = api.createTicket(farmer, "Switch", "start");
+        long last = latest(admin);
+        List<String> seen = new ArrayList<>();
+        int n = 0;
+        for (int round = 0; round < 6; round++) {
+            api.postMessage(admin, ticket, "r" + n++);
+            api.postMessage(admin, ticket, "r" + n++);
+            if (round % 2 == 0) {
+                try (SseClient s = SseClient.open(api.base(), "/api/tickets/" + ticket + "/events", farmer,
+                        "Last-Event-ID", Long.toString(last))) {
+                    for (int i = 0; i < 2; i++) {
+                        SseClient.Event e = s.next();
+                        assertTrue(e.numericId() > last);
+                        last = e.numericId();
+                        seen.add(e.json().at("/message/text").asText());
+                    }
+                }
+            } else {
+                JsonNode a = api.get("/api/tickets/" + ticket + "/events/poll?timeout=5&after=" + last, farmer).json();
+                for (JsonNode e : a.get("events")) {
+                    assertTrue(e.get("id").asLong() > last);
+                    last = e.get("id").asLong();
+                    seen.add(e.at("/data/message/text").asText());
+                }
+            }
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            expected.add("r" + i);
+        }
+        assertEquals(expected, seen);
+    }
+
+    @Test
+    void badPollParametersAreRefused() {
+        String admin = api.admin("A-poll-7");
+        for (String q : List.of("after=abc", "after=-5", "after=1&timeout=x", "after=1&timeout=-1")) {
+            Api.Answer a = api.get("/api/admin/events/poll?" + q, admin);
+            assertEquals(400, a.status(), q);
+            assertEquals("application/problem+json", a.contentType(), q);
+        }
+    }
+
+    private long latest(String adminToken) {
+        return api.get("/api/admin/events/poll", adminToken).json().get("next").asLong();
+    }
+}

@@ -1,0 +1,187 @@
+package farmdesk.streams;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import farmdesk.Farmdesk;
+import farmdesk.testing.Api;
+import farmdesk.testing.SseClient;
+import farmdesk.testing.TestSettings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Resuming a stream with Last-Event-ID: exactly the missed events, in order, also after a restart. */
+@ServerTest
+class ReplayTest {
+
+    private static Farmdesk app;
+    private final Api api;
+
+    ReplayTest(URI uri) {
+        this.api = new Api(uri.getPort());
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        app = Farmdesk.create(TestSettings.inMemory());
+        app.configure(server);
+    }
+
+    @AfterAll
+    static void close() {
+        app.close();
+    }
+
+    @Test
+    void resumeFromAnOldIdReplaysExactlyTheMissedEventsThenGoesLive() throws Exception {
+        String farmer = api.farmer("F-replay-1");
+        String admin = api.admin("A-replay-1");
+        String ticket = api.createTicket(farmer, "Tractor", "It does not start");
+        long before = latestId(admin);
+        List<String> texts = List.of("one", "two", "three");
+        for (String t : texts) {
+            api.postMessage(admin, ticket, t);
+        }
+        try (SseClient s = SseClient.open(api.base(), "/api/tickets/" + ticket + "/events", farmer,
+                "Last-Event-ID", Long.toString(before))) {
+            assertEquals(200, s.status());
+            long last = before;
+            for (String t : texts) {
+                SseClient.Event e = s.next();
+                assertEquals("new-message", e.type());
+                assertEquals(t, e.json().at("/message/text").asText());
+                assertTrue(e.numericId() > last, "ids increase");
+                last = e.numericId();
+            }
+            api.postMessage(admin, ticket, "four");
+            SseClient.Event live = s.next();
+            assertEquals("four", live.json().at("/message/text").asText());
+            assertTrue(live.numericId() > last);
+        }
+    }
+
+    @Test
+    void resumeFromTheNewestIdReplaysNothing() throws Exception {
+        String farmer = api.farmer("F-replay-2");
+        String ticket = api.createTicket(farmer, "Seeds", "Late");
+        long newest = latestId(api.admin("A-replay-2"));
+        try (SseClient s = SseClient.open(api.base(), "/api/tickets/" + ticket + "/events?lastEventId=" + newest, farmer)) {
+            api.postMessage(farmer, ticket, "after newest");
+            SseClient.Event e = s.next();
+            assertEquals("after newest", e.json().at("/message/text").asText());
+            assertEquals(newest + 1, e.numericId());
+        }
+    }
+
+    @Test
+    void theHeaderWinsOverTheQueryParameter() throws Exception {
+        String farmer = api.farmer("F-replay-3");
+        String ticket = api.createTicket(farmer, "Water", "Pump broken");
+        long created = latestId(farmer, ticket) - 1; // ticket-created, then new-message
+        try (SseClient s = SseClient.open(api.base(),
+                "/api/tickets/" + ticket + "/events?lastEventId=0", farmer, "Last-Event-ID", Long.toString(created))) {
+            SseClient.Event e = s.next();
+            assertEquals("new-message", e.type(), "resumed after ticket-created, as the header said");
+            assertEquals(created + 1, e.numericId());
+        }
+    }
+
+    @Test
+    void aResumeIdBeyondTheLogGetsAReset() throws Exception {
+        String admin = api.admin("A-replay-4");
+        long newest = latestId(admin);
+        try (SseClient s = SseClient.open(api.base(), "/api/admin/events", admin,
+                "Last-Event-ID", Long.toString(newest + 1000))) {
+            SseClient.Event e = s.next();
+            assertEquals("reset", e.type());
+            assertNull(e.id(), "reset carries no id");
+            assertEquals(newest, e.json().get("latest").asLong());
+        }
+    }
+
+    @Test
+    void malformedResumeIdsAreRefused() {
+        String admin = api.admin("A-replay-5");
+        for (String bad : List.of("abc", "-1", "1.5", "99999999999999999999999")) {
+            Api.Answer a = api.send("GET", "/api/admin/events", admin, null, new String[] {"Last-Event-ID", bad});
+            assertEquals(400, a.status(), bad);
+            assertEquals("application/problem+json", a.contentType());
+        }
+        assertEquals(400, api.get("/api/admin/events?lastEventId=x", admin).status());
+        assertEquals(400, api.get("/api/admin/events/poll?after=x", admin).status());
+    }
+
+    @Test
+    void resumeWorksAcrossAServerRestartOnAnH2File(@TempDir Path dir) throws Exception {
+        var settings = TestSettings.file(dir);
+        String ticket;
+        long seen;
+        try (Farmdesk first = Farmdesk.start(settings)) {
+            Api a = new Api(first.port());
+            String farmer = a.farmer("F-restart");
+            ticket = a.createTicket(farmer, "Restart", "before the restart");
+            seen = latestId(a, a.admin("A-restart"));
+            a.postMessage(farmer, ticket, "missed 1");
+            a.postMessage(farmer, ticket, "missed 2");
+        }
+        try (Farmdesk second = Farmdesk.start(settings)) {
+            Api a = new Api(second.port());
+            String farmer = a.farmer("F-restart");
+            try (SseClient s = SseClient.open(a.base(), "/api/tickets/" + ticket + "/events", farmer,
+                    "Last-Event-ID", Long.toString(seen))) {
+                List<String> got = new ArrayList<>();
+                got.add(s.next().json().at("/message/text").asText());
+                got.add(s.next().json().at("/message/text").asText());
+                assertEquals(List.of("missed 1", "missed 2"), got);
+                a.postMessage(farmer, ticket, "after restart");
+                SseClient.Event live = s.next();
+                assertEquals("after restart", live.json().at("/message/text").asText());
+                assertEquals(seen + 3, live.numericId(), "the sequence continues after the restart");
+            }
+        }
+    }
+
+    @Test
+    void theStreamOpensAtOnceWithRetryAndAComment() throws Exception {
+        String admin = api.admin("A-replay-7");
+        try (SseClient s = SseClient.open(api.base(), "/api/admin/events", admin)) {
+            assertEquals("no-cache, no-transform", s.header("Cache-Control"));
+            assertEquals("no", s.header("X-Accel-Buffering"));
+            // a ping comment follows the opening comment when no event comes; both are comments
+            String farmer = api.farmer("F-replay-7");
+            api.createTicket(farmer, "Opening", "hello");
+            assertEquals("ticket-created", s.next().type());
+            assertEquals(Integer.toString(SseStream.RETRY_MILLIS), s.retry());
+            assertTrue(s.comments().getFirst().startsWith("farmdesk admin stream"), s.comments().toString());
+        }
+    }
+
+    private long latestId(String token) {
+        return latestId(api, token);
+    }
+
+    private static long latestId(Api a, String token) {
+        return a.get("/api/admin/events/poll", token).json().get("next").asLong();
+    }
+
+    private long latestId(String farmerToken, String ticket) {
+        Api.Answer a = api.get("/api/tickets/" + ticket + "/events/poll?after=0&timeout=0", farmerToken);
+        return a.json().get("next").asLong();
+    }
+
+    static Duration seconds(int n) {
+        return Duration.ofSeconds(n);
+    }
+}
