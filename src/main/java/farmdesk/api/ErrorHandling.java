@@ -15,6 +15,7 @@ import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 
 import farmdesk.Json;
+import farmdesk.events.EventLog;
 import farmdesk.tickets.Refused;
 
 /**
@@ -84,6 +85,9 @@ public final class ErrorHandling {
     /** A connection that could not be had or was lost, anywhere in the cause chain. */
     static boolean isDatabaseAway(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof EventLog.Unavailable) {
+                return true;
+            }
             if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
                 return true;
             }

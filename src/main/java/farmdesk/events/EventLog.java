@@ -3,6 +3,7 @@ package farmdesk.events;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
@@ -32,6 +33,8 @@ public final class EventLog {
     private final DbClient db;
     private final Broadcaster broadcaster;
     private final Relay relay;
+    private static final int LOCK_WAIT_SECONDS = 5;
+
     private final ReentrantLock appendLock = new ReentrantLock();
 
     public EventLog(DbClient db, Broadcaster broadcaster, Relay relay) {
@@ -45,7 +48,7 @@ public final class EventLog {
      * the transaction is rolled back and nothing is published.
      */
     public <R> R write(Work<R> work) {
-        appendLock.lock();
+        acquireAppendLock();
         try {
             DbTransaction tx = db.transaction();
             LogTransaction ltx = new LogTransaction(tx);
@@ -63,6 +66,28 @@ public final class EventLog {
             return result;
         } finally {
             appendLock.unlock();
+        }
+    }
+
+    /**
+     * Waits a bounded time for the append lock: when the database hangs, writers answer "unavailable"
+     * instead of queueing forever behind the one holding the lock.
+     */
+    private void acquireAppendLock() {
+        try {
+            if (!appendLock.tryLock(LOCK_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new Unavailable("the event log is busy; retry shortly");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted while waiting for the event log");
+        }
+    }
+
+    /** The log cannot take a write now (the database is slow or away). Answered with 503. */
+    public static final class Unavailable extends RuntimeException {
+        Unavailable(String message) {
+            super(message, null, false, false);
         }
     }
 
