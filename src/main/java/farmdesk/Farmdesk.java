@@ -3,6 +3,7 @@ package farmdesk;
 import java.nio.file.Files;
 import java.util.logging.Logger;
 
+import io.helidon.dbclient.DbClient;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
@@ -24,6 +25,8 @@ import farmdesk.auth.StreamQuota;
 import farmdesk.auth.Tokens;
 import farmdesk.events.Broadcaster;
 import farmdesk.events.EventLog;
+import farmdesk.events.PgRelay;
+import farmdesk.events.Sequencer;
 import farmdesk.events.Relay;
 import farmdesk.storage.Database;
 import farmdesk.streams.StreamMetrics;
@@ -42,6 +45,7 @@ public final class Farmdesk implements AutoCloseable {
     private final Database database;
     private final Relay relay;
     private final Broadcaster broadcaster;
+    private final Sequencer sequencer;
     private final StreamMetrics metrics;
     private final Settings settings;
     private final Tokens tokens;
@@ -51,10 +55,15 @@ public final class Farmdesk implements AutoCloseable {
 
     private Farmdesk(Settings settings) {
         database = Database.open(settings.dbUrl(), settings.effectiveDbUser(), settings.effectiveDbPassword());
+        DbClient db = database.client();
         broadcaster = new Broadcaster();
-        relay = Relay.localOnly();
-        EventLog log = new EventLog(database.client(), broadcaster, relay);
-        relay.start(broadcaster::publish);
+        sequencer = new Sequencer(broadcaster, (after, upTo, limit) -> EventLog.readRange(db, after, upTo, limit),
+                EventLog.latestId(db));
+        relay = database.isPostgres()
+                ? new PgRelay(db, settings.dbUrl(), settings.effectiveDbUser(), settings.effectiveDbPassword())
+                : Relay.localOnly();
+        EventLog log = new EventLog(db, sequencer, relay);
+        relay.start(sequencer);
 
         Tokens tokens = Tokens.create(settings.authSecret());
         Caller caller = new Caller(tokens);
@@ -145,7 +154,7 @@ public final class Farmdesk implements AutoCloseable {
             server.stop(); // only a server this object started; a test extension stops its own
         }
         relay.close();
-        broadcaster.close();
+        sequencer.close();
         metrics.close();
         database.close();
     }

@@ -2,40 +2,23 @@ package farmdesk.events;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * The in-process hub. Events are handed over in commit order ({@link #publish}) and fanned out by one
- * dispatcher thread, so every subscriber receives them in that order and the publisher never waits
- * for any subscriber. Subscribers are indexed by topic: an event costs a look-up per topic kind,
- * not a scan of every open stream.
+ * The in-process fan-out: subscribers indexed by topic, so an event costs one look-up per topic kind,
+ * not a scan of every open stream. {@link #deliver} is called by one thread only (the
+ * {@link Sequencer}'s), in id order; offering to a subscriber's queue never blocks, so a slow
+ * subscriber cannot hold up anyone else.
  */
-public final class Broadcaster implements AutoCloseable {
-
-    private static final Logger LOG = Logger.getLogger(Broadcaster.class.getName());
-    private static final Event STOP = Event.live("stop", 0, "", null, "{}");
+public final class Broadcaster {
 
     private final ConcurrentHashMap<Long, Set<Subscriber>> byTicket = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Set<Subscriber>> byFarmer = new ConcurrentHashMap<>();
     private final Set<Subscriber> everything = ConcurrentHashMap.newKeySet();
-    private final LinkedBlockingQueue<Event> outbox = new LinkedBlockingQueue<>();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
-    private final Thread dispatcher;
     private volatile Consumer<Subscriber> onDrop = s -> { };
-
-    public Broadcaster() {
-        dispatcher = Thread.ofPlatform().name("farmdesk-broadcaster").daemon().start(this::dispatch);
-    }
-
-    /** Hands an event over for delivery. Call in commit order; never blocks. */
-    public void publish(Event event) {
-        outbox.add(event);
-    }
 
     public void subscribe(Subscriber s) {
         setFor(s.audience().topic(), true).add(s);
@@ -68,39 +51,13 @@ public final class Broadcaster implements AutoCloseable {
         return dropped.get();
     }
 
-    private Set<Subscriber> setFor(Topic topic, boolean create) {
-        return switch (topic) {
-            case Topic.Ticket t -> create
-                    ? byTicket.compute(t.ticket(), (k, v) -> v != null ? v : ConcurrentHashMap.newKeySet())
-                    : byTicket.get(t.ticket());
-            case Topic.Farmer f -> create
-                    ? byFarmer.compute(f.farmerId(), (k, v) -> v != null ? v : ConcurrentHashMap.newKeySet())
-                    : byFarmer.get(f.farmerId());
-            case Topic.All a -> everything;
-        };
-    }
-
-    private void dispatch() {
-        while (true) {
-            Event event;
-            try {
-                event = outbox.take();
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (event == STOP) {
-                return;
-            }
-            try {
-                deliver(event, byTicket.get(event.ticket()));
-                deliver(event, byFarmer.get(event.farmerId()));
-                deliver(event, everything);
-                if (event.isStored()) {
-                    published.incrementAndGet();
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "delivery of " + event + " failed", e);
-            }
+    /** Offers the event to every subscriber of its ticket, its farmer and all tickets. One thread only. */
+    void deliver(Event event) {
+        deliver(event, byTicket.get(event.ticket()));
+        deliver(event, byFarmer.get(event.farmerId()));
+        deliver(event, everything);
+        if (event.isStored()) {
+            published.incrementAndGet();
         }
     }
 
@@ -118,13 +75,15 @@ public final class Broadcaster implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
-        outbox.add(STOP);
-        try {
-            dispatcher.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    private Set<Subscriber> setFor(Topic topic, boolean create) {
+        return switch (topic) {
+            case Topic.Ticket t -> create
+                    ? byTicket.compute(t.ticket(), (k, v) -> v != null ? v : ConcurrentHashMap.newKeySet())
+                    : byTicket.get(t.ticket());
+            case Topic.Farmer f -> create
+                    ? byFarmer.compute(f.farmerId(), (k, v) -> v != null ? v : ConcurrentHashMap.newKeySet())
+                    : byFarmer.get(f.farmerId());
+            case Topic.All a -> everything;
+        };
     }
 }

@@ -19,8 +19,8 @@ import farmdesk.storage.Sql;
  * <p>Ordering: appends are serialised, so event ids commit in id order. That is what lets a client
  * resume with "every event after id M": no event below M can commit after M was seen. (Ids taken
  * from a sequence by concurrent transactions would commit out of order and a resume could skip one.)
- * Events are handed to the broadcaster after commit and still under the lock, so live delivery
- * follows the same order.
+ * Events are handed to the {@link Sequencer} after commit and still under the lock, so live delivery
+ * follows the same order; across instances the {@link Relay} extends the lock to the database.
  */
 public final class EventLog {
 
@@ -31,15 +31,15 @@ public final class EventLog {
     }
 
     private final DbClient db;
-    private final Broadcaster broadcaster;
+    private final Sequencer sequencer;
     private final Relay relay;
     private static final int LOCK_WAIT_SECONDS = 5;
 
     private final ReentrantLock appendLock = new ReentrantLock();
 
-    public EventLog(DbClient db, Broadcaster broadcaster, Relay relay) {
+    public EventLog(DbClient db, Sequencer sequencer, Relay relay) {
         this.db = db;
-        this.broadcaster = broadcaster;
+        this.sequencer = sequencer;
         this.relay = relay;
     }
 
@@ -54,6 +54,7 @@ public final class EventLog {
             LogTransaction ltx = new LogTransaction(tx);
             R result;
             try {
+                relay.beforeAppend(tx);
                 result = work.run(ltx);
                 tx.commit();
             } catch (RuntimeException | Error e) {
@@ -61,7 +62,7 @@ public final class EventLog {
                 throw e;
             }
             for (Event e : ltx.appended) {
-                broadcaster.publish(e);
+                sequencer.committed(e);
             }
             return result;
         } finally {
@@ -93,7 +94,7 @@ public final class EventLog {
 
     /** A live-only event: straight to the streams here and on other instances, never stored. */
     public void publishLive(Event event) {
-        broadcaster.publish(event);
+        sequencer.live(event);
         relay.announceLive(event);
     }
 
@@ -129,9 +130,22 @@ public final class EventLog {
 
     /** The id of the newest stored event, 0 when the log is empty. */
     public long latestId() {
+        return latestId(db);
+    }
+
+    public static long latestId(DbClient db) {
         return db.execute().get("SELECT MAX(id) AS latest FROM events")
                 .map(r -> Sql.longOrZero(r, "latest"))
                 .orElse(0L);
+    }
+
+    /** Every stored event with {@code after < id <= upTo}, whoever may see it: what the sequencer delivers. */
+    public static List<Event> readRange(DbClient db, long after, long upTo, int limit) {
+        try (Stream<DbRow> rows = db.execute().query(
+                "SELECT id, type, ticket_num, farmer_id, admin_only, data FROM events WHERE id > ? AND id <= ?"
+                        + " ORDER BY id LIMIT " + Math.max(1, limit), after, upTo)) {
+            return rows.map(EventLog::toEvent).toList();
+        }
     }
 
     private static Event toEvent(DbRow r) {

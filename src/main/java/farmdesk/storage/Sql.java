@@ -32,9 +32,14 @@ public final class Sql {
         return at.atOffset(ZoneOffset.UTC);
     }
 
+    /** A column's value, or null for SQL NULL (the DB client's get() throws on NULL). */
+    public static Object value(DbRow row, String column) {
+        return row.column(column).asOptional().orElse(null);
+    }
+
     /** TIMESTAMP WITH TIME ZONE comes back as OffsetDateTime on H2 and as Timestamp on PostgreSQL. */
     public static Instant instant(DbRow row, String column) {
-        Object v = row.column(column).get();
+        Object v = value(row, column);
         return switch (v) {
             case null -> null;
             case OffsetDateTime o -> o.toInstant();
@@ -46,13 +51,13 @@ public final class Sql {
 
     /** A nullable BIGINT column. */
     public static Long nullableLong(DbRow row, String column) {
-        Object v = row.column(column).get();
+        Object v = value(row, column);
         return v == null ? null : ((Number) v).longValue();
     }
 
     /** A BIGINT column (COUNT, MAX) that may come back as any Number, or null. */
     public static long longOrZero(DbRow row, String column) {
-        Object v = row.column(column).get();
+        Object v = value(row, column);
         return v == null ? 0L : ((Number) v).longValue();
     }
 }

@@ -1,0 +1,146 @@
+package farmdesk.events;
+
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Puts stored events into one gap-free id order before fan-out, whether they were committed here or
+ * on another instance. One thread does all delivery, so every subscriber sees increasing ids.
+ *
+ * <p>Appends are serialised across instances, so when event N has committed, every smaller id that
+ * will ever commit already has. Hence, before delivering N, the sequencer reads from the log whatever
+ * lies between the last id it delivered and N (events of other instances whose notification has not
+ * arrived yet, or nothing when the gap is a rolled-back id). Notifications from other instances only
+ * say "the log has grown to N"; the log itself is the source of what to deliver.
+ */
+public final class Sequencer implements Relay.Inbox, AutoCloseable {
+
+    /** Reads stored events with {@code after < id <= upTo}, oldest first, at most {@code limit}. */
+    @FunctionalInterface
+    public interface Backfill {
+        List<Event> read(long after, long upTo, int limit);
+    }
+
+    private sealed interface Item {
+    }
+
+    private record Committed(Event event) implements Item {
+    }
+
+    private record GrownTo(long id) implements Item {
+    }
+
+    private record Live(Event event) implements Item {
+    }
+
+    private record Stop() implements Item {
+    }
+
+    private static final Logger LOG = Logger.getLogger(Sequencer.class.getName());
+    private static final int BACKFILL_BATCH = 1000;
+    private static final long RETRY_MILLIS = 500;
+
+    private final Broadcaster broadcaster;
+    private final Backfill backfill;
+    private final LinkedBlockingQueue<Item> inbox = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    /** The highest stored id handed to the broadcaster. Only the sequencer thread writes it. */
+    private volatile long delivered;
+
+    public Sequencer(Broadcaster broadcaster, Backfill backfill, long startAfter) {
+        this.broadcaster = broadcaster;
+        this.backfill = backfill;
+        this.delivered = startAfter;
+        this.thread = Thread.ofPlatform().name("farmdesk-sequencer").daemon().start(this::run);
+    }
+
+    /** An event committed here; called in commit order, right after commit. Never blocks. */
+    public void committed(Event event) {
+        inbox.add(new Committed(event));
+    }
+
+    @Override
+    public void grownTo(long id) {
+        inbox.add(new GrownTo(id));
+    }
+
+    @Override
+    public void catchUp() {
+        inbox.add(new GrownTo(Long.MAX_VALUE));
+    }
+
+    @Override
+    public void live(Event event) {
+        inbox.add(new Live(event));
+    }
+
+    /** The highest stored id delivered so far. */
+    public long delivered() {
+        return delivered;
+    }
+
+    private void run() {
+        while (true) {
+            Item item;
+            try {
+                item = inbox.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                switch (item) {
+                    case Stop s -> {
+                        return;
+                    }
+                    case Live l -> broadcaster.deliver(l.event());
+                    case Committed c -> {
+                        long id = c.event().id();
+                        if (id > delivered) {
+                            fill(id - 1);
+                            broadcaster.deliver(c.event());
+                            delivered = id;
+                        }
+                    }
+                    case GrownTo g -> fill(g.id());
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Delivers everything in the log after {@link #delivered} up to {@code upTo}; retries while the database is away. */
+    private void fill(long upTo) throws InterruptedException {
+        while (delivered < upTo) {
+            List<Event> batch;
+            try {
+                batch = backfill.read(delivered, upTo, BACKFILL_BATCH);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "cannot read the event log to deliver events after " + delivered
+                        + "; retrying: " + e.getMessage());
+                Thread.sleep(RETRY_MILLIS);
+                continue;
+            }
+            for (Event e : batch) {
+                broadcaster.deliver(e);
+                delivered = e.id();
+            }
+            if (batch.size() < BACKFILL_BATCH) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        inbox.add(new Stop());
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        thread.interrupt();
+    }
+}
