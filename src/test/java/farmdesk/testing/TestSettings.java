@@ -14,19 +14,36 @@ public final class TestSettings {
     private TestSettings() {
     }
 
-    /** A fresh in-memory H2 database, private to this call. */
+    /**
+     * A fresh database private to this call: in-memory H2, or a new database on the test PostgreSQL
+     * when the suite runs with {@code -Dfarmdesk.test.db=postgres} (the pom's "postgres" execution).
+     */
     public static Settings inMemory() {
         return Settings.defaults()
                 .withPort(0)
-                .withDb("jdbc:h2:mem:farmdesk-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null, null)
+                .withDb(freshDbUrl(), TestPostgres.selected() ? "postgres" : null, null)
                 .withAuth(SECRET, true)
                 .withHeartbeat(Duration.ofSeconds(2))
                 .withLimits(0, 0)
                 .withWebDir(Path.of("web"));
     }
 
-    /** An H2 file database in {@code dir} (survives restarts of the service). */
+    /** A database that survives restarts of the service: an H2 file in {@code dir}, or a PostgreSQL database. */
     public static Settings file(Path dir) {
+        if (TestPostgres.selected()) {
+            return inMemory();
+        }
         return inMemory().withDb("jdbc:h2:file:" + dir.resolve("farmdesk").toAbsolutePath(), null, null);
+    }
+
+    /** A fresh database on the test PostgreSQL, whichever database the suite runs on. */
+    public static Settings postgres() {
+        return inMemory().withDb(TestPostgres.freshDatabase(), "postgres", null);
+    }
+
+    private static String freshDbUrl() {
+        return TestPostgres.selected()
+                ? TestPostgres.freshDatabase()
+                : "jdbc:h2:mem:farmdesk-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     }
 }
