@@ -167,6 +167,9 @@ final class TicketStore {
     /** Where a page ends: the (updatedAt, number) of its last ticket, as opaque base64url text. */
     record Cursor(Instant updatedAt, long num) {
 
+        /** 9999-12-31T23:59:59.999Z: the last instant both H2 and PostgreSQL store. */
+        private static final long LATEST_MILLIS = 253_402_300_799_999L;
+
         String encode() {
             String raw = updatedAt.toEpochMilli() + ":" + num;
             return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
@@ -176,8 +179,13 @@ final class TicketStore {
             try {
                 String raw = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
                 int colon = raw.indexOf(':');
-                return new Cursor(Instant.ofEpochMilli(Long.parseLong(raw.substring(0, colon))),
-                        Long.parseLong(raw.substring(colon + 1)));
+                long millis = Long.parseLong(raw.substring(0, colon));
+                long num = Long.parseLong(raw.substring(colon + 1));
+                // times outside what a database column holds (year 292 million...) would fail in SQL
+                if (millis < 0 || millis > LATEST_MILLIS || num < 1) {
+                    throw new IllegalArgumentException("out of range");
+                }
+                return new Cursor(Instant.ofEpochMilli(millis), num);
             } catch (RuntimeException e) {
                 throw Refused.invalid("cursor is not one this server gave out");
             }
