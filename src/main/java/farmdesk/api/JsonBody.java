@@ -2,7 +2,6 @@ package farmdesk.api;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderNames;
@@ -73,7 +72,9 @@ final class JsonBody {
     }
 
     private static ApiError tooLarge() {
-        return new ApiError(413, "the request body must be at most " + MAX_BYTES + " bytes", Map.of("Connection", "close"));
+        // no "Connection: close": the server then reads the rest of the body (up to its own larger limit),
+        // and the client receives this answer instead of a reset connection
+        return new ApiError(413, "the request body must be at most " + MAX_BYTES + " bytes");
     }
 
     /** A string field; null when absent or JSON null; 400 for any other type. */
