@@ -91,7 +91,9 @@ public final class ErrorHandling {
             if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
                 return true;
             }
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+            // SQLSTATE class 08: connection exception; 57: operator intervention (server shutting down)
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57"))) {
                 return true;
             }
         }
