@@ -184,6 +184,7 @@
       this.errors = 0;
       this.pollFailures = 0;
       this.pollAbort = null;
+      this.streamedOnce = false;  // SSE has opened at least once here
       addEventListener('online', () => this.mode && this.restart(this.mode));
       addEventListener('offline', () => this.mode && this.setState('offline'));
     }
@@ -265,6 +266,7 @@
       es.onopen = () => {
         clearTimeout(this.openTimer);
         this.errors = 0;
+        this.streamedOnce = true;
         this.setState('streaming');
       };
       es.onerror = () => {
@@ -323,11 +325,14 @@
           }
           const body = await res.json();
           if (this.pollAbort !== abort) return;
+          // SSE worked before and the polls failed too: that was an outage, not a proxy; stream again
+          const recovered = this.pollFailures > 0 && this.streamedOnce;
           this.pollFailures = 0;
           quick = false;
           this.setState('polling');
           for (const ev of body.events) this.apply(ev.type, ev.data, ev.id);
           if (body.next != null && (this.lastId == null || body.next > this.lastId)) this.lastId = body.next;
+          if (recovered) { this.restart('sse'); return; }
         } catch (e) {
           if (abort.signal.aborted) return;
           this.pollFailures++;
