@@ -32,7 +32,14 @@ public final class ErrorHandling {
     public static void register(HttpRouting.Builder routing) {
         routing.error(ApiError.class, (req, res, e) -> Problem.send(res, e.status(), e.getMessage(), e.headers()))
                 .error(Refused.class, (req, res, e) -> Problem.send(res, status(e.why()), e.getMessage()))
-                .error(HttpException.class, (req, res, e) -> Problem.send(res, e.status().code(), e.getMessage()))
+                .error(HttpException.class, (req, res, e) -> {
+                    if (e.status().code() < 400) {
+                        // not an error: e.g. 304 Not Modified from the static pages, which has no body
+                        res.status(e.status()).send();
+                    } else {
+                        Problem.send(res, e.status().code(), e.getMessage());
+                    }
+                })
                 .error(RuntimeException.class, (req, res, e) -> {
                     if (isDatabaseAway(e)) {
                         LOG.log(Level.WARNING, "database unavailable: " + e.getMessage());
