@@ -51,6 +51,7 @@ public final class Farmdesk implements AutoCloseable {
     private final Relay relay;
     private final Broadcaster broadcaster;
     private final Sequencer sequencer;
+    private final EventLog log;
     private final StreamMetrics metrics;
     private final Settings settings;
     private final Tokens tokens;
@@ -67,7 +68,7 @@ public final class Farmdesk implements AutoCloseable {
         relay = database.isPostgres()
                 ? new PgRelay(db, settings.dbUrl(), settings.effectiveDbUser(), settings.effectiveDbPassword())
                 : Relay.localOnly();
-        EventLog log = new EventLog(db, sequencer, relay);
+        log = new EventLog(db, sequencer, relay);
         relay.start(sequencer);
 
         Tokens tokens = Tokens.create(settings.authSecret());
@@ -152,12 +153,17 @@ public final class Farmdesk implements AutoCloseable {
         return metrics;
     }
 
-    /** Stops taking requests, ends open streams (clients resume elsewhere by id), then closes the database. */
+    /**
+     * Graceful stop (also on SIGTERM, from {@link Main}'s shutdown hook): stops taking connections,
+     * ends open streams (clients resume elsewhere by id), lets the write in progress commit, then
+     * closes the database.
+     */
     @Override
     public void close() {
         if (server != null) {
             server.stop(); // only a server this object started; a test extension stops its own
         }
+        log.close(); // the write in progress commits; none starts after
         relay.close();
         sequencer.close();
         metrics.close();

@@ -36,6 +36,7 @@ public final class EventLog {
     private static final int LOCK_WAIT_SECONDS = 5;
 
     private final ReentrantLock appendLock = new ReentrantLock();
+    private volatile boolean closed;
 
     public EventLog(DbClient db, Sequencer sequencer, Relay relay) {
         this.db = db;
@@ -82,6 +83,27 @@ public final class EventLog {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable("interrupted while waiting for the event log");
+        }
+        if (closed) {
+            appendLock.unlock();
+            throw new Unavailable("the service is shutting down; retry shortly");
+        }
+    }
+
+    /**
+     * Stops taking writes: waits (bounded) for the write in progress to commit, so a shutdown never
+     * cuts a transaction half way; later writes answer 503.
+     */
+    public void close() {
+        boolean locked = false;
+        try {
+            locked = appendLock.tryLock(LOCK_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closed = true;
+        if (locked) {
+            appendLock.unlock();
         }
     }
 
