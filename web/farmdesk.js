@@ -1,145 +1,106 @@
 /*
- * Farmdesk browser client: token, REST calls, the live connection (SSE with a long-poll fallback)
- * and a few DOM helpers shared by farmer.html and admin.html. Plain script, no build step:
- * everything hangs off window.Farmdesk.
- *
- * Safety rule for every page: text that came from a user is only ever set with textContent
- * (el() below does that), never with innerHTML.
+ * Farmdesk browser client, shared by farmer.html and admin.html. Plain script, no build step:
+ * token, REST, the live connection (SSE, long-poll fallback, one connection shared by the tabs of
+ * a browser), the outbox of messages, DOM helpers. All on window.Farmdesk.
+ * Safety: user text is only ever set with textContent (el() below), never parsed as HTML.
  */
 (function () {
   'use strict';
-
-  const TOKEN_KEY = 'farmdesk.token';
+  const TOKEN_KEY = 'farmdesk.token', LS = localStorage;
+  const enc = encodeURIComponent, now = Date.now;
+  const sleep = ms => new Promise(r => setTimeout(r, ms));
+  const load = (k, d) => { try { return JSON.parse(LS.getItem(k)) || d; } catch (e) { return d; } };
+  const save = (k, v) => { try { LS.setItem(k, JSON.stringify(v)); } catch (e) { /* full or private mode */ } };
+  const visible = () => document.visibilityState !== 'hidden';
 
   /* ---------- token ---------- */
 
-  /** Reads #token= (then removes it from the address bar) and #ticket=; the token goes to sessionStorage. */
+  /** Reads #token= (then drops it from the address bar) and #ticket=; the token goes to sessionStorage. */
   function readFragment() {
-    const params = new URLSearchParams(location.hash.slice(1));
-    const token = params.get('token');
+    const p = new URLSearchParams(location.hash.slice(1)), token = p.get('token');
     if (token) {
       sessionStorage.setItem(TOKEN_KEY, token);
-      params.delete('token');
-      const rest = params.toString();
-      history.replaceState(null, '', location.pathname + location.search + (rest ? '#' + rest : ''));
+      p.delete('token');
+      history.replaceState(null, '', location.pathname + location.search + (p + '' ? '#' + p : ''));
     }
-    return params;
+    return p;
   }
 
-  /** The payload of a JWT, for display and routing only (the server is the one that verifies it). */
+  /** The payload of a JWT, for display and routing only (the server verifies it). */
   function claimsOf(token) {
     try {
-      const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-      const json = decodeURIComponent(Array.from(atob(part),
-        c => '%' + c.charCodeAt(0).toString(16).padStart(2, '0')).join(''));
-      return JSON.parse(json);
-    } catch (e) {
-      return null;
-    }
+      const b = atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'));
+      return JSON.parse(new TextDecoder().decode(Uint8Array.from(b, c => c.charCodeAt(0))));
+    } catch (e) { return null; }
   }
 
   const auth = {
     token: () => sessionStorage.getItem(TOKEN_KEY),
-    save: token => sessionStorage.setItem(TOKEN_KEY, token),
-    logout() {
-      sessionStorage.removeItem(TOKEN_KEY);
-      location.href = 'index.html';
-    },
-    /**
-     * The signed-in user {id, role, name} when the token fits this page's role, else sends the
-     * browser to the login page (keeping #ticket= so the link still works after logging in).
-     */
+    save: t => sessionStorage.setItem(TOKEN_KEY, t),
+    logout() { sessionStorage.removeItem(TOKEN_KEY); location.href = 'index.html'; },
+    /** {id, role, name} of the signed-in user, else off to the login page (keeping #ticket=). */
     require(role) {
       readFragment();
-      const token = auth.token();
-      const c = token && claimsOf(token);
-      const expired = c && c.exp && c.exp * 1000 < Date.now();
+      const c = claimsOf(auth.token() || '');
+      const expired = c && c.exp && c.exp * 1000 < now();
       if (!c || c.role !== role || expired) {
-        const ticket = new URLSearchParams(location.hash.slice(1)).get('ticket');
-        location.replace('index.html?role=' + role + (expired ? '&expired=1' : '') +
-          (ticket ? '#ticket=' + encodeURIComponent(ticket) : ''));
+        const t = new URLSearchParams(location.hash.slice(1)).get('ticket');
+        location.replace('index.html?role=' + role + (expired ? '&expired=1' : '') + (t ? '#ticket=' + enc(t) : ''));
         throw new Error('not signed in as ' + role);
       }
       return { id: c.sub, role: c.role, name: c.name || c.sub };
     },
   };
 
-  /* ---------- notices ---------- */
-
-  /** Shows a message in the page's #notice region (role="alert"). */
+  /** Shows a message in the page's #notice (role="alert"); info notices go away by themselves. */
   function notify(text, kind) {
     const box = document.getElementById('notice');
     if (!box) return;
     box.textContent = text;
     box.dataset.kind = kind || 'error';
     box.hidden = !text;
-    clearTimeout(notify.timer);
-    if (text && kind === 'info') notify.timer = setTimeout(() => { box.hidden = true; }, 4000);
+    clearTimeout(notify.t);
+    if (text && kind === 'info') notify.t = setTimeout(() => { box.hidden = true; }, 4000);
   }
 
   /* ---------- REST ---------- */
 
   class ApiError extends Error {
-    constructor(status, detail, retryAfter) {
-      super(detail);
-      this.status = status;
-      this.retryAfter = retryAfter;
-    }
+    constructor(status, detail, retryAfter) { super(detail); this.status = status; this.retryAfter = retryAfter; }
   }
 
-  /**
-   * fetch with the token, JSON in and out. A failure shows the problem+json `detail` to the user
-   * (unless opts.quiet) and throws an ApiError. A 401 sends the user back to the login page.
-   */
+  /** fetch with the token, JSON in and out; throws ApiError (status 0: unreachable). 401: back to login. */
   async function api(method, path, body, opts) {
     opts = opts || {};
     let res;
     try {
       res = await fetch(path, {
-        method,
+        method, cache: 'no-store', body: body === undefined ? undefined : JSON.stringify(body),
         headers: Object.assign({ Authorization: 'Bearer ' + auth.token() },
           body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        body: body === undefined ? undefined : JSON.stringify(body),
-        cache: 'no-store',
       });
     } catch (e) {
       const err = new ApiError(0, 'The server cannot be reached. Check your connection and try again.');
       if (!opts.quiet) notify(err.message);
       throw err;
     }
-    if (res.ok) {
-      if (res.status === 204) return null;
-      return res.json();
-    }
+    if (res.ok) return res.status === 204 ? null : res.json();
     let detail = res.statusText || 'Request failed';
-    try {
-      const problem = await res.json();
-      detail = problem.detail || problem.title || detail;
-    } catch (e) { /* not JSON: keep the status text */ }
+    try { const p = await res.json(); detail = p.detail || p.title || detail; } catch (e) { /* not JSON */ }
     const err = new ApiError(res.status, detail, Number(res.headers.get('Retry-After')) || 0);
     if (res.status === 401) {
-      notify('Your session has ended: ' + detail + '. Please log in again.');
+      notify('Your session has ended: ' + detail + '. Please sign in again.');
       setTimeout(auth.logout, 2500);
-    } else if (!opts.quiet) {
-      notify(detail);
-    }
+    } else if (!opts.quiet) notify(detail);
     throw err;
   }
+  const retriable = e => e.status === 0 || e.status === 429 || e.status >= 500;
 
-  const sleep = ms => new Promise(r => setTimeout(r, ms));
-
-  /**
-   * A call that creates something, carrying a clientId so the server stores it once however often
-   * it is retried. Retries network failures, 429 and 5xx a few times with the same body.
-   */
+  /** A create call with a clientId in its body: retried (same body) on network errors, 429 and 5xx. */
   async function post(path, body, attempts) {
-    attempts = attempts || 3;
     for (let i = 1; ; i++) {
-      try {
-        return await api('POST', path, body, { quiet: i < attempts });
-      } catch (e) {
-        const retriable = e.status === 0 || e.status === 429 || e.status >= 500;
-        if (!retriable || i >= attempts) throw e;
+      try { return await api('POST', path, body, { quiet: i < (attempts || 3) }); } catch (e) {
+        if (!retriable(e) || i >= (attempts || 3)) throw e;
         await sleep(e.retryAfter ? e.retryAfter * 1000 : 500 * i);
       }
     }
@@ -147,57 +108,117 @@
 
   function newClientId() {
     if (crypto.randomUUID) return crypto.randomUUID();
-    const b = crypto.getRandomValues(new Uint8Array(16)); // insecure contexts lack randomUUID
-    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
-    const h = Array.from(b, x => x.toString(16).padStart(2, '0')).join('');
-    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
+    const h = Array.from(crypto.getRandomValues(new Uint8Array(16)), x => x.toString(16).padStart(2, '0')).join('');
+    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-4' + h.slice(13, 16) + '-a' + h.slice(17, 20) + '-' + h.slice(20);
   }
 
   /* ---------- live connection ---------- */
 
   const STORED = ['ticket-created', 'new-message', 'ticket-updated', 'ticket-read'];
-  const LIVE_ONLY = ['typing', 'token-expired', 'reset'];
+  const TYPES = STORED.concat('typing', 'token-expired', 'reset');
+  const HOLD_KEY = 'farmdesk.pollHold';
 
   /**
-   * One live view of a stream: SSE first, long-polling when SSE cannot open or keeps failing.
-   * Both carry the last event id, so switching loses nothing; an event whose id is not above the
-   * last one applied is dropped, so nothing is applied twice.
+   * The live view of one stream, shared by the tabs of this browser that show it: the tab holding
+   * a Web Lock is the leader and alone keeps a connection; it passes every event to the others on a
+   * BroadcastChannel. A visible tab that hears nothing from the leader for 10 s takes over.
    *
-   * handlers: onEvent(type, data, id), onState(state), onReset() (reload everything),
-   * onAuthError(detail).
-   * States: 'reconnecting' (connecting or retrying), 'streaming', 'polling', 'offline'.
+   * The leader streams with SSE and switches to long-polling when the stream does not open within
+   * openMs (a buffering proxy), is refused (EventSource CLOSED), keeps failing, or stalls (a poll
+   * finds events the stream has not brought). While polling it probes SSE now and then and goes
+   * back when a probe opens. Every path carries the last event id, and each tab drops any stored
+   * event at or below the last id it applied: nothing lost, nothing twice.
+   *
+   * handlers: onEvent(type, data, id), onState(state), onReset(), onAuthError(detail).
+   * States (also on <body data-connection>): streaming, polling, reconnecting, offline.
    */
   class Live {
-    constructor(streamPath, handlers, options) {
-      this.path = streamPath;
-      this.h = handlers || {};
+    constructor(path, userId, h, o) {
+      this.path = path;
+      this.h = h || {};
       this.o = Object.assign({
-        openTimeoutMs: 10000,     // no `open` by then (a buffering proxy): poll instead
-        maxStreamErrors: 3,       // errors in a row without an open in between: poll instead
-        pollTimeoutS: 25,
-        retryStreamMs: 5 * 60000, // while polling, try SSE again after this long
-      }, options || {});
+        openMs: 3000,      // SSE must open within this (the server opens at once; a buffering proxy never)
+        fails: 3,          // errors in a row before polling
+        holdS: 25,         // long-poll hold, lowered when a proxy is seen cutting held polls
+        probeMs: 30000,    // first SSE probe while polling (then doubling, up to 10 min)
+        auditMs: 30000,    // streaming: compare with a poll this often (4x less when hidden)
+        offlineMs: 10000,  // trouble this long reads "offline"
+      }, o, load('farmdesk.tuning', {}));
+      this.key = 'farmdesk:' + userId + ':' + path;
       this.lastId = null;
-      this.state = null;
-      this.mode = null;           // 'sse' | 'poll' | null (stopped)
-      this.es = null;
-      this.errors = 0;
-      this.pollFailures = 0;
-      this.pollAbort = null;
-      this.streamedOnce = false;  // SSE has opened at least once here
-      addEventListener('online', () => this.mode && this.restart(this.mode));
-      addEventListener('offline', () => this.mode && this.setState('offline'));
+      this.mode = null;    // leader: 'sse' | 'poll'
+      this.probeMs = this.o.probeMs;
+      this.stats = { opens: 0, errors: 0, fallbacks: 0, probes: 0, polls: 0, cuts: 0, stalls: 0, why: null };
+      const held = load(HOLD_KEY, {});
+      this.hold = held.until > now() ? held.s : this.o.holdS;
+      this.queue = [];
+      this.stalls = 0;
+      if (window.BroadcastChannel && navigator.locks) {
+        this.ch = new BroadcastChannel(this.key);
+        this.ch.onmessage = e => (this.started ? this.onMsg(e.data) : this.queue.push(e.data));
+      }
+      addEventListener('online', () => this.leader && this.mode && this.restart(this.mode));
+      addEventListener('offline', () => this.setState('offline'));
+      document.addEventListener('visibilitychange', () => visible() && this.mode === 'sse' && this.audit());
     }
 
     /** The newest event id, so a page can load its state and then start() with no gap. */
     async prime() {
       try {
-        const res = await fetch(this.url('/poll', null), { cache: 'no-store' });
+        const res = await fetch(this.url('/poll'), { cache: 'no-store' });
         if (res.ok) this.lastId = (await res.json()).next;
       } catch (e) { /* start() copes without an id */ }
     }
 
-    start() { this.stream(); }
+    start() {
+      this.started = true;
+      if (!this.ch) return this.lead();
+      this.queue.splice(0).forEach(m => this.onMsg(m));
+      this.seen = now();
+      this.acquire();
+      this.ch.postMessage({ k: 'hi' });
+      setInterval(() => {
+        if (this.leader) this.beacon();
+        else if (now() - this.seen > 10000 && visible()) this.acquire(true);
+      }, 3000);
+    }
+
+    /** Queues for leadership; steal: take it from a leader that went silent (frozen tab). */
+    acquire(steal) {
+      if (this.wait) this.wait.abort();
+      const ctl = this.wait = steal ? null : new AbortController();
+      this.seen = now();
+      navigator.locks.request(this.key, steal ? { steal: true } : { signal: ctl.signal }, () => {
+        this.wait = null;
+        this.lead();
+        return new Promise(() => {}); // held for the life of the tab, unless stolen
+      }).catch(() => {
+        if (ctl && ctl.signal.aborted) return; // stopped waiting to steal
+        this.leader = false;                   // stolen: follow, and queue again
+        this.mode = null;
+        this.closeAll();
+        this.acquire();
+      });
+    }
+
+    lead() {
+      if (this.leader) return;
+      this.leader = true;
+      this.stream();
+    }
+
+    onMsg(m) {
+      if (this.leader) {
+        if (m.k === 'hi') this.beacon();
+        else if (m.k === 'sent') this.expect(m.mid);
+        return;
+      }
+      this.seen = now();
+      if (m.k === 'ev') this.apply(m.type, m.data, m.id);
+      else if (m.k === 'st') this.setState(m.s);
+    }
+
+    beacon() { if (this.ch && this.state) this.ch.postMessage({ k: 'st', s: this.state }); }
 
     stop() {
       this.mode = null;
@@ -208,21 +229,28 @@
     url(suffix, extra) {
       const q = new URLSearchParams(extra || {});
       q.set('access_token', auth.token());
-      return this.path + suffix + '?' + q;
+      return this.path + (suffix || '') + '?' + q;
     }
 
-    setState(state) {
-      if (this.state === state) return;
-      this.state = state;
-      document.body.dataset.connection = state;
-      if (this.h.onState) this.h.onState(state);
+    setState(s) {
+      if (this.leader) this.ch && this.ch.postMessage({ k: 'st', s });
+      if (this.state === s) return;
+      this.state = s;
+      document.body.dataset.connection = s;
+      if (this.h.onState) this.h.onState(s);
+    }
+
+    /** Trouble: reconnecting at first, offline when the browser says so or after offlineMs. */
+    trouble() {
+      if (!this.since) this.since = now();
+      this.setState(navigator.onLine === false || now() - this.since > this.o.offlineMs ? 'offline' : 'reconnecting');
     }
 
     closeAll() {
-      clearTimeout(this.openTimer);
-      clearTimeout(this.retryTimer);
-      if (this.es) { this.es.close(); this.es = null; }
-      if (this.pollAbort) { this.pollAbort.abort(); this.pollAbort = null; }
+      for (const t of ['auditT', 'probeT', 'graceT']) clearTimeout(this[t]);
+      for (const es of [this.es, this.probeEs]) if (es) { clearTimeout(es.t); es.close(); }
+      this.es = this.probeEs = this.run = null;
+      if (this.req) this.req.abort();
     }
 
     restart(mode) {
@@ -230,117 +258,232 @@
       if (mode === 'poll') this.poll(); else this.stream();
     }
 
-    /** Applies one event unless it was applied already. */
+    /** Applies one event unless it was applied already; the leader passes it on to the other tabs. */
     apply(type, data, id) {
-      if (id != null && STORED.includes(type)) {
+      if (id != null) {
         if (this.lastId != null && id <= this.lastId) return;
         this.lastId = id;
       }
+      if (this.leader && this.ch) this.ch.postMessage({ k: 'ev', type, data, id });
       if (type === 'reset') {
         this.lastId = data.latest;
         if (this.h.onReset) this.h.onReset();
-        if (this.mode === 'sse') this.restart('sse'); // EventSource would resume with the unknown id again
-        return;
-      }
-      if (type === 'token-expired') {
+        if (this.leader && this.mode === 'sse') this.restart('sse'); // else it resumes with the unknown id again
+      } else if (type === 'token-expired') {
         this.stop();
         if (this.h.onAuthError) this.h.onAuthError('Your session has expired.');
-        return;
-      }
-      try {
-        if (this.h.onEvent) this.h.onEvent(type, data, id);
-      } catch (e) {
-        console.error('event handler failed', type, e);
+      } else {
+        try { if (this.h.onEvent) this.h.onEvent(type, data, id); } catch (e) { console.error('event handler failed', type, e); }
       }
     }
 
-    /* SSE */
+    /* SSE; probe: opened while polling, adopted when it opens */
 
-    stream() {
-      this.mode = 'sse';
-      this.errors = 0;
-      this.setState(navigator.onLine === false ? 'offline' : 'reconnecting');
+    stream(probe) {
+      if (!probe) { this.closeAll(); this.mode = 'sse'; }
       const es = new EventSource(this.url('', this.lastId != null ? { lastEventId: this.lastId } : null));
-      this.es = es;
-      this.openTimer = setTimeout(() => this.fallBack('no answer'), this.o.openTimeoutMs);
+      let fails = 0;
+      es.last = es.mid = 0;
+      if (probe) { this.probeEs = es; this.stats.probes++; } else { this.es = es; this.trouble(); }
+      const give = why => {
+        if (this.probeEs === es) this.dropProbe(); else if (this.es === es) this.fallBack(why);
+      };
+      es.t = setTimeout(() => give('no open within ' + this.o.openMs + ' ms'), this.o.openMs);
       es.onopen = () => {
-        clearTimeout(this.openTimer);
-        this.errors = 0;
-        this.streamedOnce = true;
+        clearTimeout(es.t);
+        clearTimeout(this.graceT);
+        fails = 0;
+        this.stats.opens++;
+        if (this.probeEs === es) { // the probe works: stop polling, stream
+          this.probeEs = null;
+          this.closeAll();
+          this.mode = 'sse';
+          this.es = es;
+        }
+        if (this.es !== es) return;
+        this.since = 0;
+        this.streamed = true;
         this.setState('streaming');
+        this.audit(this.o.auditMs);
       };
       es.onerror = () => {
-        if (this.es !== es) return;
-        this.errors++;
-        if (es.readyState === EventSource.CLOSED) {
-          this.fallBack('closed'); // a refused or non-SSE answer: the browser will not retry
-        } else if (this.errors >= this.o.maxStreamErrors) {
-          this.fallBack('failing');
-        } else {
-          this.setState(navigator.onLine === false ? 'offline' : 'reconnecting');
-          clearTimeout(this.openTimer);
-          this.openTimer = setTimeout(() => this.fallBack('no answer'), this.o.openTimeoutMs);
-        }
+        this.stats.errors++;
+        if (this.es !== es) return give();
+        if (es.readyState === 2) return this.fallBack('refused'); // not SSE (a proxy's 403...): no retry
+        if (++fails >= this.o.fails) return this.fallBack('failing');
+        // the browser retries by itself in 3 s, with Last-Event-ID; a cut stream (proxy max duration)
+        // that comes back within the grace does not flicker the indicator
+        clearTimeout(es.t);
+        es.t = setTimeout(() => give('no reopen'), 3000 + this.o.openMs);
+        clearTimeout(this.graceT);
+        this.graceT = setTimeout(() => this.es === es && this.trouble(), this.state === 'streaming' ? 4500 : 0);
       };
-      for (const type of STORED.concat(LIVE_ONLY)) {
+      for (const type of TYPES) {
         es.addEventListener(type, e => {
           if (this.es !== es) return;
           let data;
-          try { data = JSON.parse(e.data || '{}'); } catch (err) { return; }
-          // lastEventId carries over from the previous event, so live-only events have no id of their own
-          this.apply(type, data, STORED.includes(type) && e.lastEventId ? Number(e.lastEventId) : null);
+          try { data = JSON.parse(e.data || '{}'); } catch (x) { return; }
+          // lastEventId carries over from the last event, so live-only events have no id of their own
+          const id = STORED.includes(type) && e.lastEventId ? Number(e.lastEventId) : null;
+          if (id) es.last = Math.max(es.last, id);
+          if (data.message) es.mid = Math.max(es.mid, data.message.id);
+          this.apply(type, data, id);
         });
       }
     }
 
+    dropProbe() {
+      const es = this.probeEs;
+      if (es) { clearTimeout(es.t); es.close(); }
+      this.probeEs = null;
+      if (this.mode === 'poll') this.probeT = setTimeout(() => this.mode === 'poll' && this.stream(true), this.probeMs);
+      this.probeMs = Math.min(this.probeMs * 2, 600000);
+    }
+
     fallBack(why) {
-      if (this.mode !== 'sse') return;
+      if (!this.leader || this.mode !== 'sse') return;
       console.info('farmdesk: streaming unavailable (' + why + '), long-polling');
+      this.stats.fallbacks++;
+      this.stats.why = why;
       this.restart('poll');
-      this.retryTimer = setTimeout(() => this.mode === 'poll' && this.restart('sse'), this.o.retryStreamMs);
+      this.dropProbe(); // schedules the first probe
+    }
+
+    /**
+     * Streaming, an open stream may still be dead (a proxy holding it after the headers, a mobile
+     * connection gone silently; the server's heartbeat is a comment that scripts cannot see). So now
+     * and then, and soon after this browser posts, ask the log what came after our last id. Events the
+     * stream has not brought 2 s later mean it is stuck: apply them, reopen, poll if it happens again.
+     */
+    async audit(delay) {
+      clearTimeout(this.auditT);
+      if (delay) { this.auditT = setTimeout(() => this.audit(), delay * (visible() ? 1 : 4)); return; }
+      const es = this.es;
+      if (!es || es.readyState !== 1 || this.lastId == null) return;
+      let body;
+      try {
+        const res = await fetch(this.url('/poll', { after: this.lastId, timeout: 0 }), { cache: 'no-store' });
+        body = res.ok && await res.json();
+      } catch (e) { /* the stream's own errors will tell */ }
+      if (this.es !== es) return;
+      const events = (body && body.events) || [], max = Math.max(0, ...events.map(e => e.id || 0));
+      if (!max) return this.audit(this.o.auditMs);
+      this.auditT = setTimeout(() => {
+        if (this.es !== es) return;
+        if (es.last >= max) { this.stalls = 0; this.probeMs = this.o.probeMs; return this.audit(this.o.auditMs); }
+        this.stats.stalls++;
+        events.forEach(ev => this.apply(ev.type, ev.data, ev.id));
+        if (++this.stalls >= 2) this.fallBack('stalled'); else this.restart('sse');
+      }, 2000);
+    }
+
+    /** This browser posted message `mid`: the stream should bring it soon, else audit. */
+    expect(mid) {
+      if (!this.leader) return this.ch && this.ch.postMessage({ k: 'sent', mid });
+      const es = this.es;
+      if (this.mode === 'sse') setTimeout(() => this.es === es && es.mid < mid && this.audit(), 3000);
     }
 
     /* long-polling */
 
     async poll() {
       this.mode = 'poll';
-      const abort = new AbortController();
-      this.pollAbort = abort;
-      let quick = true; // the first poll (and the first after a failure) answers at once: proof it works
-      while (this.mode === 'poll' && this.pollAbort === abort) {
+      const run = this.run = {};
+      let quick = true, failures = 0; // the first poll answers at once: proof that polling works
+      while (this.run === run) {
+        const hold = quick ? 0 : this.hold, t0 = now();
+        const req = this.req = new AbortController(), guard = setTimeout(() => req.abort(), (hold + 15) * 1000);
         try {
-          const params = { timeout: quick ? 0 : this.o.pollTimeoutS };
-          if (this.lastId != null) params.after = this.lastId;
-          const res = await fetch(this.url('/poll', params), { cache: 'no-store', signal: abort.signal });
+          const q = { timeout: hold };
+          if (this.lastId != null) q.after = this.lastId;
+          this.stats.polls++;
+          const res = await fetch(this.url('/poll', q), { cache: 'no-store', signal: req.signal });
           if (res.status === 401 || res.status === 403) {
             const p = await res.json().catch(() => ({}));
             this.stop();
             if (this.h.onAuthError) this.h.onAuthError(p.detail || 'Not allowed.');
             return;
           }
-          if (!res.ok) {
-            const err = new Error('poll answered ' + res.status);
-            err.retryAfter = Number(res.headers.get('Retry-After')) || 0;
-            throw err;
-          }
+          if (!res.ok) throw Object.assign(new Error('poll answered ' + res.status), { ra: Number(res.headers.get('Retry-After')) });
           const body = await res.json();
-          if (this.pollAbort !== abort) return;
-          // SSE worked before and the polls failed too: that was an outage, not a proxy; stream again
-          const recovered = this.pollFailures > 0 && this.streamedOnce;
-          this.pollFailures = 0;
+          if (this.run !== run) return;
+          const recovered = failures > 0 && this.streamed; // polls failed too: an outage, not a proxy
+          failures = 0;
+          if (this.cutFrom) { this.cutFrom = 0; save(HOLD_KEY, { s: this.hold, until: now() + 864e5 }); }
           quick = false;
+          this.since = 0;
           this.setState('polling');
-          for (const ev of body.events) this.apply(ev.type, ev.data, ev.id);
+          body.events.forEach(ev => this.apply(ev.type, ev.data, ev.id));
           if (body.next != null && (this.lastId == null || body.next > this.lastId)) this.lastId = body.next;
-          if (recovered) { this.restart('sse'); return; }
+          if (recovered) return this.restart('sse');
         } catch (e) {
-          if (abort.signal.aborted) return;
-          this.pollFailures++;
+          if (this.run !== run) return;
+          const held = (now() - t0) / 1000;
+          if (hold >= 5 && held >= 4 && held < hold - 1 && !e.ra && navigator.onLine !== false) {
+            // cut while held, before the server's answer was due: a proxy's idle timeout. Hold less.
+            // Kept (for a day) once the next poll is answered; an outage that cut it is told apart below.
+            this.stats.cuts++;
+            this.cutFrom = this.cutFrom || hold;
+            this.hold = Math.max(4, Math.floor(held) - 4);
+            continue;
+          }
+          if (this.cutFrom) { this.hold = this.cutFrom; this.cutFrom = 0; }
+          failures++;
           quick = true;
-          this.setState(navigator.onLine === false ? 'offline' : 'reconnecting');
-          const wait = e.retryAfter ? e.retryAfter * 1000
-            : Math.min(30000, 1000 * 2 ** Math.min(this.pollFailures - 1, 5)) * (0.5 + Math.random() / 2);
-          await sleep(wait);
+          this.trouble();
+          await sleep(e.ra ? e.ra * 1000 : Math.min(30000, 1000 * 2 ** Math.min(failures - 1, 5)) * (0.5 + Math.random() / 2));
+        } finally {
+          clearTimeout(guard);
+        }
+      }
+    }
+  }
+
+  /* ---------- outbox ---------- */
+
+  /**
+   * Messages waiting to be sent, kept in localStorage (they survive a reload, and are shared by the
+   * tabs), each with its clientId from the moment it was typed: however often it is sent again, the
+   * server stores it once. Sent in order; kept on network errors, 429 and 5xx; dropped on a refusal.
+   * onSent(item, message) after the server stored it; onSent(item, null, error) when refused.
+   */
+  class Outbox {
+    constructor(userId, live, onSent) {
+      this.key = 'farmdesk.outbox.' + userId;
+      this.live = live;
+      this.onSent = onSent;
+      addEventListener('online', () => this.flush());
+      setInterval(() => this.failed && this.flush(), 10000);
+    }
+    items(tid) { return load(this.key, []).filter(i => !tid || i.tid === tid); }
+    drop(cid) { save(this.key, this.items().filter(i => i.cid !== cid)); }
+    add(tid, text, internal) {
+      const it = { cid: newClientId(), tid, text, internal: !!internal, at: new Date().toISOString() };
+      save(this.key, this.items().concat(it));
+      this.flush();
+      return it;
+    }
+    async flush() {
+      if (this.busy) { this.again = true; return; }
+      this.busy = true;
+      try {
+        await (navigator.locks ? navigator.locks.request(this.key, () => this.send()) : this.send());
+      } finally { this.busy = false; }
+      if (this.again) { this.again = false; this.flush(); }
+    }
+    async send() {
+      this.failed = false;
+      for (const it of this.items()) {
+        try {
+          const m = await api('POST', '/api/tickets/' + enc(it.tid) + '/messages',
+            { text: it.text, clientId: it.cid, internal: it.internal || undefined }, { quiet: true });
+          this.drop(it.cid);
+          this.live.expect(m.id);
+          this.onSent(it, m);
+        } catch (e) {
+          if (retriable(e) || e.status === 401) { this.failed = true; return; } // kept for later, in order
+          this.drop(it.cid);
+          this.onSent(it, null, e);
         }
       }
     }
@@ -356,117 +499,139 @@
       if (k === 'class') node.className = v;
       else if (k === 'text') node.textContent = v;
       else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-      else if (k in node && typeof v !== 'string') node[k] = v;
       else node.setAttribute(k, v === true ? '' : v);
     }
-    for (const c of children) {
-      if (c == null || c === false) continue;
-      node.append(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
-    }
+    for (const c of children) if (c != null && c !== false) node.append(c.nodeType ? c : document.createTextNode(String(c)));
     return node;
   }
 
   function timeLabel(iso) {
     if (!iso) return '';
-    const d = new Date(iso);
-    const today = new Date().toDateString() === d.toDateString();
-    return today ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
-      : d.toLocaleDateString([], { day: 'numeric', month: 'short' }) + ' ' +
-        d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    const d = new Date(iso), hm = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    return new Date().toDateString() === d.toDateString() ? hm
+      : d.toLocaleDateString([], { day: 'numeric', month: 'short' }) + ' ' + hm;
   }
 
-  const STATE_WORDS = {
-    streaming: 'Live',
-    polling: 'Live (polling)',
-    reconnecting: 'Reconnecting…',
-    offline: 'Offline',
+  const STATE_WORDS = { streaming: 'Live', polling: 'Live (polling)', reconnecting: 'Reconnecting…', offline: 'Offline' };
+  const STATE_TIPS = {
+    streaming: 'Messages arrive at once.', polling: 'Messages arrive at once; this network blocks streaming.',
+    reconnecting: 'Trying to reach the server.', offline: 'No connection. Messages you write are kept and sent later.',
   };
 
   /** Keeps an element showing the connection state in words (its colour comes from body[data-connection]). */
   function connectionLabel(node) {
-    return state => { node.textContent = STATE_WORDS[state] || state; };
+    return s => { node.textContent = STATE_WORDS[s] || s; node.title = STATE_TIPS[s] || ''; };
   }
 
-  /** Newest activity first. */
-  function byActivity(a, b) {
-    const ta = a.lastMessage && a.lastMessage.createdAt > a.updatedAt ? a.lastMessage.createdAt : a.updatedAt;
-    const tb = b.lastMessage && b.lastMessage.createdAt > b.updatedAt ? b.lastMessage.createdAt : b.updatedAt;
-    return ta < tb ? 1 : ta > tb ? -1 : 0;
-  }
+  const activity = t => (t.lastMessage && t.lastMessage.createdAt > t.updatedAt ? t.lastMessage.createdAt : t.updatedAt);
+  const byActivity = (a, b) => (activity(a) < activity(b) ? 1 : activity(a) > activity(b) ? -1 : 0);
 
   /**
-   * One open conversation: the message list (an aria-live region), the typing line and read marks.
-   * Messages are kept by id, in id order, each shown once however it arrived (REST, stream, poll).
+   * One open conversation: messages by id, in id order, each shown once however it came (REST,
+   * stream, poll, the outbox); pending sends at the end; read receipts on this side's messages;
+   * auto-scroll unless the reader scrolled up (then the "new messages" button shows).
    */
   class Conversation {
-    constructor(listNode, typingNode, me, ticketId) {
-      this.list = listNode;
-      this.typing = typingNode;
-      this.me = me;
-      this.ticketId = ticketId;
-      this.ids = new Set();
-      this.lastRead = 0;
-      this.list.replaceChildren();
-      this.typing.textContent = '';
+    constructor(list, typing, marker, me, ticketId, onEnd) {
+      Object.assign(this, { list, typing, marker, me, ticketId, onEnd, ids: new Set(), lastRead: 0, other: 0 });
+      this.seenKey = 'farmdesk.seen.' + ticketId;
+      this.seenUpTo = load(this.seenKey, 0);
+      list.replaceChildren();
+      typing.textContent = '';
+      marker.hidden = true;
+      marker.onclick = () => this.toEnd(true);
+      list.onscroll = () => { if (this.atEnd()) { marker.hidden = true; onEnd(); } };
     }
 
-    add(m) {
-      if (this.ids.has(m.id)) return;
-      this.ids.add(m.id);
+    atEnd() { const l = this.list; return l.scrollHeight - l.scrollTop - l.clientHeight < 48; }
+
+    toEnd(byUser) {
+      this.list.scrollTop = this.list.scrollHeight;
+      this.marker.hidden = true;
+      if (!byUser) return;
+      const last = this.list.lastElementChild;
+      if (last) { last.tabIndex = -1; last.focus(); }
+      this.onEnd();
+    }
+
+    item(m, pending) {
       const mine = m.senderId === this.me.id;
       const who = mine ? 'You' : (m.senderName || m.senderId) + (m.senderRole === 'admin' ? ' (support)' : '');
-      const item = el('li', {
-        class: 'msg' + (mine ? ' mine' : '') + (m.internal ? ' note' : ''),
-        'data-id': String(m.id),
-      },
+      const ours = pending || (!m.internal && m.senderRole === this.me.role);
+      return el('li', { class: 'msg' + (mine ? ' mine' : '') + (m.internal ? ' note' : '') + (pending ? ' pending' : ''),
+        'data-id': pending ? null : String(m.id), 'data-cid': m.clientId || null },
       el('div', { class: 'meta' },
         m.internal ? el('strong', { class: 'tag' }, 'Internal note') : null,
         el('span', { class: 'who' }, who), ' · ',
-        el('time', { datetime: m.createdAt }, timeLabel(m.createdAt))),
+        el('time', { datetime: m.createdAt }, timeLabel(m.createdAt)),
+        ours ? el('span', { class: 'rcpt' }, pending ? 'Sending…' : m.id <= this.seenUpTo ? 'Seen' : 'Sent') : null),
       el('p', { class: 'text', text: m.text }));
+    }
+
+    add(m) {
+      const dup = m.clientId && this.list.querySelector('li.pending[data-cid="' + CSS.escape(m.clientId) + '"]');
+      if (dup) dup.remove();
+      if (this.ids.has(m.id)) return;
+      this.ids.add(m.id);
+      const atEnd = this.atEnd();
       let before = null;
-      for (const li of this.list.children) {
-        if (Number(li.dataset.id) > m.id) { before = li; break; }
-      }
-      this.list.insertBefore(item, before);
-      if (!before) item.scrollIntoView({ block: 'nearest' });
+      for (const li of this.list.children) if (!li.dataset.id || Number(li.dataset.id) > m.id) { before = li; break; }
+      this.list.insertBefore(this.item(m), before);
+      const mine = m.senderId === this.me.id;
+      if (m.senderRole !== this.me.role) this.other = Math.max(this.other, m.id);
       if (!mine) this.typing.textContent = '';
+      if (mine || atEnd) this.toEnd(); else this.marker.hidden = false;
+    }
+
+    /** An outbox item: shown at once, replaced by the stored message when it comes. */
+    addPending(it) {
+      if (this.list.querySelector('li[data-cid="' + CSS.escape(it.cid) + '"]')) return;
+      this.list.append(this.item({ senderId: this.me.id, senderRole: this.me.role, text: it.text,
+        internal: it.internal, clientId: it.cid, createdAt: it.at }, true));
+      this.toEnd();
+    }
+    dropPending(cid) { const li = this.list.querySelector('li.pending[data-cid="' + CSS.escape(cid) + '"]'); if (li) li.remove(); }
+    pendingNote(text) { this.list.querySelectorAll('li.pending .rcpt').forEach(n => { n.textContent = text; }); }
+
+    /** The other side read up to message `id`. */
+    seen(id) {
+      if (id <= this.seenUpTo) return;
+      save(this.seenKey, this.seenUpTo = id);
+      this.list.querySelectorAll('li[data-id] .rcpt').forEach(n => {
+        if (Number(n.closest('li').dataset.id) <= id) n.textContent = 'Seen';
+      });
     }
 
     showTyping(name) {
       this.typing.textContent = name + ' is typing…';
-      clearTimeout(this.typingTimer);
-      this.typingTimer = setTimeout(() => { this.typing.textContent = ''; }, 4000);
+      clearTimeout(this.typingT);
+      this.typingT = setTimeout(() => { this.typing.textContent = ''; }, 4000);
     }
 
-    /** Marks everything shown as read, when the page is visible. */
+    /** Marks the other side's messages read, when the page is visible and the reader is at the end. */
     markRead() {
-      const last = Math.max(0, ...this.ids);
-      if (!last || last <= this.lastRead || document.visibilityState === 'hidden') return false;
+      const last = this.other;
+      if (!last || last <= this.lastRead || !visible() || !this.atEnd()) return false;
       this.lastRead = last;
-      api('POST', '/api/tickets/' + encodeURIComponent(this.ticketId) + '/read', { messageId: last }, { quiet: true })
+      api('POST', '/api/tickets/' + enc(this.ticketId) + '/read', { messageId: last }, { quiet: true })
         .catch(() => { this.lastRead = 0; });
       return true;
     }
   }
 
-  /**
-   * The tickets a page knows, by id. Ticket objects in events carry no `unread`, so an update keeps
-   * the count it had; the page adjusts it as messages arrive and are read.
-   */
+  /** The tickets a page knows. Tickets inside events carry no `unread`: an update keeps the count it had. */
   class TicketStore {
     constructor() { this.map = new Map(); }
     get(id) { return this.map.get(id); }
     clear() { this.map.clear(); }
     upsert(t) {
-      const old = this.map.get(t.id);
-      const merged = Object.assign({}, old, t);
-      merged.unread = t.unread != null ? t.unread : (old && old.unread) || 0;
-      delete merged.messages;
-      this.map.set(t.id, merged);
-      return merged;
+      const old = this.map.get(t.id), m = Object.assign({}, old, t);
+      m.unread = t.unread != null ? t.unread : (old && old.unread) || 0;
+      delete m.messages;
+      this.map.set(t.id, m);
+      return m;
     }
-    /** GET /api/tickets from `cursor`, following `next` for up to `pages` pages; returns the cursor left, if any. */
+    /** GET /api/tickets from `cursor`, up to `pages` pages; returns the cursor left, if any. */
     async load(query, pages, cursor) {
       for (let n = 0; n < (pages || 5); n++) {
         const q = new URLSearchParams(query || {});
@@ -474,31 +639,25 @@
         if (cursor) q.set('cursor', cursor);
         const page = await api('GET', '/api/tickets?' + q);
         page.tickets.forEach(t => this.upsert(t));
-        cursor = page.next;
-        if (!cursor) break;
+        if (!(cursor = page.next)) break;
       }
       return cursor;
     }
-    sorted(keep) {
-      return [...this.map.values()].filter(keep || (() => true)).sort(byActivity);
-    }
+    sorted(keep) { return [...this.map.values()].filter(keep || (() => true)).sort(byActivity); }
   }
 
   /** Sends typing pings for a text field, at most one every 3 s. */
   function typingSender(field, ticketIdFn) {
-    let lastSent = 0;
+    let last = 0;
     field.addEventListener('input', () => {
       const id = ticketIdFn();
-      if (!id || !field.value.trim() || Date.now() - lastSent < 3000) return;
-      lastSent = Date.now();
-      api('POST', '/api/tickets/' + encodeURIComponent(id) + '/typing', undefined, { quiet: true }).catch(() => {});
+      if (!id || !field.value.trim() || now() - last < 3000) return;
+      last = now();
+      api('POST', '/api/tickets/' + enc(id) + '/typing', undefined, { quiet: true }).catch(() => {});
     });
   }
 
-  /**
-   * A composer's clientId: the same one for the same text on the same ticket until it is sent,
-   * so a send that is retried (or clicked again after an error) is stored once.
-   */
+  /** A form's clientId: the same for the same text and scope until done(), so a resend is stored once. */
   function draftKey() {
     let key = null;
     return {
@@ -511,7 +670,7 @@
   }
 
   window.Farmdesk = {
-    auth, claimsOf, readFragment, api, post, notify, newClientId, Live, el, timeLabel,
+    auth, claimsOf, readFragment, api, post, notify, newClientId, Live, Outbox, el, timeLabel,
     connectionLabel, byActivity, Conversation, TicketStore, typingSender, draftKey, STATE_WORDS,
   };
 })();
