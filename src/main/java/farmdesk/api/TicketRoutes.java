@@ -13,7 +13,6 @@ import farmdesk.Json;
 import farmdesk.auth.RateLimiter;
 import farmdesk.auth.Viewer;
 import farmdesk.tickets.Inputs;
-import farmdesk.tickets.Message;
 import farmdesk.tickets.Refused;
 import farmdesk.tickets.Ticket;
 import farmdesk.tickets.TicketId;
@@ -96,11 +95,7 @@ public final class TicketRoutes implements HttpService {
         JsonBody body = JsonBody.read(req);
         var outcome = tickets.postMessage(viewer, num, new Inputs.NewMessage(
                 body.requiredString("text"), body.string("clientId"), body.bool("internal", false)));
-        Message message = outcome.value();
-        if (outcome.created()) {
-            res.header(HeaderNames.LOCATION, "/api/tickets/" + message.ticketId() + "/messages/" + message.id());
-        }
-        sendJson(res, outcome.created() ? Status.CREATED_201 : Status.OK_200, message);
+        sendJson(res, outcome.created() ? Status.CREATED_201 : Status.OK_200, outcome.value());
     }
 
     private void read(ServerRequest req, ServerResponse res) {
@@ -114,7 +109,8 @@ public final class TicketRoutes implements HttpService {
     private void typing(ServerRequest req, ServerResponse res) {
         Viewer viewer = poster(req);
         long num = ticketNum(req);
-        tickets.typing(viewer, num);
+        // optional body {"internal": true}: an admin typing an internal note, shown to admins only
+        tickets.typing(viewer, num, JsonBody.readOptional(req).bool("internal", false));
         res.status(Status.NO_CONTENT_204).send();
     }
 

@@ -45,8 +45,9 @@ public final class Event {
     }
 
     /** A live-only event (typing): no id, never stored, not sent back to the user who caused it. */
-    public static Event live(String type, long ticket, String farmerId, String originUserId, String data) {
-        return new Event(0, type, ticket, farmerId, false, originUserId, data);
+    public static Event live(String type, long ticket, String farmerId, String originUserId, boolean adminOnly,
+                             String data) {
+        return new Event(0, type, ticket, farmerId, adminOnly, originUserId, data);
     }
 
     /** The log id; 0 for live-only events. */

@@ -83,6 +83,7 @@ public final class PgRelay implements Relay {
         m.put("ticket", event.ticket());
         m.put("farmerId", event.farmerId());
         m.put("origin", event.originUserId());
+        m.put("adminOnly", event.adminOnly());
         m.put("data", event.data());
         String payload = "l:" + Json.write(m);
         if (payload.length() > MAX_PAYLOAD) {
@@ -162,7 +163,8 @@ public final class PgRelay implements Relay {
                 JsonNode m = Json.read(payload.substring(2).getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 if (!instance.equals(m.path("from").asText())) {
                     inbox.live(Event.live(m.path("type").asText(), m.path("ticket").asLong(),
-                            m.path("farmerId").asText(), m.path("origin").asText(null), m.path("data").asText()));
+                            m.path("farmerId").asText(), m.path("origin").asText(null),
+                            m.path("adminOnly").asBoolean(), m.path("data").asText()));
                 }
             }
         } catch (RuntimeException | java.io.IOException e) {

@@ -11,7 +11,7 @@ public final class Text {
 
     /** The trimmed value of a required field, 1..max code points. */
     public static String required(String value, String field, int max) {
-        String v = value == null ? "" : value.strip();
+        String v = value == null ? "" : trim(value);
         if (v.isEmpty()) {
             throw Refused.invalid(field + " must not be empty");
         }
@@ -21,6 +21,23 @@ public final class Text {
     /** The trimmed value of an optional field (null stays null), 1..max code points when given. */
     public static String optional(String value, String field, int max) {
         return value == null ? null : required(value, field, max);
+    }
+
+    /** Trims Unicode white space at both ends, no-break spaces included (String.strip keeps them). */
+    static String trim(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && isSpace(s.charAt(start))) {
+            start++;
+        }
+        while (end > start && isSpace(s.charAt(end - 1))) {
+            end--;
+        }
+        return s.substring(start, end);
+    }
+
+    private static boolean isSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 
     private static String checked(String v, String field, int max) {

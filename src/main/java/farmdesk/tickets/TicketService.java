@@ -197,10 +197,16 @@ public final class TicketService {
         });
     }
 
-    /** "Someone is typing": live only, to the ticket's streams but not the typist's own. */
-    public void typing(Viewer viewer, long num) {
+    /**
+     * "Someone is typing": live only, to the ticket's streams but not the typist's own. An admin
+     * typing an internal note is shown to admins only.
+     */
+    public void typing(Viewer viewer, long num, boolean internal) {
         Ticket ticket = visibleTicket(db.execute(), num, viewer);
-        log.publishLive(Event.live(Event.TYPING, num, ticket.farmerId(), viewer.id(),
+        if (internal && !viewer.isAdmin()) {
+            throw Refused.forbidden("only admins write internal notes");
+        }
+        log.publishLive(Event.live(Event.TYPING, num, ticket.farmerId(), viewer.id(), internal,
                 Json.write(new EventData.Typing(ticket.id(), viewer.role().json(), viewer.name()))));
     }
 

@@ -851,6 +851,39 @@ class TicketsContractTest {
         assertEquals(before.get("messages"), after.get("messages"));
     }
 
+    @Test
+    void typingAnInternalNoteReachesAdminsOnly() throws Exception {
+        String farmerId = uniqueFarmer();
+        String farmer = api.farmer(farmerId);
+        String admin = api.admin("A-typing-note");
+        String id = api.createTicket(farmer, "s", "t");
+        try (SseClient farmerStream = SseClient.open(api.base(), "/api/tickets/" + id + "/events", farmer);
+             SseClient adminStream = SseClient.open(api.base(), "/api/admin/events", api.admin("A-watching"))) {
+            assertEquals(204, api.post("/api/tickets/" + id + "/typing", admin, "{\"internal\":true}").status());
+            SseClient.Event typing = adminStream.next();
+            assertEquals("typing", typing.type());
+            assertEquals(id, typing.json().get("ticketId").asText());
+            api.postMessage(admin, id, "marker");
+            SseClient.Event next = farmerStream.next();
+            assertEquals("new-message", next.type(), "the farmer never sees the note being typed");
+        }
+        assertProblem(api.post("/api/tickets/" + id + "/typing", farmer, "{\"internal\":true}"), 403, "internal");
+        assertProblem(api.post("/api/tickets/" + id + "/typing", farmer, "{\"internal\":\"yes\"}"), 400, "internal");
+    }
+
+    @Test
+    void noBreakSpacesCountAsWhiteSpaceAndTrailingGarbageIsRefused() {
+        String farmer = api.farmer(uniqueFarmer());
+        String id = api.createTicket(farmer, "s", "t");
+        assertProblem(api.post("/api/tickets/" + id + "/messages", farmer, "{\"text\":\"\u00a0\u2007\u202f \"}"),
+                400, "text");
+        JsonNode m = assertJson(api.post("/api/tickets/" + id + "/messages", farmer,
+                "{\"text\":\"\u00a0hello\u00a0\"}"), 201);
+        assertEquals("hello", m.get("text").asText());
+        assertProblem(api.post("/api/tickets/" + id + "/messages", farmer, "{\"text\":\"a\"} {\"text\":\"b\"}"),
+                400, "malformed JSON");
+    }
+
     // ---------------------------------------------------------------- text and bodies
 
     @Test

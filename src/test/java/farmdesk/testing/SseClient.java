@@ -46,7 +46,12 @@ public final class SseClient implements AutoCloseable {
 
     private SseClient(HttpResponse<InputStream> response) {
         this.response = response;
-        this.reader = Thread.ofVirtual().start(this::read);
+        // a refused stream keeps its body for errorBody(); only a stream is parsed
+        this.reader = response.statusCode() == 200 ? Thread.ofVirtual().start(this::read) : null;
+        if (reader == null) {
+            ended = true;
+            events.add(END);
+        }
     }
 
     /** Opens {@code path}; returns once the response headers arrived. {@code headers}: name, value pairs. */
@@ -103,7 +108,9 @@ public final class SseClient implements AutoCloseable {
 
     /** Waits until the server ends the stream (or the timeout passes); returns whether it ended. */
     public boolean awaitEnd(Duration timeout) throws InterruptedException {
-        reader.join(timeout);
+        if (reader != null) {
+            reader.join(timeout);
+        }
         return ended;
     }
 
@@ -170,6 +177,8 @@ public final class SseClient implements AutoCloseable {
         } catch (IOException ignored) {
             // already closed
         }
-        reader.interrupt();
+        if (reader != null) {
+            reader.interrupt();
+        }
     }
 }
