@@ -61,14 +61,29 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * H2 folds unquoted names to upper case unless told otherwise; lower case matches PostgreSQL, so
-     * the same column names work on both.
+     * Two H2 options, unless the URL sets them itself:
+     * <ul>
+     * <li>{@code DATABASE_TO_LOWER=TRUE}: H2 folds unquoted names to upper case otherwise; lower case
+     *     matches PostgreSQL, so the same column names work on both;</li>
+     * <li>{@code WRITE_DELAY=0}: H2 writes committed changes to its file up to a second later by
+     *     default, so a process killed in that second loses commits it already acknowledged
+     *     (measured: 16 of 201 acknowledged posts gone after kill -9). With 0 every commit reaches the
+     *     file before the answer.</li>
+     * </ul>
      */
     static String withH2Options(String url) {
-        if (url.startsWith("jdbc:h2:") && !url.toUpperCase().contains("DATABASE_TO_LOWER")) {
-            return url + ";DATABASE_TO_LOWER=TRUE";
+        if (!url.startsWith("jdbc:h2:")) {
+            return url;
         }
-        return url;
+        String upper = url.toUpperCase();
+        StringBuilder u = new StringBuilder(url);
+        if (!upper.contains("DATABASE_TO_LOWER")) {
+            u.append(";DATABASE_TO_LOWER=TRUE");
+        }
+        if (!upper.contains("WRITE_DELAY") && !upper.startsWith("JDBC:H2:MEM:")) {
+            u.append(";WRITE_DELAY=0");
+        }
+        return u.toString();
     }
 
     public DbClient client() {
