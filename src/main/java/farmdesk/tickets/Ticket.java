@@ -24,6 +24,13 @@ public record Ticket(String id,
                      @JsonInclude(JsonInclude.Include.NON_NULL) Integer unread,
                      @JsonInclude(JsonInclude.Include.NON_NULL) List<Message> messages) {
 
+    /** The ticket as a new public message leaves it: last message, activity time, status. */
+    public Ticket afterMessage(Message m, String newStatus) {
+        return new Ticket(id, farmerId, farmerName, subject, category, priority, newStatus, assigneeId,
+                createdAt, m.createdAt(), new Message.Summary(m.id(), m.senderRole(), m.text(), m.createdAt()),
+                unread, messages);
+    }
+
     public Ticket withUnread(int count) {
         return new Ticket(id, farmerId, farmerName, subject, category, priority, status, assigneeId,
                 createdAt, updatedAt, lastMessage, count, messages);

@@ -115,9 +115,9 @@ public final class TicketService {
                 return new Outcome<>(message, true);
             }
             boolean reopens = viewer.isFarmer() && (status == Status.PENDING || status == Status.RESOLVED);
+            Ticket after = ticket.afterMessage(message, reopens ? Status.OPEN.json() : ticket.status());
             exec.dml("UPDATE tickets SET last_message_id = ?, updated_at = ?, status = ? WHERE num = ?",
-                    message.id(), Sql.timestamp(now), reopens ? Status.OPEN.json() : ticket.status(), num);
-            Ticket after = TicketStore.find(exec, num).orElseThrow();
+                    message.id(), Sql.timestamp(now), after.status(), num);
             tx.append(Event.NEW_MESSAGE, num, ticket.farmerId(), false,
                     Json.write(new EventData.NewMessage(ticket.id(), message, after)));
             if (reopens) {
