@@ -121,10 +121,24 @@ public final class EventLog {
     }
 
     /**
-     * Up to {@code limit} stored events after id {@code after} that the audience may see, oldest first.
-     * The same visibility rule as {@link Audience#accepts}, expressed in SQL.
+     * Up to {@code limit} stored events after id {@code after} that the audience may see, oldest first,
+     * as far as this instance has delivered them: from memory when it reaches back to {@code after}
+     * (the usual resume or poll), else from the database.
      */
     public List<Event> readAfter(long after, Audience audience, int limit) {
+        List<Event> recent = sequencer.recentAfter(after, audience, limit);
+        return recent != null ? recent : readStored(after, audience, limit);
+    }
+
+    /** The newest id this instance has delivered to its streams (where "from now" starts). */
+    public long deliveredId() {
+        return sequencer.delivered();
+    }
+
+    /**
+     * From the database: the same visibility rule as {@link Audience#accepts}, expressed in SQL.
+     */
+    List<Event> readStored(long after, Audience audience, int limit) {
         StringBuilder sql = new StringBuilder(
                 "SELECT id, type, ticket_num, farmer_id, admin_only, data FROM events WHERE id > ?");
         List<Object> params = new ArrayList<>(3);

@@ -40,11 +40,13 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Sequencer.class.getName());
     private static final int BACKFILL_BATCH = 1000;
+    private static final int RECENT_EVENTS = 16_384;
     private static final long RETRY_MILLIS = 500;
 
     private final Broadcaster broadcaster;
     private final Backfill backfill;
     private final LinkedBlockingQueue<Item> inbox = new LinkedBlockingQueue<>();
+    private final RecentEvents recent;
     private final Thread thread;
     /** The highest stored id handed to the broadcaster. Only the sequencer thread writes it. */
     private volatile long delivered;
@@ -53,6 +55,7 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
         this.broadcaster = broadcaster;
         this.backfill = backfill;
         this.delivered = startAfter;
+        this.recent = new RecentEvents(RECENT_EVENTS, startAfter);
         this.thread = Thread.ofPlatform().name("farmdesk-sequencer").daemon().start(this::run);
     }
 
@@ -96,11 +99,9 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
                     }
                     case Live l -> broadcaster.deliver(l.event());
                     case Committed c -> {
-                        long id = c.event().id();
-                        if (id > delivered) {
-                            fill(id - 1);
-                            broadcaster.deliver(c.event());
-                            delivered = id;
+                        if (c.event().id() > delivered) {
+                            fill(c.event().id() - 1);
+                            deliver(c.event());
                         }
                     }
                     case GrownTo g -> fill(g.id());
@@ -109,6 +110,21 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** Recent events first (a subscriber that registers meanwhile dedupes by id), then the streams. */
+    private void deliver(Event e) {
+        recent.add(e);
+        broadcaster.deliver(e);
+        delivered = e.id();
+    }
+
+    /**
+     * Stored events after {@code after} that the audience may see, from memory; null when {@code after}
+     * is older than what memory holds.
+     */
+    List<Event> recentAfter(long after, Audience audience, int limit) {
+        return recent.after(after, audience, limit);
     }
 
     /** Delivers everything in the log after {@link #delivered} up to {@code upTo}; retries while the database is away. */
@@ -124,8 +140,7 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
                 continue;
             }
             for (Event e : batch) {
-                broadcaster.deliver(e);
-                delivered = e.id();
+                deliver(e);
             }
             if (batch.size() < BACKFILL_BATCH) {
                 return;

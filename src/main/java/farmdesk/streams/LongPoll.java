@@ -42,7 +42,7 @@ final class LongPoll {
         long after = spec.resumeAfter();
         List<Event> events = log.readAfter(after, spec.audience(), MAX_BATCH);
         if (events.isEmpty()) {
-            long latest = log.latestId();
+            long latest = after > log.deliveredId() ? log.latestId() : after;
             if (after > latest) {
                 // an id from the future (the database was replaced): tell the client to reload
                 send(res, List.of(), latest, "{\"id\":null,\"type\":\"reset\",\"data\":{\"latest\":" + latest + "}}");

@@ -77,7 +77,7 @@ final class SseStream {
     /** Sends every stored event after the resume id, or a reset when the id is unknown; returns the last id sent. */
     private long replay(StreamSpec spec, OutputStream out) throws IOException {
         long after = spec.resumeAfter();
-        long latest = log.latestId();
+        long latest = after > log.deliveredId() ? log.latestId() : after;
         if (after > latest) {
             out.write(("event: reset\ndata: {\"latest\":" + latest + "}\n\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
