@@ -163,6 +163,7 @@ public final class Farmdesk implements AutoCloseable {
         if (server != null) {
             server.stop(); // only a server this object started; a test extension stops its own
         }
+        streamRoutes.close();
         log.close(); // the write in progress commits; none starts after
         relay.close();
         sequencer.close();

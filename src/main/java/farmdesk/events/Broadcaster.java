@@ -61,6 +61,16 @@ public final class Broadcaster {
         }
     }
 
+    /**
+     * Offers the heartbeat to every stream. One shared timer for all streams: a timed wait per stream
+     * would re-arm a timer on every event. Any thread may call this.
+     */
+    public void heartbeat() {
+        byTicket.values().forEach(set -> deliver(Event.HEARTBEAT, set));
+        byFarmer.values().forEach(set -> deliver(Event.HEARTBEAT, set));
+        deliver(Event.HEARTBEAT, everything);
+    }
+
     private void deliver(Event event, Set<Subscriber> subscribers) {
         if (subscribers == null) {
             return;

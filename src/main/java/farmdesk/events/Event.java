@@ -14,6 +14,9 @@ public final class Event {
     public static final String TICKET_READ = "ticket-read";
     public static final String TYPING = "typing";
 
+    /** The SSE comment heartbeat, offered to every stream at once by {@link Broadcaster#heartbeat}. */
+    public static final Event HEARTBEAT = new Event(": ping\n\n");
+
     private final long id;
     private final String type;
     private final long ticket;
@@ -34,6 +37,17 @@ public final class Event {
         this.data = data;
         String idLine = id > 0 ? "id: " + id + "\n" : "";
         this.sseFrame = (idLine + "event: " + type + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private Event(String comment) {
+        this.id = 0;
+        this.type = "heartbeat";
+        this.ticket = 0;
+        this.farmerId = "";
+        this.adminOnly = false;
+        this.originUserId = null;
+        this.data = "{}";
+        this.sseFrame = comment.getBytes(StandardCharsets.UTF_8);
     }
 
     /** A stored event: it has an id from the log's sequence. */

@@ -32,6 +32,9 @@ public final class Subscriber {
     }
 
     boolean accepts(Event e) {
+        if (e == Event.HEARTBEAT) {
+            return wantsLiveOnly;
+        }
         return (e.isStored() || wantsLiveOnly) && audience.accepts(e);
     }
 
@@ -42,6 +45,11 @@ public final class Subscriber {
         }
         lagging = true;
         return false;
+    }
+
+    /** Waits for the next event (heartbeats included). */
+    public Event take() throws InterruptedException {
+        return queue.take();
     }
 
     /** Waits up to the timeout for the next event; null when none came. */

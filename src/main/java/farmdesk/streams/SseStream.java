@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -33,18 +31,15 @@ final class SseStream {
 
     static final int RETRY_MILLIS = 3000;
     private static final int REPLAY_PAGE = 500;
-    private static final byte[] PING = ": ping\n\n".getBytes(StandardCharsets.UTF_8);
     private static final byte[] TOKEN_EXPIRED = "event: token-expired\ndata: {}\n\n".getBytes(StandardCharsets.UTF_8);
 
     private final EventLog log;
     private final Broadcaster broadcaster;
-    private final Duration heartbeat;
     private final int queueCapacity;
 
-    SseStream(EventLog log, Broadcaster broadcaster, Duration heartbeat, int queueCapacity) {
+    SseStream(EventLog log, Broadcaster broadcaster, int queueCapacity) {
         this.log = log;
         this.broadcaster = broadcaster;
-        this.heartbeat = heartbeat;
         this.queueCapacity = queueCapacity;
     }
 
@@ -96,29 +91,22 @@ final class SseStream {
         }
     }
 
-    /** Live events in batches (one flush per batch), heartbeats when idle. */
+    /**
+     * Live events in batches (one flush per batch) and the shared heartbeats, until the token expires
+     * (checked whenever something wakes the stream, at least every heartbeat) or the subscriber lags.
+     */
     private void pump(StreamSpec spec, Subscriber subscriber, OutputStream out, long last)
             throws IOException, InterruptedException {
         Instant expires = spec.viewer().expiresAt();
         List<Event> batch = new ArrayList<>();
         while (true) {
-            long untilExpiry = Duration.between(Instant.now(), expires).toMillis();
-            if (untilExpiry <= 0) {
+            batch.add(subscriber.take());
+            subscriber.drainTo(batch);
+            if (!Instant.now().isBefore(expires)) {
                 out.write(TOKEN_EXPIRED);
                 out.flush();
                 return;
             }
-            Event first = subscriber.poll(Math.min(heartbeat.toMillis(), untilExpiry), TimeUnit.MILLISECONDS);
-            if (first == null) {
-                if (subscriber.isLagging()) {
-                    return;
-                }
-                out.write(PING);
-                out.flush();
-                continue;
-            }
-            batch.add(first);
-            subscriber.drainTo(batch);
             last = write(batch, last, out);
             if (subscriber.isLagging()) {
                 // dropped for lagging, so nothing more is coming: write what it still holds and end;
@@ -132,8 +120,14 @@ final class SseStream {
 
     /** Writes a batch with one flush, skipping stored events already sent; returns the new last id. */
     private static long write(List<Event> batch, long last, OutputStream out) throws IOException {
+        boolean pinged = false;
         for (Event e : batch) {
-            if (e.isStored()) {
+            if (e == Event.HEARTBEAT) {
+                if (pinged) {
+                    continue; // one ping per batch is enough
+                }
+                pinged = true;
+            } else if (e.isStored()) {
                 if (e.id() <= last) {
                     continue;
                 }

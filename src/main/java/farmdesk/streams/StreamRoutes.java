@@ -27,7 +27,7 @@ import farmdesk.tickets.TicketService;
  * {@code <stream>/poll}. This class decides who may open what and where they resume; {@link SseStream}
  * and {@link LongPoll} only deliver.
  */
-public final class StreamRoutes implements HttpService {
+public final class StreamRoutes implements HttpService, AutoCloseable {
 
     private static final int QUEUE_CAPACITY = 2048;
 
@@ -37,6 +37,7 @@ public final class StreamRoutes implements HttpService {
     private final StreamMetrics metrics;
     private final SseStream sse;
     private final LongPoll poll;
+    private final Heartbeats heartbeats;
 
     public StreamRoutes(TicketService tickets, EventLog log, Broadcaster broadcaster, Caller caller,
                         StreamQuota quota, StreamMetrics metrics, Duration heartbeat) {
@@ -44,8 +45,14 @@ public final class StreamRoutes implements HttpService {
         this.caller = caller;
         this.quota = quota;
         this.metrics = metrics;
-        this.sse = new SseStream(log, broadcaster, heartbeat, QUEUE_CAPACITY);
+        this.sse = new SseStream(log, broadcaster, QUEUE_CAPACITY);
         this.poll = new LongPoll(log, broadcaster);
+        this.heartbeats = new Heartbeats(broadcaster, heartbeat);
+    }
+
+    @Override
+    public void close() {
+        heartbeats.close();
     }
 
     @Override
