@@ -1,6 +1,9 @@
 package farmdesk.api;
 
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -11,7 +14,12 @@ import farmdesk.auth.Viewer;
 /** Finds and verifies the caller's token: the Authorization header, or {@code ?access_token=} on streams. */
 public final class Caller {
 
+    /** Verified tokens, so a long-poll every few seconds does not redo the HMAC and JSON parse. */
+    private static final int VERIFIED_REMEMBERED = 50_000;
+    private static final long LEEWAY_SECONDS = 60;
+
     private final Tokens tokens;
+    private final Map<String, Viewer> verified = new ConcurrentHashMap<>();
 
     public Caller(Tokens tokens) {
         this.tokens = tokens;
@@ -38,9 +46,19 @@ public final class Caller {
         if (token.isEmpty()) {
             throw ApiError.unauthorized("a token is required: Authorization: Bearer <token>");
         }
+        Viewer known = verified.get(token.get());
+        if (known != null && Instant.now().isBefore(known.expiresAt().plusSeconds(LEEWAY_SECONDS))) {
+            return known;
+        }
         try {
-            return tokens.verify(token.get());
+            Viewer viewer = tokens.verify(token.get());
+            if (verified.size() >= VERIFIED_REMEMBERED) {
+                verified.clear();
+            }
+            verified.put(token.get(), viewer);
+            return viewer;
         } catch (Tokens.InvalidToken e) {
+            verified.remove(token.get());
             throw ApiError.unauthorized(e.getMessage());
         }
     }

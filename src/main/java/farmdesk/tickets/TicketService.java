@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;
@@ -37,8 +38,11 @@ public final class TicketService {
     public record Outcome<T>(T value, boolean created) {
     }
 
+    private static final int OWNERS_REMEMBERED = 100_000;
+
     private final DbClient db;
     private final EventLog log;
+    private final Map<Long, String> owners = new ConcurrentHashMap<>();
 
     public TicketService(DbClient db, EventLog log) {
         this.db = db;
@@ -238,9 +242,23 @@ public final class TicketService {
         return TicketStore.list(db.execute(), viewer, status, q.assignee(), q.limit(), cursor);
     }
 
-    /** The ticket's farmer, if the viewer may see the ticket; for opening its stream. */
+    /**
+     * The farmer who owns the ticket, if the viewer may see it (else 404); for opening its stream.
+     * Owners never change, so they are remembered: a long-poll or resume checks access without a query.
+     */
     public String farmerOf(Viewer viewer, long num) {
-        return visibleTicket(db.execute(), num, viewer).farmerId();
+        String owner = owners.get(num);
+        if (owner == null) {
+            owner = TicketStore.find(db.execute(), num).map(Ticket::farmerId).orElseThrow(() -> notFound(num));
+            if (owners.size() >= OWNERS_REMEMBERED) {
+                owners.clear();
+            }
+            owners.put(num, owner);
+        }
+        if (!Access.maySeeTicketOf(viewer, owner)) {
+            throw notFound(num);
+        }
+        return owner;
     }
 
     private static Ticket visibleTicket(DbExecute exec, long num, Viewer viewer) {
