@@ -1,0 +1,61 @@
+// Screenshots of the two pages for the README (docs/screenshots/): a small realistic conversation on
+// a fresh server. Run by run.sh first when SCREENSHOTS=<dir> is set (SCREENSHOTS=docs/screenshots).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  BASE, log, sleep, launch, token, rest, openPage, waitForText, waitForConnection, send, step, results,
+} from './lib.mjs';
+
+const dir = process.env.SCREENSHOTS;
+mkdirSync(dir, { recursive: true });
+const browser = await launch();
+let failed = false;
+try {
+  await step(`screenshots of the farmer (360 px) and admin pages into ${dir}`, async () => {
+    const ft = await token('farmer', 'F-2041', 'Asha Patil');
+    const ft2 = await token('farmer', 'F-3310', 'Joseph Mwangi');
+    const at = await token('admin', 'A-7', 'Ravi');
+    const other = await rest(ft2, 'POST', '/api/tickets', { subject: 'Truck did not come for the maize pickup', text: 'We waited all morning at the collection point.', category: 'delivery' });
+    await rest(ft, 'POST', '/api/tickets', { subject: 'How do I change my bank account?', text: 'I opened a new account at the cooperative bank.', category: 'account' });
+    const t = await rest(ft, 'POST', '/api/tickets', { subject: 'Payment not received', text: 'I delivered 40 kg of onions on Monday and I have not been paid yet.', category: 'payments' });
+    await rest(at, 'POST', `/api/tickets/${t.id}/messages`, { text: 'Hello Asha, I can see your delivery of 40 kg. I am checking with the payments team now.' });
+    await rest(at, 'POST', `/api/tickets/${t.id}/messages`, { text: 'Payout batch 2211 failed for this farmer (bank rejected the account number). Re-queued.', internal: true });
+    await rest(at, 'PATCH', `/api/tickets/${t.id}`, { assigneeId: 'A-7', priority: 'high' });
+    await rest(ft2, 'POST', `/api/tickets/${other.id}/messages`, { text: 'Please send the truck tomorrow at 8.' });
+
+    const fctx = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1 });
+    const actx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+    const f = await openPage(fctx, BASE, 'farmer', ft, 'farmer', 'ticket=' + t.id);
+    const a = await openPage(actx, BASE, 'admin', at, 'admin', 'ticket=' + t.id);
+    await waitForConnection(f, 'streaming', 'farmer');
+    await waitForConnection(a, 'streaming', 'admin');
+    await send(f, 'farmer', 'Thank you. The invoice number is INV-5521.');
+    await waitForText(a, '#messages li.msg[data-id] .text', 'Thank you. The invoice number is INV-5521.', 'admin');
+    await send(a, 'admin', 'The payment was sent again this morning. It should reach your bank today.');
+    await waitForText(f, '#messages li.msg[data-id] .text', 'The payment was sent again this morning. It should reach your bank today.', 'farmer');
+    await sleep(3100); // typing pings go at most every 3 s
+    await f.fill('#reply-text', 'Received, thank');
+    await waitForText(a, '#typing', 'Asha Patil is typing…', 'admin typing indicator');
+    await a.waitForFunction(() => [...document.querySelectorAll('#messages .rcpt')].pop()?.textContent === 'Seen');
+    for (const p of [f, a]) {
+      await p.evaluate(() => {
+        document.activeElement.blur();
+        document.getElementById('notice').hidden = true;
+        const l = document.getElementById('messages');
+        l.scrollTop = l.scrollHeight;
+        window.scrollTo(0, 0);
+      });
+    }
+    await f.screenshot({ path: join(dir, 'farmer.png') });
+    await a.screenshot({ path: join(dir, 'admin.png') });
+    log(`    ${join(dir, 'farmer.png')}, ${join(dir, 'admin.png')}`);
+    await fctx.close();
+    await actx.close();
+  });
+} catch (e) {
+  failed = true;
+} finally {
+  await browser.close();
+}
+log(`screenshots: ${results.passed} passed, ${results.failed} failed`);
+process.exit(failed ? 1 : 0);
