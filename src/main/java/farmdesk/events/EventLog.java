@@ -1,26 +1,23 @@
 package farmdesk.events;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
-import io.helidon.dbclient.DbTransaction;
 
 import farmdesk.storage.Sql;
 
 /**
  * The durable event log, and the only way to change stored state.
  *
- * <p>Ordering: appends are serialised, so event ids commit in id order. That is what lets a client
- * resume with "every event after id M": no event below M can commit after M was seen. (Ids taken
- * from a sequence by concurrent transactions would commit out of order and a resume could skip one.)
- * Events are handed to the {@link Sequencer} after commit and still under the lock, so live delivery
- * follows the same order; across instances the {@link Relay} extends the lock to the database.
+ * <p>Ordering: appends are serialised ({@link Appender}), so event ids commit in id order. That is
+ * what lets a client resume with "every event after id M": no event below M can commit after M was
+ * seen. (Ids taken from a sequence by concurrent transactions would commit out of order and a resume
+ * could skip one.) Events are handed to the {@link Sequencer} after commit and still under the lock,
+ * so live delivery follows the same order; across instances the {@link Relay} extends the lock to the
+ * database.
  */
 public final class EventLog {
 
@@ -33,81 +30,38 @@ public final class EventLog {
     private final DbClient db;
     private final Sequencer sequencer;
     private final Relay relay;
-    private static final int LOCK_WAIT_SECONDS = 5;
-
-    private final ReentrantLock appendLock = new ReentrantLock();
-    private volatile boolean closed;
+    private final Appender appender;
 
     public EventLog(DbClient db, Sequencer sequencer, Relay relay) {
         this.db = db;
         this.sequencer = sequencer;
         this.relay = relay;
+        this.appender = new Appender(db, sequencer, relay);
     }
 
     /**
-     * Runs {@code work} in one transaction; on commit its events are published in order. If it throws,
-     * the transaction is rolled back and nothing is published.
+     * Runs {@code work} in a transaction (shared with other writes queued at the same moment: group
+     * commit); on commit its events are published in order. If it throws, what it did is undone,
+     * nothing of it is published, and the exception reaches the caller.
      */
     public <R> R write(Work<R> work) {
-        acquireAppendLock();
-        try {
-            DbTransaction tx = db.transaction();
-            LogTransaction ltx = new LogTransaction(tx);
-            R result;
-            try {
-                relay.beforeAppend(tx);
-                result = work.run(ltx);
-                tx.commit();
-            } catch (RuntimeException | Error e) {
-                rollbackQuietly(tx, e);
-                throw e;
-            }
-            for (Event e : ltx.appended) {
-                sequencer.committed(e);
-            }
-            return result;
-        } finally {
-            appendLock.unlock();
-        }
+        return appender.write(work);
+    }
+
+    /** Writes waiting to be run (for tests). */
+    int queuedWrites() {
+        return appender.queued();
     }
 
     /**
-     * Waits a bounded time for the append lock: when the database hangs, writers answer "unavailable"
-     * instead of queueing forever behind the one holding the lock.
-     */
-    private void acquireAppendLock() {
-        try {
-            if (!appendLock.tryLock(LOCK_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                throw new Unavailable("the event log is busy; retry shortly");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Unavailable("interrupted while waiting for the event log");
-        }
-        if (closed) {
-            appendLock.unlock();
-            throw new Unavailable("the service is shutting down; retry shortly");
-        }
-    }
-
-    /**
-     * Stops taking writes: waits (bounded) for the write in progress to commit, so a shutdown never
+     * Stops taking writes: waits (bounded) for the writes in progress to commit, so a shutdown never
      * cuts a transaction half way; later writes answer 503.
      */
     public void close() {
-        boolean locked = false;
-        try {
-            locked = appendLock.tryLock(LOCK_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        closed = true;
-        if (locked) {
-            appendLock.unlock();
-        }
+        appender.close();
     }
 
-    /** The log cannot take a write now (the database is slow or away). Answered with 503. */
+    /** The log cannot take a write now (the database is slow or away, or the service is stopping): 503. */
     public static final class Unavailable extends RuntimeException {
         Unavailable(String message) {
             super(message, null, false, false);
@@ -192,40 +146,5 @@ public final class EventLog {
                 r.column("farmer_id").getString(),
                 r.column("admin_only").get(Boolean.class),
                 r.column("data").getString());
-    }
-
-    private static void rollbackQuietly(DbTransaction tx, Throwable cause) {
-        try {
-            tx.rollback();
-        } catch (RuntimeException e) {
-            cause.addSuppressed(e);
-        }
-    }
-
-    /** The transaction handed to {@link Work}: domain statements plus event appends. */
-    public final class LogTransaction {
-
-        private final DbTransaction tx;
-        private final List<Event> appended = new ArrayList<>(2);
-
-        private LogTransaction(DbTransaction tx) {
-            this.tx = tx;
-        }
-
-        /** For the domain's own statements in this transaction. */
-        public DbTransaction db() {
-            return tx;
-        }
-
-        /** Appends an event; it is published after commit. */
-        public Event append(String type, long ticket, String farmerId, boolean adminOnly, String data) {
-            long id = Sql.insertReturningId(tx, "id",
-                    "INSERT INTO events (type, ticket_num, farmer_id, admin_only, data, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    type, ticket, farmerId, adminOnly, data, Sql.timestamp(Instant.now()));
-            Event event = Event.stored(id, type, ticket, farmerId, adminOnly, data);
-            relay.announce(tx, event);
-            appended.add(event);
-            return event;
-        }
     }
 }

@@ -17,7 +17,7 @@ import farmdesk.auth.Access;
 import farmdesk.auth.Viewer;
 import farmdesk.events.Event;
 import farmdesk.events.EventLog;
-import farmdesk.events.EventLog.LogTransaction;
+import farmdesk.events.LogTransaction;
 import farmdesk.storage.Sql;
 
 /**

@@ -1,0 +1,176 @@
+package farmdesk.events;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbTransaction;
+
+/**
+ * Serialised appends with group commit. One writer at a time holds the append lock, so ids commit in
+ * id order; whoever holds it takes every write queued meanwhile and runs them in one transaction, each
+ * in its own savepoint (a refused write undoes only itself), then commits once: one H2 store or one
+ * PostgreSQL WAL flush for the batch instead of one per write. After the commit it hands the events to
+ * the {@link Sequencer} in order, and only then answers the writers.
+ */
+final class Appender {
+
+    private static final int MAX_BATCH = 128;
+    private static final long LOCK_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    /** One queued write and, once run, its outcome. */
+    private static final class Pending<R> {
+        final EventLog.Work<R> work;
+        R result;
+        Throwable failure;
+        List<Event> events = List.of();
+        volatile boolean done;
+
+        Pending(EventLog.Work<R> work) {
+            this.work = work;
+        }
+    }
+
+    private final DbClient db;
+    private final Sequencer sequencer;
+    private final Relay relay;
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final ConcurrentLinkedQueue<Pending<?>> queue = new ConcurrentLinkedQueue<>();
+    private volatile boolean closed;
+
+    Appender(DbClient db, Sequencer sequencer, Relay relay) {
+        this.db = db;
+        this.sequencer = sequencer;
+        this.relay = relay;
+    }
+
+    <R> R write(EventLog.Work<R> work) {
+        Pending<R> mine = new Pending<>(work);
+        queue.add(mine);
+        long deadline = System.nanoTime() + LOCK_WAIT_NANOS;
+        boolean locked;
+        try {
+            locked = appendLock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            locked = false;
+        }
+        if (!locked) {
+            if (queue.remove(mine)) {
+                // not taken by any writer: it never runs, so "unavailable" is the truth
+                throw new EventLog.Unavailable("the event log is busy; retry shortly");
+            }
+            appendLock.lock(); // a writer holds it and is running it: wait for the outcome
+        }
+        try {
+            if (!mine.done) {
+                runBatch(); // still queued: lead a batch, which takes it too
+            }
+        } finally {
+            appendLock.unlock();
+        }
+        return outcome(mine);
+    }
+
+    /** Writes waiting for the lock (for tests that need a batch to form). */
+    int queued() {
+        return queue.size();
+    }
+
+    /** Stops taking writes: the batch in progress commits; later writes answer 503. */
+    void close() {
+        boolean locked = false;
+        try {
+            locked = appendLock.tryLock(LOCK_WAIT_NANOS, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closed = true;
+        if (locked) {
+            appendLock.unlock();
+        }
+    }
+
+    /** Under the lock: runs up to MAX_BATCH queued writes in one transaction. */
+    private void runBatch() {
+        List<Pending<?>> batch = new ArrayList<>();
+        for (Pending<?> p = queue.poll(); p != null; p = batch.size() < MAX_BATCH - 1 ? queue.poll() : null) {
+            batch.add(p);
+        }
+        if (closed) {
+            batch.forEach(p -> p.failure = new EventLog.Unavailable("the service is shutting down; retry shortly"));
+        } else {
+            runInOneTransaction(batch);
+        }
+        for (Pending<?> p : batch) {
+            for (Event e : p.events) {
+                sequencer.committed(e);
+            }
+        }
+        for (Pending<?> p : batch) {
+            p.done = true;
+        }
+    }
+
+    private void runInOneTransaction(List<Pending<?>> batch) {
+        DbTransaction tx = db.transaction();
+        try {
+            relay.beforeAppend(tx);
+            boolean shared = batch.size() > 1;
+            for (Pending<?> p : batch) {
+                run(p, tx, shared);
+            }
+            tx.commit();
+        } catch (RuntimeException | Error e) {
+            try {
+                tx.rollback();
+            } catch (RuntimeException r) {
+                e.addSuppressed(r);
+            }
+            for (Pending<?> p : batch) {
+                if (p.failure == null) {
+                    p.failure = e;
+                }
+                p.events = List.of();
+            }
+        }
+    }
+
+    /**
+     * One write; when it shares the transaction, inside its own savepoint (plain SQL, the same on H2
+     * and PostgreSQL), so its failure undoes only itself.
+     */
+    private <R> void run(Pending<R> p, DbTransaction tx, boolean shared) {
+        if (shared) {
+            tx.dml("SAVEPOINT farmdesk_write");
+        }
+        LogTransaction ltx = new LogTransaction(tx, relay);
+        try {
+            p.result = p.work.run(ltx);
+            p.events = ltx.appended();
+        } catch (RuntimeException e) {
+            if (!shared) {
+                throw e; // alone in its transaction: the whole transaction rolls back
+            }
+            tx.dml("ROLLBACK TO SAVEPOINT farmdesk_write");
+            p.failure = e;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R> R outcome(Pending<R> p) {
+        if (p.failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (p.failure instanceof Error e) {
+            throw e;
+        }
+        if (p.failure != null) {
+            throw new IllegalStateException("the write failed", p.failure);
+        }
+        return p.result;
+    }
+}

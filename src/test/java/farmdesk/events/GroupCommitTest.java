@@ -1,0 +1,120 @@
+package farmdesk.events;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import farmdesk.storage.Database;
+import farmdesk.testing.TestPostgres;
+import farmdesk.tickets.Refused;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Group commit: writes queued while one runs share the next transaction, each in its own savepoint.
+ * A write that fails after it already wrote is undone alone; the others commit; ids stay in order.
+ */
+class GroupCommitTest {
+
+    private Database database;
+    private Sequencer sequencer;
+    private EventLog log;
+
+    @BeforeEach
+    void open() {
+        database = TestPostgres.selected()
+                ? Database.open(TestPostgres.freshDatabase(), "postgres", null)
+                : Database.open("jdbc:h2:mem:gc-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        sequencer = new Sequencer(new Broadcaster(),
+                (after, upTo, limit) -> EventLog.readRange(database.client(), after, upTo, limit), 0);
+        log = new EventLog(database.client(), sequencer, Relay.localOnly());
+    }
+
+    @AfterEach
+    void close() {
+        sequencer.close();
+        database.close();
+    }
+
+    @Test
+    void aFailedWriteInABatchUndoesOnlyItself() throws Exception {
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            Future<String> first = pool.submit(() -> log.write(tx -> {
+                tx.append(Event.NEW_MESSAGE, 1, "F-1", false, "{\"n\":\"first\"}");
+                firstRunning.countDown();
+                await(releaseFirst);
+                return "first";
+            }));
+            firstRunning.await();
+            List<Future<String>> queued = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                int n = i;
+                queued.add(pool.submit(() -> log.write(tx -> {
+                    tx.append(Event.NEW_MESSAGE, 1, "F-1", false, "{\"n\":" + n + "}");
+                    if (n % 2 == 1) {
+                        throw Refused.conflict("write " + n + " refused after it wrote");
+                    }
+                    return "ok " + n;
+                })));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (log.queuedWrites() < 10) { // all ten wait behind the first: they form one batch
+                assertTrue(System.nanoTime() < deadline, "the writes never queued");
+                Thread.sleep(5);
+            }
+            releaseFirst.countDown();
+            assertEquals("first", first.get());
+            for (int i = 0; i < 10; i++) {
+                if (i % 2 == 0) {
+                    assertEquals("ok " + i, queued.get(i).get());
+                } else {
+                    Throwable e = assertThrows(queued.get(i));
+                    assertInstanceOf(Refused.class, e);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Event> stored = EventLog.readRange(database.client(), 0, Long.MAX_VALUE, 100);
+        List<String> data = stored.stream().map(Event::data).toList();
+        assertEquals(6, data.size(), "the first and the five writes that were not refused: " + data);
+        assertEquals("{\"n\":\"first\"}", data.getFirst());
+        assertEquals(Set.of("{\"n\":0}", "{\"n\":2}", "{\"n\":4}", "{\"n\":6}", "{\"n\":8}"),
+                Set.copyOf(data.subList(1, 6)));
+        for (int i = 1; i < stored.size(); i++) {
+            assertTrue(stored.get(i).id() > stored.get(i - 1).id());
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Throwable assertThrows(Future<?> f) throws InterruptedException {
+        try {
+            f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("expected the write to fail");
+    }
+}
