@@ -123,7 +123,7 @@ fi
 
 status=0
 if [ -n "${SCREENSHOTS:-}" ]; then # first, while the database is fresh
-  (cd "$root" && FARMDESK_URL="http://127.0.0.1:$port" node "$here/screenshots.mjs") || status=$?
+  (cd "$root" && FARMDESK_URL="http://127.0.0.1:$port" E2E_RESULT="$tmp/shots.json" node "$here/screenshots.mjs") || status=$?
 fi
 t0=$(date +%s)
 if [[ " $suites " == *" e2e "* ]]; then
@@ -142,7 +142,7 @@ else
 fi
 
 passed=0 failed=0
-for f in "$tmp/e2e.json" "$tmp/proxies.json"; do
+for f in "$tmp/shots.json" "$tmp/e2e.json" "$tmp/proxies.json"; do
   [ -s "$f" ] || continue
   passed=$((passed + $(sed 's/.*"passed":\([0-9]*\).*/\1/' "$f")))
   failed=$((failed + $(sed 's/.*"failed":\([0-9]*\).*/\1/' "$f")))

@@ -1,6 +1,6 @@
 // Screenshots of the two pages for the README (docs/screenshots/): a small realistic conversation on
 // a fresh server. Run by run.sh first when SCREENSHOTS=<dir> is set (SCREENSHOTS=docs/screenshots).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BASE, log, sleep, launch, token, rest, openPage, waitForText, waitForConnection, send, step, results,
@@ -58,4 +58,5 @@ try {
   await browser.close();
 }
 log(`screenshots: ${results.passed} passed, ${results.failed} failed`);
+writeFileSync(process.env.E2E_RESULT || '/dev/null', JSON.stringify(results));
 process.exit(failed ? 1 : 0);
