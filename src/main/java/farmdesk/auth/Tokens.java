@@ -97,9 +97,26 @@ public final class Tokens {
         if (id == null || id.isBlank() || id.length() > 64) {
             throw new InvalidToken("token subject is missing or too long");
         }
+        if (!id.equals(id.strip()) || id.codePoints().anyMatch(c -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029)
+                || hasUnpairedSurrogate(id)) {
+            // the id is written into stream comments and logs: a line break there could forge an SSE event
+            throw new InvalidToken("token subject must be one line of visible characters");
+        }
         Object name = claims.getClaim("name");
         String display = name instanceof String s && !s.isBlank() ? truncate(s.strip(), 100) : id;
         return new Viewer(id, role, display, claims.getExpirationTime().toInstant());
+    }
+
+    private static boolean hasUnpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String truncate(String s, int codePoints) {
