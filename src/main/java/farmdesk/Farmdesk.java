@@ -1,6 +1,7 @@
 package farmdesk;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.logging.Logger;
 
 import io.helidon.dbclient.DbClient;
@@ -17,6 +18,7 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
 
 import farmdesk.api.Caller;
+import farmdesk.api.Drain;
 import farmdesk.api.DevLoginRoutes;
 import farmdesk.api.ErrorHandling;
 import farmdesk.api.TicketRoutes;
@@ -46,6 +48,8 @@ public final class Farmdesk implements AutoCloseable {
      * the 413 (closing on unread data resets the connection, and the client often loses the answer).
      */
     private static final int HARD_BODY_LIMIT_BYTES = 1024 * 1024;
+    /** How long a graceful stop waits for requests in progress (streams and polls aside) to answer. */
+    private static final Duration DRAIN_WAIT = Duration.ofSeconds(10);
 
     private final Database database;
     private final Relay relay;
@@ -57,6 +61,7 @@ public final class Farmdesk implements AutoCloseable {
     private final Tokens tokens;
     private final TicketRoutes ticketRoutes;
     private final StreamRoutes streamRoutes;
+    private final Drain drain = new Drain();
     private WebServer server;
 
     private Farmdesk(Settings settings) {
@@ -96,7 +101,8 @@ public final class Farmdesk implements AutoCloseable {
     public static Farmdesk start(Settings settings) {
         Farmdesk farmdesk = new Farmdesk(settings);
         try {
-            WebServerConfig.Builder builder = WebServer.builder().port(settings.port());
+            // no Helidon shutdown hook: Main's hook stops everything in order (drain, server, log, database)
+            WebServerConfig.Builder builder = WebServer.builder().port(settings.port()).shutdownHook(false);
             farmdesk.configure(builder);
             farmdesk.server = builder.build().start();
         } catch (RuntimeException e) {
@@ -124,6 +130,7 @@ public final class Farmdesk implements AutoCloseable {
                         HealthObserver.builder().addCheck(databaseCheck(database)).details(true).build(),
                         MetricsObserver.create()))
                 .routing(routing -> {
+                    routing.addFilter(drain);
                     ErrorHandling.register(routing);
                     if (settings.devLogin()) {
                         routing.register(new DevLoginRoutes(tokens));
@@ -154,12 +161,16 @@ public final class Farmdesk implements AutoCloseable {
     }
 
     /**
-     * Graceful stop (also on SIGTERM, from {@link Main}'s shutdown hook): stops taking connections,
-     * ends open streams (clients resume elsewhere by id), lets the write in progress commit, then
-     * closes the database.
+     * Graceful stop (also on SIGTERM, from {@link Main}'s shutdown hook): refuses new requests with 503,
+     * waits (at most 10 s) for the requests in progress to answer, stops the server, which ends open
+     * streams (clients resume elsewhere by id), lets the write in progress commit, then closes the database.
      */
     @Override
     public void close() {
+        // new requests are refused (503, Retry-After) and those in progress answer before anything stops
+        if (!drain.drain(DRAIN_WAIT)) {
+            LOG.warning("requests still in progress after " + DRAIN_WAIT.toSeconds() + " s; stopping anyway");
+        }
         if (server != null) {
             server.stop(); // only a server this object started; a test extension stops its own
         }

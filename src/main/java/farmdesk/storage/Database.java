@@ -83,6 +83,11 @@ public final class Database implements AutoCloseable {
         if (!upper.contains("WRITE_DELAY") && !upper.startsWith("JDBC:H2:MEM:")) {
             u.append(";WRITE_DELAY=0");
         }
+        if (!upper.contains("DB_CLOSE_ON_EXIT")) {
+            // H2's own shutdown hook would close the database under the requests still in progress on SIGTERM
+            // (their commits fail, some after they were stored); Farmdesk.close() closes it after they answered
+            u.append(";DB_CLOSE_ON_EXIT=FALSE");
+        }
         return u.toString();
     }
 
