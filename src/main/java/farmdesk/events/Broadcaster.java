@@ -80,6 +80,7 @@ public final class Broadcaster {
                 // too far behind: stop feeding it; its stream ends and the client resumes by id
                 unsubscribe(s);
                 dropped.incrementAndGet();
+                s.dropped();
                 onDrop.accept(s);
             }
         }

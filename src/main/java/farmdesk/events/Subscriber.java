@@ -15,6 +15,8 @@ public final class Subscriber {
     private final boolean wantsLiveOnly;
     private final LinkedBlockingQueue<Event> queue;
     private volatile boolean lagging;
+    /** The thread serving this subscriber's client (it created the subscriber). */
+    private final Thread server = Thread.currentThread();
 
     /**
      * @param audience      what this viewer may receive
@@ -60,6 +62,16 @@ public final class Subscriber {
     /** Moves every waiting event to {@code into}, in order, without waiting. */
     public int drainTo(Collection<Event> into) {
         return queue.drainTo(into);
+    }
+
+    /**
+     * Called once when the subscriber is dropped for lagging. A client that stopped reading leaves its
+     * thread blocked in a socket write that may never return; interrupting a thread blocked on a
+     * socket channel closes the channel, so the stream ends and its memory is freed now. (A thread
+     * that is not blocked sees the interrupt at its next wait and ends the stream.)
+     */
+    void dropped() {
+        server.interrupt();
     }
 
     /** True once an event could not be queued: the stream must end after what it holds. */
