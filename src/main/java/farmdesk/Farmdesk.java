@@ -17,7 +17,9 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
 
+import farmdesk.api.AccessLog;
 import farmdesk.api.Caller;
+import farmdesk.api.Cors;
 import farmdesk.api.Drain;
 import farmdesk.api.DevLoginRoutes;
 import farmdesk.api.ErrorHandling;
@@ -130,7 +132,14 @@ public final class Farmdesk implements AutoCloseable {
                         HealthObserver.builder().addCheck(databaseCheck(database)).details(true).build(),
                         MetricsObserver.create()))
                 .routing(routing -> {
-                    routing.addFilter(drain);
+                    routing.addFilter(new AccessLog())
+                            .addFilter(drain)
+                            .addFilter((chain, req, res) -> {
+                                // JSON and problem bodies carry user text (HTML too): never let a browser sniff them as a page
+                                res.header("X-Content-Type-Options", "nosniff");
+                                chain.proceed();
+                            })
+                            .addFilter(new Cors(settings.corsOrigins()));
                     ErrorHandling.register(routing);
                     if (settings.devLogin()) {
                         routing.register(new DevLoginRoutes(tokens));

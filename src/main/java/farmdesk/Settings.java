@@ -3,6 +3,8 @@ package farmdesk;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,7 +20,8 @@ public record Settings(int port,
                        Path webDir,
                        Duration heartbeat,
                        int rateLimit,
-                       int streamsPerUser) {
+                       int streamsPerUser,
+                       List<String> corsOrigins) {
 
     public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/farmdesk";
 
@@ -38,12 +41,19 @@ public record Settings(int port,
         if (rateLimit < 0 || streamsPerUser < 0) {
             throw new IllegalArgumentException("FARMDESK_RATE_LIMIT and FARMDESK_STREAMS_PER_USER must be >= 0");
         }
+        corsOrigins = List.copyOf(corsOrigins);
+        for (String origin : corsOrigins) {
+            if (!origin.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+                throw new IllegalArgumentException("FARMDESK_CORS_ORIGINS: '" + origin
+                        + "' is not an origin (scheme://host[:port], no path, no wildcard)");
+            }
+        }
     }
 
     /** The embedded demo: port 8080, H2 file under ./data, dev login on, random secret. */
     public static Settings defaults() {
         return new Settings(8080, DEFAULT_DB_URL, null, null, null, true, Path.of("web"),
-                Duration.ofSeconds(10), 20, 20);
+                Duration.ofSeconds(10), 20, 20, List.of());
     }
 
     public static Settings fromEnvironment() {
@@ -62,7 +72,8 @@ public record Settings(int port,
                 Path.of(env.getOrDefault("FARMDESK_WEB_DIR", d.webDir().toString())),
                 Duration.ofSeconds(intValue(env, "FARMDESK_HEARTBEAT_SECONDS", (int) d.heartbeat().toSeconds())),
                 intValue(env, "FARMDESK_RATE_LIMIT", d.rateLimit()),
-                intValue(env, "FARMDESK_STREAMS_PER_USER", d.streamsPerUser()));
+                intValue(env, "FARMDESK_STREAMS_PER_USER", d.streamsPerUser()),
+                origins(env.get("FARMDESK_CORS_ORIGINS")));
     }
 
     public boolean isH2() {
@@ -79,27 +90,41 @@ public record Settings(int port,
     }
 
     public Settings withPort(int p) {
-        return new Settings(p, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser);
+        return new Settings(p, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser, corsOrigins);
     }
 
     public Settings withDb(String url, String user, String password) {
-        return new Settings(port, url, user, password, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser);
+        return new Settings(port, url, user, password, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser, corsOrigins);
     }
 
     public Settings withAuth(String secret, boolean dev) {
-        return new Settings(port, dbUrl, dbUser, dbPassword, secret, dev, webDir, heartbeat, rateLimit, streamsPerUser);
+        return new Settings(port, dbUrl, dbUser, dbPassword, secret, dev, webDir, heartbeat, rateLimit, streamsPerUser, corsOrigins);
     }
 
     public Settings withHeartbeat(Duration h) {
-        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, h, rateLimit, streamsPerUser);
+        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, h, rateLimit, streamsPerUser, corsOrigins);
     }
 
     public Settings withLimits(int rate, int streams) {
-        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rate, streams);
+        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rate, streams, corsOrigins);
     }
 
     public Settings withWebDir(Path dir) {
-        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, dir, heartbeat, rateLimit, streamsPerUser);
+        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, dir, heartbeat, rateLimit, streamsPerUser, corsOrigins);
+    }
+
+    public Settings withCorsOrigins(List<String> origins) {
+        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser,
+                origins);
+    }
+
+    /** A comma-separated list of origins; blank or absent is none (no CORS headers at all). */
+    static List<String> origins(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::strip).filter(o -> !o.isEmpty())
+                .map(o -> o.endsWith("/") ? o.substring(0, o.length() - 1) : o).toList();
     }
 
     private static String blankToNull(String s) {

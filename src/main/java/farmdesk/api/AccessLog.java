@@ -1,0 +1,83 @@
+package farmdesk.api;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+/**
+ * One line per routed request on logger {@code farmdesk.access}: method, path, query, status and
+ * duration (a stream's line is written when the stream ends). The value of every query parameter whose
+ * name contains "token" ({@code access_token} on stream URLs) is replaced by {@code [redacted]}, so a
+ * token never reaches a log.
+ */
+public final class AccessLog implements Filter {
+
+    static final String LOGGER_NAME = "farmdesk.access";
+    private static final Logger LOG = Logger.getLogger(LOGGER_NAME);
+    private static final int MAX_LOGGED_QUERY = 300;
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        if (!LOG.isLoggable(Level.INFO)) {
+            chain.proceed();
+            return;
+        }
+        long start = System.nanoTime();
+        String method = req.prologue().method().text();
+        String path = req.path().rawPath();
+        String query = redact(req.query().rawValue());
+        res.whenSent(() -> LOG.info(method + " " + path + (query.isEmpty() ? "" : "?" + query) + " "
+                + res.status().code() + " " + (System.nanoTime() - start) / 1_000_000 + " ms"));
+        chain.proceed();
+    }
+
+    /** The raw query with the values of token parameters replaced; cut to a bounded length. */
+    static String redact(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(rawQuery.length());
+        for (String pair : rawQuery.split("[&;]", -1)) {
+            if (!out.isEmpty()) {
+                out.append('&');
+            }
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            if (decoded(name).toLowerCase(Locale.ROOT).contains("token")) {
+                out.append(safe(name)).append("=[redacted]");
+            } else {
+                out.append(safe(pair));
+            }
+        }
+        return out.length() > MAX_LOGGED_QUERY ? out.substring(0, MAX_LOGGED_QUERY) + "..." : out.toString();
+    }
+
+    private static String decoded(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // undecodable: treat as a token name, so its value is never logged
+            return "token";
+        }
+    }
+
+    /** No control characters in a log line (a forged line break could fake an entry). */
+    private static String safe(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                b.append("%").append(String.format("%02X", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.toString();
+    }
+}

@@ -1,0 +1,63 @@
+package farmdesk.api;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+/**
+ * Cross-origin access for the configured origins only ({@code FARMDESK_CORS_ORIGINS}). A request from
+ * a listed origin gets {@code Access-Control-Allow-Origin} with that origin; any other origin gets no
+ * CORS header (so a browser does not let its page read the answer), and its preflight is refused with
+ * 403. No credentials mode: tokens travel in {@code Authorization}, never in cookies. With no origins
+ * configured the filter does nothing.
+ */
+public final class Cors implements Filter {
+
+    static final String ALLOWED_METHODS = "GET, POST, PATCH";
+    static final String ALLOWED_HEADERS = "Authorization, Content-Type, Last-Event-ID";
+    static final String EXPOSED_HEADERS = "Location, Retry-After";
+
+    private final Set<String> origins;
+
+    public Cors(List<String> origins) {
+        this.origins = Set.copyOf(origins);
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        Optional<String> origin = req.headers().first(HeaderNames.ORIGIN);
+        if (origins.isEmpty() || origin.isEmpty()) {
+            chain.proceed();
+            return;
+        }
+        boolean allowed = origins.contains(origin.get());
+        boolean preflight = req.prologue().method().equals(Method.OPTIONS)
+                && req.headers().contains(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
+        res.header(HeaderNames.VARY, "Origin");
+        if (preflight) {
+            if (!allowed) {
+                Problem.send(res, 403, "origin " + origin.get() + " is not allowed");
+                return;
+            }
+            res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin.get());
+            res.header(HeaderNames.ACCESS_CONTROL_ALLOW_METHODS, ALLOWED_METHODS);
+            res.header(HeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS);
+            res.header(HeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
+            res.status(Status.NO_CONTENT_204).send();
+            return;
+        }
+        if (allowed) {
+            res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin.get());
+            res.header(HeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
+        }
+        chain.proceed();
+    }
+}
