@@ -304,6 +304,7 @@ try {
     const p = pages.farmer;
     const text = 'Answer lost ' + RUN;
     await p.click(`#tickets button[data-ticket="${ticketId}"]`);
+    await p.waitForFunction(() => document.activeElement.id === 't-subject', null, { timeout: TIMEOUT });
     await waitForText(p, '#messages .msg .text', REPLY4, 'farmer back on the ticket');
     let posts = 0;
     await p.route(url => url.pathname.endsWith('/messages'), async route => {
@@ -450,6 +451,7 @@ try {
     await p.uncheck('#f-unread');
     await p.selectOption('#f-status', 'active');
     await p.click(`#queue button[data-ticket="${ticketId}"]`);
+    await p.waitForFunction(() => document.activeElement.id === 't-subject', null, { timeout: TIMEOUT });
     await waitForText(p, '#messages .msg .text', REPLY4, 'admin back on the ticket');
   }, pages);
 
@@ -458,6 +460,8 @@ try {
     const f = await tabStops(pages.farmer, 8);
     for (const id of ['logout', 'new-btn', ticketId]) check(f.includes(id), `farmer: Tab does not reach ${id} (${f.join(' ')})`);
     await pages.farmer.click(`#tickets button[data-ticket="${ticketId}"]`);
+    // the page moves the focus to the subject once the ticket has loaded
+    await pages.farmer.waitForFunction(() => document.activeElement.id === 't-subject', null, { timeout: TIMEOUT });
     await waitForText(pages.farmer, '#messages .msg .text', REPLY4, 'farmer on the ticket');
     await pages.farmer.focus('#reply-text');
     await pages.farmer.keyboard.press('Tab');
