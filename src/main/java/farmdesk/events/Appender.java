@@ -40,6 +40,8 @@ final class Appender {
     private final ReentrantLock appendLock = new ReentrantLock();
     private final ConcurrentLinkedQueue<Pending<?>> queue = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
+    /** The newest event id committed by this instance (set before the sequencer gets it). */
+    private volatile long lastCommitted;
 
     Appender(DbClient db, Sequencer sequencer, Relay relay) {
         this.db = db;
@@ -75,6 +77,10 @@ final class Appender {
         return outcome(mine);
     }
 
+    long lastCommitted() {
+        return lastCommitted;
+    }
+
     /** Writes waiting for the lock (for tests that need a batch to form). */
     int queued() {
         return queue.size();
@@ -107,6 +113,7 @@ final class Appender {
         }
         for (Pending<?> p : batch) {
             for (Event e : p.events) {
+                lastCommitted = e.id();
                 sequencer.committed(e);
             }
         }

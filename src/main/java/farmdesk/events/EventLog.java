@@ -76,12 +76,20 @@ public final class EventLog {
 
     /**
      * Up to {@code limit} stored events after id {@code after} that the audience may see, oldest first,
-     * as far as this instance has delivered them: from memory when it reaches back to {@code after}
-     * (the usual resume or poll), else from the database.
+     * including everything this instance has committed: from memory when it reaches back to
+     * {@code after} (the usual resume or poll), else from the database.
      */
     public List<Event> readAfter(long after, Audience audience, int limit) {
-        List<Event> recent = sequencer.recentAfter(after, audience, limit);
-        return recent != null ? recent : readStored(after, audience, limit);
+        // read-your-writes: memory only answers once it holds everything this instance committed
+        // (the sequencer delivers a few microseconds after commit; a poll right after a 201 must see it)
+        long committed = appender.lastCommitted();
+        if (sequencer.delivered() >= committed) {
+            List<Event> recent = sequencer.recentAfter(after, audience, limit);
+            if (recent != null) {
+                return recent;
+            }
+        }
+        return readStored(after, audience, limit);
     }
 
     /** The newest id this instance has delivered to its streams (where "from now" starts). */
