@@ -17,7 +17,6 @@ public final class Broadcaster {
     private final ConcurrentHashMap<String, Set<Subscriber>> byFarmer = new ConcurrentHashMap<>();
     private final Set<Subscriber> everything = ConcurrentHashMap.newKeySet();
     private final AtomicLong published = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
     private volatile Consumer<Subscriber> onDrop = s -> { };
 
     public void subscribe(Subscriber s) {
@@ -47,9 +46,6 @@ public final class Broadcaster {
         return published.get();
     }
 
-    public long droppedCount() {
-        return dropped.get();
-    }
 
     /** Offers the event to every subscriber of its ticket, its farmer and all tickets. One thread only. */
     void deliver(Event event) {
@@ -79,7 +75,6 @@ public final class Broadcaster {
             if (s.accepts(event) && !s.offer(event)) {
                 // too far behind: stop feeding it; its stream ends and the client resumes by id
                 unsubscribe(s);
-                dropped.incrementAndGet();
                 s.dropped();
                 onDrop.accept(s);
             }

@@ -2,6 +2,7 @@ package farmdesk.events;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 import io.helidon.dbclient.DbClient;
@@ -92,9 +93,17 @@ public final class EventLog {
         return readStored(after, audience, limit);
     }
 
-    /** The newest id this instance has delivered to its streams (where "from now" starts). */
-    public long deliveredId() {
-        return sequencer.delivered();
+    /**
+     * The resume point when {@code after} lies beyond the whole log (the database was replaced, or the
+     * client invented an id): the newest stored id, which the client reloads from. Empty for a known
+     * id. Only ids beyond what this instance delivered cost a query.
+     */
+    public OptionalLong resetPoint(long after) {
+        if (after <= sequencer.delivered()) {
+            return OptionalLong.empty();
+        }
+        long latest = latestId();
+        return after > latest ? OptionalLong.of(latest) : OptionalLong.empty();
     }
 
     /**

@@ -2,6 +2,7 @@ package farmdesk.streams;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 import io.helidon.http.HeaderNames;
@@ -42,9 +43,10 @@ final class LongPoll {
         long after = spec.resumeAfter();
         List<Event> events = log.readAfter(after, spec.audience(), MAX_BATCH);
         if (events.isEmpty()) {
-            long latest = after > log.deliveredId() ? log.latestId() : after;
-            if (after > latest) {
+            OptionalLong reset = log.resetPoint(after);
+            if (reset.isPresent()) {
                 // an id from the future (the database was replaced): tell the client to reload
+                long latest = reset.getAsLong();
                 send(res, List.of(), latest, "{\"id\":null,\"type\":\"reset\",\"data\":{\"latest\":" + latest + "}}");
                 return;
             }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -72,8 +73,9 @@ final class SseStream {
     /** Sends every stored event after the resume id, or a reset when the id is unknown; returns the last id sent. */
     private long replay(StreamSpec spec, OutputStream out) throws IOException {
         long after = spec.resumeAfter();
-        long latest = after > log.deliveredId() ? log.latestId() : after;
-        if (after > latest) {
+        OptionalLong reset = log.resetPoint(after);
+        if (reset.isPresent()) {
+            long latest = reset.getAsLong();
             out.write(("event: reset\ndata: {\"latest\":" + latest + "}\n\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
             return latest;
