@@ -35,6 +35,8 @@ import farmdesk.auth.Role;
 import farmdesk.auth.Tokens;
 import farmdesk.testing.Api;
 import farmdesk.testing.ServerProcess;
+import farmdesk.testing.SseClient;
+import farmdesk.testing.SseParser;
 import farmdesk.testing.TestPostgres;
 import farmdesk.testing.TestSettings;
 
@@ -449,46 +451,27 @@ class ChaosTest {
             int take = 1 + rnd.nextInt(60);
             int stallAt = rnd.nextInt(take);
             long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300 + rnd.nextInt(3000));
-            String id = null;
-            String type = null;
-            StringBuilder data = null;
+            SseParser parser = new SseParser();
             String line;
             while ((line = in.readLine()) != null) {
-                if (line.isEmpty()) {
-                    if (data != null) {
-                        if (id == null && !"typing".equals(type)) {
-                            throw new AssertionError(f.name() + " got event " + type + " " + data + " after " + last[0]);
-                        }
-                        if (id != null) {
-                            record(f, got, last, new Got(Long.parseLong(id), type, Api.parse(data.toString())));
-                            take--;
-                            if (f.slow() && take == stallAt) {
-                                stall(f); // stops reading mid-stream: the server's writes back up
-                            }
-                        }
-                    }
-                    id = null;
-                    type = null;
-                    data = null;
-                    if (take <= 0 || System.nanoTime() > until) {
-                        return; // a random disconnect
-                    }
+                SseClient.Event e = parser.line(line);
+                if (!line.isEmpty()) {
                     continue;
                 }
-                if (line.startsWith(":")) {
-                    continue;
+                if (e != null) {
+                    if (e.id() == null && !"typing".equals(e.type())) {
+                        throw new AssertionError(f.name() + " got event " + e.type() + " " + e.data() + " after " + last[0]);
+                    }
+                    if (e.id() != null) {
+                        record(f, got, last, new Got(e.numericId(), e.type(), e.json()));
+                        take--;
+                        if (f.slow() && take == stallAt) {
+                            stall(f); // stops reading mid-stream: the server's writes back up
+                        }
+                    }
                 }
-                int colon = line.indexOf(':');
-                String field = colon < 0 ? line : line.substring(0, colon);
-                String value = colon < 0 ? "" : line.substring(colon + 1);
-                if (value.startsWith(" ")) {
-                    value = value.substring(1);
-                }
-                switch (field) {
-                    case "id" -> id = value;
-                    case "event" -> type = value;
-                    case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-                    default -> { }
+                if (take <= 0 || System.nanoTime() > until) {
+                    return; // a random disconnect
                 }
             }
         }

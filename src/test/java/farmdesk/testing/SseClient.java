@@ -128,39 +128,18 @@ public final class SseClient implements AutoCloseable {
 
     private void read() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            String id = null;
-            String type = null;
-            StringBuilder data = null;
+            SseParser parser = new SseParser();
             String line;
             while ((line = in.readLine()) != null) {
-                if (line.isEmpty()) {
-                    if (data != null) {
-                        events.add(new Event(id, type == null ? "message" : type, data.toString()));
-                    }
-                    id = null;
-                    type = null;
-                    data = null;
-                    continue;
-                }
-                if (line.startsWith(":")) {
+                Event e = parser.line(line);
+                if (e != null) {
+                    events.add(e);
+                } else if (parser.comment() != null) {
                     synchronized (this) {
-                        comments.add(line.substring(1).strip());
+                        comments.add(parser.comment());
                     }
-                    continue;
                 }
-                int colon = line.indexOf(':');
-                String field = colon < 0 ? line : line.substring(0, colon);
-                String value = colon < 0 ? "" : line.substring(colon + 1);
-                if (value.startsWith(" ")) {
-                    value = value.substring(1);
-                }
-                switch (field) {
-                    case "id" -> id = value;
-                    case "event" -> type = value;
-                    case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-                    case "retry" -> retry = value;
-                    default -> { }
-                }
+                retry = parser.retry();
             }
         } catch (IOException e) {
             // closed by us or by the server
