@@ -25,7 +25,7 @@ public final class Event {
     private final String originUserId;
     private final String data;
     private final byte[] sseFrame;
-    private volatile String pollJson;
+    private volatile byte[] pollJson;
 
     private Event(long id, String type, long ticket, String farmerId, boolean adminOnly, String originUserId, String data) {
         this.id = id;
@@ -107,11 +107,14 @@ public final class Event {
         return sseFrame;
     }
 
-    /** {@code {"id":..,"type":..,"data":{..}}} for long-poll answers. */
-    public String pollJson() {
-        String json = pollJson;
+    /**
+     * {@code {"id":..,"type":..,"data":{..}}} as UTF-8, for long-poll answers (made on first use: most
+     * events only ever go to streams). Do not modify.
+     */
+    public byte[] pollJson() {
+        byte[] json = pollJson;
         if (json == null) {
-            json = "{\"id\":" + id + ",\"type\":\"" + type + "\",\"data\":" + data + "}";
+            json = ("{\"id\":" + id + ",\"type\":\"" + type + "\",\"data\":" + data + "}").getBytes(StandardCharsets.UTF_8);
             pollJson = json;
         }
         return json;

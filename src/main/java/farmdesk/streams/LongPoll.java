@@ -1,11 +1,15 @@
 package farmdesk.streams;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -25,6 +29,9 @@ final class LongPoll {
     static final int DEFAULT_TIMEOUT_SECONDS = 25;
     static final int MAX_TIMEOUT_SECONDS = 30;
     private static final int QUEUE_CAPACITY = 1024;
+    private static final byte[] HEAD = "{\"events\":[".getBytes(StandardCharsets.US_ASCII);
+    private static final Header JSON = HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json");
+    private static final Header NO_STORE = HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-cache, no-store");
 
     private final EventLog log;
     private final Broadcaster broadcaster;
@@ -93,21 +100,37 @@ final class LongPoll {
         }
     }
 
+    /**
+     * {@code {"events":[..],"next":n}} assembled from each event's pre-encoded bytes: one array, no
+     * string building or re-encoding per answer (a thousand pollers get the same event at once).
+     */
     private static void send(ServerResponse res, List<Event> events, long next, String extra) {
-        StringBuilder json = new StringBuilder(64 + events.size() * 512).append("{\"events\":[");
-        if (extra != null) {
-            json.append(extra);
+        byte[] extraBytes = extra == null ? null : extra.getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("],\"next\":" + next + "}").getBytes(StandardCharsets.US_ASCII);
+        int length = HEAD.length + tail.length + (extraBytes == null ? 0 : extraBytes.length + 1);
+        for (Event e : events) {
+            length += e.pollJson().length + 1;
+        }
+        byte[] body = new byte[length];
+        int at = put(body, 0, HEAD);
+        if (extraBytes != null) {
+            at = put(body, at, extraBytes);
         }
         for (int i = 0; i < events.size(); i++) {
-            if (i > 0 || extra != null) {
-                json.append(',');
+            if (i > 0 || extraBytes != null) {
+                body[at++] = ',';
             }
-            json.append(events.get(i).pollJson());
+            at = put(body, at, events.get(i).pollJson());
         }
-        json.append("],\"next\":").append(next).append('}');
+        at = put(body, at, tail);
         res.status(Status.OK_200);
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.header(HeaderNames.CACHE_CONTROL, "no-cache, no-store");
-        res.send(json.toString());
+        res.header(JSON);
+        res.header(NO_STORE);
+        res.send(at == length ? body : Arrays.copyOf(body, at));
+    }
+
+    private static int put(byte[] into, int at, byte[] bytes) {
+        System.arraycopy(bytes, 0, into, at, bytes.length);
+        return at + bytes.length;
     }
 }

@@ -75,9 +75,11 @@ class AttacksTest {
 
     /** Held, so the level set below stays (the test logging configuration turns the access log off). */
     private static final Logger ACCESS = Logger.getLogger("farmdesk.access");
+    private static Level accessLevel;
 
     @BeforeAll
     static void start() {
+        accessLevel = ACCESS.getLevel();
         ACCESS.setLevel(Level.INFO);
         Logger.getLogger("").addHandler(CAPTURE);
         app = Farmdesk.start(TestSettings.inMemory().withCorsOrigins(List.of(ORIGIN, "http://localhost:5173")));
@@ -88,7 +90,7 @@ class AttacksTest {
     static void stop() {
         app.close();
         Logger.getLogger("").removeHandler(CAPTURE);
-        ACCESS.setLevel(null);
+        ACCESS.setLevel(accessLevel); // as configured (off for the suite), not inherited from the root (INFO)
     }
 
     // ------------------------------------------------------------------ tokens
