@@ -50,6 +50,8 @@ public final class Farmdesk implements AutoCloseable {
      * the 413 (closing on unread data resets the connection, and the client often loses the answer).
      */
     private static final int HARD_BODY_LIMIT_BYTES = 1024 * 1024;
+    /** Helidon's default is 4 KiB per response stream (see configure). */
+    private static final int STREAM_WRITE_BUFFER_BYTES = 512;
     /** How long a graceful stop waits for requests in progress (streams and polls aside) to answer. */
     private static final Duration DRAIN_WAIT = Duration.ofSeconds(10);
 
@@ -130,6 +132,9 @@ public final class Farmdesk implements AutoCloseable {
                 // Nagle off: a small SSE frame or a response's last bytes must leave now, not wait up to
                 // 40 ms for the client's delayed ACK of the previous segment (measured: GET ticket 44 ms)
                 .connectionOptions(options -> options.tcpNoDelay(true))
+                // the response stream's buffer is held by every open SSE stream for its whole life; a stream
+                // writes each batch as one array (SseStream), which passes a small buffer straight through
+                .writeBufferSize(STREAM_WRITE_BUFFER_BYTES)
                 .directHandlers(ErrorHandling.directHandlers())
                 .addFeature(ObserveFeature.just(
                         HealthObserver.builder().addCheck(databaseCheck(database)).details(true).build(),

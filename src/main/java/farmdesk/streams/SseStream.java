@@ -120,8 +120,14 @@ final class SseStream {
         }
     }
 
-    /** Writes a batch with one flush, skipping stored events already sent; returns the new last id. */
+    /**
+     * Writes a batch as one write and one flush (one HTTP chunk, one socket write), skipping stored events
+     * already sent; returns the new last id. The frames are the events' shared bytes: a batch of one is
+     * written as it is, a longer one is joined into one array first.
+     */
     private static long write(List<Event> batch, long last, OutputStream out) throws IOException {
+        List<byte[]> frames = new ArrayList<>(batch.size());
+        int length = 0;
         boolean pinged = false;
         for (Event e : batch) {
             if (e == Event.HEARTBEAT) {
@@ -135,9 +141,21 @@ final class SseStream {
                 }
                 last = e.id();
             }
-            out.write(e.sseFrame());
+            frames.add(e.sseFrame());
+            length += e.sseFrame().length;
         }
         batch.clear();
+        if (frames.size() == 1) {
+            out.write(frames.getFirst());
+        } else if (frames.size() > 1) {
+            byte[] joined = new byte[length];
+            int at = 0;
+            for (byte[] frame : frames) {
+                System.arraycopy(frame, 0, joined, at, frame.length);
+                at += frame.length;
+            }
+            out.write(joined);
+        }
         out.flush();
         return last;
     }
