@@ -5,10 +5,11 @@
 set -euo pipefail
 [[ $# -eq 1 ]] || { echo "usage: table.sh results.txt" >&2; exit 2; }
 awk '
-function kv(line,   n, i, a, p, sc) {
+function kv(line,   n, i, a, p, sc, v) {
   n = split(line, a, " "); sc = ""
   for (i = 2; i <= n; i++) { p = index(a[i], "="); if (p && substr(a[i], 1, p - 1) == "scenario") sc = substr(a[i], p + 1) }
-  for (i = 2; i <= n; i++) { p = index(a[i], "="); if (p) V[sc, substr(a[i], 1, p - 1)] = substr(a[i], p + 1) }
+  # numbers stored as numbers: awk compares two strings as text ("4.94" > "16")
+  for (i = 2; i <= n; i++) { p = index(a[i], "="); if (p) { v = substr(a[i], p + 1); V[sc, substr(a[i], 1, p - 1)] = (v ~ /^-?[0-9]+(\.[0-9]+)?$/) ? v + 0 : v } }
   have[sc] = 1
 }
 function ok(sc) { return (sc in have) && V[sc, "failed"] == "" && V[sc, "skipped"] == "" }
