@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -22,6 +23,7 @@ public final class AccessLog implements Filter {
     static final String LOGGER_NAME = "farmdesk.access";
     private static final Logger LOG = Logger.getLogger(LOGGER_NAME);
     private static final int MAX_LOGGED_QUERY = 300;
+    private static final Pattern PAIRS = Pattern.compile("[&;]");
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
@@ -44,7 +46,7 @@ public final class AccessLog implements Filter {
             return "";
         }
         StringBuilder out = new StringBuilder(rawQuery.length());
-        for (String pair : rawQuery.split("[&;]", -1)) {
+        for (String pair : PAIRS.split(rawQuery, -1)) {
             if (!out.isEmpty()) {
                 out.append('&');
             }
@@ -60,6 +62,9 @@ public final class AccessLog implements Filter {
     }
 
     private static String decoded(String s) {
+        if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+            return s;
+        }
         try {
             return URLDecoder.decode(s, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
@@ -70,6 +75,9 @@ public final class AccessLog implements Filter {
 
     /** No control characters in a log line (a forged line break could fake an entry). */
     private static String safe(String s) {
+        if (s.chars().noneMatch(Character::isISOControl)) {
+            return s; // the usual case: nothing to escape
+        }
         StringBuilder b = new StringBuilder(s.length());
         s.codePoints().forEach(c -> {
             if (Character.isISOControl(c)) {

@@ -158,7 +158,7 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
     /** Seconds to hold the poll: 0..30, anything larger counts as 30. */
     private static int timeoutSeconds(String value) {
         String v = value.strip();
-        if (!v.matches("[0-9]{1,20}")) {
+        if (v.isEmpty() || v.length() > 20 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw ApiError.badRequest("timeout must be a whole number of seconds (0..30)");
         }
         return v.length() > 2 ? LongPoll.MAX_TIMEOUT_SECONDS : Math.min(Integer.parseInt(v), LongPoll.MAX_TIMEOUT_SECONDS);

@@ -41,8 +41,10 @@ import io.helidon.common.buffers.BufferData;
  */
 public sealed class NioSocket implements HelidonSocket permits TlsNioSocket {
     private static final int BUFFER_LENGTH = 8 * 1024;
-    // Farmdesk: buffers kept for reuse; beyond this, returned buffers are left to the garbage collector
-    private static final int POOLED_BUFFERS = 256;
+    // Farmdesk: buffers kept for reuse (at most 8 MiB); beyond this, returned buffers are left to the garbage
+    // collector. A connection waiting for its next request holds one (its read is blocked), so after a thousand
+    // long-polls are answered at once a thousand reads wait: with fewer kept, each answer would cost a new 8 KiB.
+    private static final int POOLED_BUFFERS = 1024;
     private static final BlockingQueue<ByteBuffer> POOL = new ArrayBlockingQueue<>(POOLED_BUFFERS);
 
     // Farmdesk: only for read(BufferData), which may leave bytes for its next call; allocated on first use
