@@ -250,7 +250,7 @@ deliver() {
   step "$name" "${SSEBENCH[@]}" --label "$name" "${extra[@]}" --pid "${PIDS[$t]}" "${sse_common[@]}" "$@"
 }
 
-# JIT warm-up of each Farmdesk JVM (not measured): posts, then a small fan-out. Without it the first
+# JIT warm-up of each Farmdesk JVM (not measured): posts, then a small fan-out over SSE and over long-polling. Without it the first
 # scenarios measure C2 compiling (floor1 then costs ~8 ms of server CPU per message instead of ~0.3).
 for t in fd-h2 fd-pg; do
   has "$t" || continue
@@ -261,6 +261,9 @@ for t in fd-h2 fd-pg; do
   args_for "$t"
   timeout 60 "${SSEBENCH[@]}" --label warmup "${ARGS[@]}" --mode fanout --subs 100 --messages 200 --rate 100 --quiet \
     "${sse_common[@]}" >> "$OUT/$t-warmup.log" 2>&1
+  # the long-poll path too (its first run otherwise measures the JIT: p99 ~400 ms instead of ~100)
+  timeout 60 "${SSEBENCH[@]}" --label warmup "${ARGS[@]}" "${POLL_ARGS[@]}" --mode fanout --subs 100 --messages 200 \
+    --rate 50 --quiet "${sse_common[@]}" >> "$OUT/$t-warmup.log" 2>&1
 done
 
 # idle first (fresh processes), then latency below saturation, then the loaded scenarios

@@ -119,7 +119,8 @@ public final class Farmdesk implements AutoCloseable {
         }
         LOG.info("Farmdesk listening on http://localhost:" + farmdesk.server.port() + "/ (database "
                 + (farmdesk.database.isPostgres() ? "PostgreSQL" : "H2") + ", dev login "
-                + (settings.devLogin() ? "on" : "off") + ")");
+                + (settings.devLogin() ? "on" : "off") + ", at most " + settings.effectiveMaxConnections()
+                + " connections)");
         return farmdesk;
     }
 
@@ -132,6 +133,7 @@ public final class Farmdesk implements AutoCloseable {
                 // Nagle off: a small SSE frame or a response's last bytes must leave now, not wait up to
                 // 40 ms for the client's delayed ACK of the previous segment (measured: GET ticket 44 ms)
                 .connectionOptions(options -> options.tcpNoDelay(true))
+                .maxTcpConnections(settings.effectiveMaxConnections())
                 // the response stream's buffer is held by every open SSE stream for its whole life; a stream
                 // writes each batch as one array (SseStream), which passes a small buffer straight through
                 .writeBufferSize(STREAM_WRITE_BUFFER_BYTES)

@@ -1,11 +1,14 @@
 package farmdesk;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+
+import com.sun.management.UnixOperatingSystemMXBean;
 
 /**
  * Everything an operator can set, read once at start from environment variables (see the settings
@@ -21,9 +24,12 @@ public record Settings(int port,
                        Duration heartbeat,
                        int rateLimit,
                        int streamsPerUser,
-                       List<String> corsOrigins) {
+                       List<String> corsOrigins,
+                       int maxConnections) {
 
     public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/farmdesk";
+    /** {@link #maxConnections} when FARMDESK_MAX_CONNECTIONS is not set: from the process's file descriptor limit. */
+    public static final int AUTO = -1;
 
     public Settings {
         if (port < 0 || port > 65535) {
@@ -37,6 +43,9 @@ public record Settings(int port,
         }
         if (heartbeat.isNegative() || heartbeat.isZero()) {
             throw new IllegalArgumentException("FARMDESK_HEARTBEAT_SECONDS must be positive");
+        }
+        if (maxConnections < AUTO) {
+            throw new IllegalArgumentException("FARMDESK_MAX_CONNECTIONS must be >= 0 (0: no limit)");
         }
         if (rateLimit < 0 || streamsPerUser < 0) {
             throw new IllegalArgumentException("FARMDESK_RATE_LIMIT and FARMDESK_STREAMS_PER_USER must be >= 0");
@@ -53,7 +62,7 @@ public record Settings(int port,
     /** The embedded demo: port 8080, H2 file under ./data, dev login on, random secret. */
     public static Settings defaults() {
         return new Settings(8080, DEFAULT_DB_URL, null, null, null, true, Path.of("web"),
-                Duration.ofSeconds(10), 20, 20, List.of());
+                Duration.ofSeconds(10), 20, 20, List.of(), AUTO);
     }
 
     public static Settings fromEnvironment() {
@@ -73,7 +82,8 @@ public record Settings(int port,
                 Duration.ofSeconds(intValue(env, "FARMDESK_HEARTBEAT_SECONDS", (int) d.heartbeat().toSeconds())),
                 intValue(env, "FARMDESK_RATE_LIMIT", d.rateLimit()),
                 intValue(env, "FARMDESK_STREAMS_PER_USER", d.streamsPerUser()),
-                origins(env.get("FARMDESK_CORS_ORIGINS")));
+                origins(env.get("FARMDESK_CORS_ORIGINS")),
+                intValue(env, "FARMDESK_MAX_CONNECTIONS", d.maxConnections()));
     }
 
     public boolean isH2() {
@@ -90,32 +100,60 @@ public record Settings(int port,
     }
 
     public Settings withPort(int p) {
-        return new Settings(p, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser, corsOrigins);
+        return new Settings(p, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser, corsOrigins, maxConnections);
     }
 
     public Settings withDb(String url, String user, String password) {
-        return new Settings(port, url, user, password, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser, corsOrigins);
+        return new Settings(port, url, user, password, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser, corsOrigins, maxConnections);
     }
 
     public Settings withAuth(String secret, boolean dev) {
-        return new Settings(port, dbUrl, dbUser, dbPassword, secret, dev, webDir, heartbeat, rateLimit, streamsPerUser, corsOrigins);
+        return new Settings(port, dbUrl, dbUser, dbPassword, secret, dev, webDir, heartbeat, rateLimit, streamsPerUser, corsOrigins, maxConnections);
     }
 
     public Settings withHeartbeat(Duration h) {
-        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, h, rateLimit, streamsPerUser, corsOrigins);
+        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, h, rateLimit, streamsPerUser, corsOrigins, maxConnections);
     }
 
     public Settings withLimits(int rate, int streams) {
-        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rate, streams, corsOrigins);
+        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rate, streams, corsOrigins, maxConnections);
     }
 
     public Settings withWebDir(Path dir) {
-        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, dir, heartbeat, rateLimit, streamsPerUser, corsOrigins);
+        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, dir, heartbeat, rateLimit, streamsPerUser, corsOrigins, maxConnections);
     }
 
     public Settings withCorsOrigins(List<String> origins) {
         return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser,
-                origins);
+                origins, maxConnections);
+    }
+
+    public Settings withMaxConnections(int max) {
+        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser,
+                corsOrigins, max);
+    }
+
+    /**
+     * Open connections the server accepts at once (-1: no limit). Past the limit new connections wait in
+     * the listen backlog. By default the process's file descriptor limit minus a reserve for the database,
+     * the jars and the JVM: Helidon 4.5 stops listening for good when {@code accept} fails with "too many
+     * open files", so a flood of connections must never reach that limit (measured: docs/reliability.md).
+     */
+    public int effectiveMaxConnections() {
+        if (maxConnections > 0) {
+            return maxConnections;
+        }
+        if (maxConnections == 0) {
+            return -1;
+        }
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+            long fds = unix.getMaxFileDescriptorCount();
+            if (fds > 0 && fds < Integer.MAX_VALUE) {
+                long reserve = Math.min(256, fds / 4);
+                return (int) Math.max(16, fds - reserve);
+            }
+        }
+        return -1;
     }
 
     /** A comma-separated list of origins; blank or absent is none (no CORS headers at all). */

@@ -30,6 +30,7 @@ public final class ServerProcess implements AutoCloseable {
     private final Map<String, String> env;
     private final Path log;
     private final int port;
+    private int fileLimit;
     private Process process;
 
     /** @param dbUrl a database that outlives the process: an H2 file URL or a PostgreSQL database */
@@ -63,6 +64,12 @@ public final class ServerProcess implements AutoCloseable {
         return port;
     }
 
+    /** Starts the process with this soft limit of open files ({@code ulimit -n}), as a small machine would. */
+    public ServerProcess withFileLimit(int limit) {
+        this.fileLimit = limit;
+        return this;
+    }
+
     public URI base() {
         return URI.create("http://127.0.0.1:" + port);
     }
@@ -79,6 +86,10 @@ public final class ServerProcess implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "farmdesk.Main"));
+        if (fileLimit > 0) {
+            // the shell sets the limit and becomes the JVM (exec), so signals still reach the server itself
+            command.addAll(0, List.of("/bin/sh", "-c", "ulimit -n " + fileLimit + " && exec \"$0\" \"$@\""));
+        }
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
