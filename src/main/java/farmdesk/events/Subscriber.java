@@ -1,8 +1,10 @@
 package farmdesk.events;
 
 import java.util.Collection;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One open stream or held poll: a bounded queue the broadcaster fills and the stream's own thread
@@ -13,7 +15,18 @@ public final class Subscriber {
 
     private final Audience audience;
     private final boolean wantsLiveOnly;
-    private final LinkedBlockingQueue<Event> queue;
+    private final int capacity;
+    /*
+     * The queue: many producers (the sequencer, the heartbeat timer), one consumer (the stream's thread).
+     * Not a LinkedBlockingQueue: its two locks and condition wait cost as much per delivery as writing the
+     * event to the socket (profile of fanout20, docs/benchmarks.md), and the parked stream's stack is ~6
+     * frames deeper (each open stream keeps its stack on the heap). Here an offer is a CAS, a counter and,
+     * only when the consumer is parked, an unpark.
+     */
+    private final ConcurrentLinkedQueue<Event> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+    /** The consumer while it is parked or about to park; producers unpark it. */
+    private volatile Thread waiter;
     private volatile boolean lagging;
     /** The thread serving this subscriber's client (it created the subscriber). */
     private final Thread server = Thread.currentThread();
@@ -26,7 +39,7 @@ public final class Subscriber {
     public Subscriber(Audience audience, boolean wantsLiveOnly, int capacity) {
         this.audience = audience;
         this.wantsLiveOnly = wantsLiveOnly;
-        this.queue = new LinkedBlockingQueue<>(capacity);
+        this.capacity = capacity;
     }
 
     public Audience audience() {
@@ -42,26 +55,77 @@ public final class Subscriber {
 
     /** Called by the broadcaster only; false (and lagging from now on) when the queue is full. */
     boolean offer(Event e) {
-        if (queue.offer(e)) {
-            return true;
+        if (size.incrementAndGet() > capacity) {
+            size.decrementAndGet();
+            lagging = true;
+            return false;
         }
-        lagging = true;
-        return false;
+        queue.offer(e);
+        // after the enqueue: a consumer that set waiter before this read re-checks the queue or is unparked
+        Thread w = waiter;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+        return true;
     }
 
     /** Waits for the next event (heartbeats included). */
     public Event take() throws InterruptedException {
-        return queue.take();
+        return poll(Long.MAX_VALUE);
     }
 
     /** Waits up to the timeout for the next event; null when none came. */
     public Event poll(long timeout, TimeUnit unit) throws InterruptedException {
-        return queue.poll(timeout, unit);
+        return poll(unit.toNanos(timeout));
+    }
+
+    private Event poll(long nanos) throws InterruptedException {
+        long deadline = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + nanos;
+        while (true) {
+            Event e = next();
+            if (e != null) {
+                return e;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            waiter = Thread.currentThread();
+            try {
+                // re-check after announcing ourselves: an offer made before it is seen here, one made after
+                // it sees the waiter and unparks
+                if (queue.isEmpty()) {
+                    if (left == Long.MAX_VALUE) {
+                        LockSupport.park(this);
+                    } else {
+                        LockSupport.parkNanos(this, left);
+                    }
+                }
+            } finally {
+                waiter = null;
+            }
+        }
+    }
+
+    private Event next() {
+        Event e = queue.poll();
+        if (e != null) {
+            size.decrementAndGet();
+        }
+        return e;
     }
 
     /** Moves every waiting event to {@code into}, in order, without waiting. */
     public int drainTo(Collection<Event> into) {
-        return queue.drainTo(into);
+        int n = 0;
+        for (Event e = next(); e != null; e = next()) {
+            into.add(e);
+            n++;
+        }
+        return n;
     }
 
     /**
