@@ -6,7 +6,8 @@
 #
 # The benchmarks live with the tests (src/test/java/farmdesk/**/*Benchmark.java): FanOutBenchmark
 # (one event to 1,000 subscribers; encoding an event once), RecentEventsBenchmark (a poll answered
-# from memory). On a 2-core shared machine compare runs made back to back, not absolute numbers.
+# from memory), PollAnswerBenchmark (a long-poll answer's body). On a 2-core shared machine compare runs
+# made back to back, not absolute numbers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}

@@ -100,11 +100,19 @@ final class LongPoll {
         }
     }
 
+    private static void send(ServerResponse res, List<Event> events, long next, String extra) {
+        res.status(Status.OK_200);
+        res.header(JSON);
+        res.header(NO_STORE);
+        res.send(answer(events, next, extra));
+    }
+
     /**
      * {@code {"events":[..],"next":n}} assembled from each event's pre-encoded bytes: one array, no
      * string building or re-encoding per answer (a thousand pollers get the same event at once).
+     * {@code extra}, when not null, is one more element put first (the reset).
      */
-    private static void send(ServerResponse res, List<Event> events, long next, String extra) {
+    static byte[] answer(List<Event> events, long next, String extra) {
         byte[] extraBytes = extra == null ? null : extra.getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("],\"next\":" + next + "}").getBytes(StandardCharsets.US_ASCII);
         int length = HEAD.length + tail.length + (extraBytes == null ? 0 : extraBytes.length + 1);
@@ -123,10 +131,7 @@ final class LongPoll {
             at = put(body, at, events.get(i).pollJson());
         }
         at = put(body, at, tail);
-        res.status(Status.OK_200);
-        res.header(JSON);
-        res.header(NO_STORE);
-        res.send(at == length ? body : Arrays.copyOf(body, at));
+        return at == length ? body : Arrays.copyOf(body, at);
     }
 
     private static int put(byte[] into, int at, byte[] bytes) {
