@@ -140,6 +140,15 @@ public final class EventLog {
         return latestId(db);
     }
 
+    /**
+     * The newest id this instance knows to be committed, from memory: a stream opened without a resume id
+     * starts after it ("from now"), so an event committed just before it opened, and not yet delivered,
+     * is not sent to it.
+     */
+    public long newestKnown() {
+        return Math.max(appender.lastCommitted(), sequencer.delivered());
+    }
+
     public static long latestId(DbClient db) {
         return db.execute().get("SELECT MAX(id) AS latest FROM events")
                 .map(r -> Sql.longOrZero(r, "latest"))

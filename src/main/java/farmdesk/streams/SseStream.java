@@ -58,7 +58,8 @@ final class SseStream {
             out.write(hello.getBytes(StandardCharsets.UTF_8));
             out.flush();
 
-            long last = spec.resumeAfter() == null ? 0 : replay(spec, out);
+            // subscribed first, so everything after this point arrives; what is older is skipped by id
+            long last = spec.resumeAfter() == null ? log.newestKnown() : replay(spec, out);
             pump(spec, subscriber, out, last);
             out.close();
         } catch (IOException | UncheckedIOException | ServerConnectionException gone) {

@@ -36,9 +36,13 @@ class MultiInstanceTest {
             String farmer = onA.farmer("F-multi");
             String admin = onA.admin("A-multi");
             String ticket = onA.createTicket(farmer, "Across", "instances");
-            try (SseClient streamA = SseClient.open(onA.base(), "/api/tickets/" + ticket + "/events", admin);
-                 SseClient streamB = SseClient.open(onB.base(), "/api/tickets/" + ticket + "/events", admin);
-                 SseClient farmerB = SseClient.open(onB.base(), "/api/farmers/F-multi/events", farmer)) {
+            // as the pages do: start after the newest id (a poll without `after`), so the ticket's own events,
+            // which may reach instance B after its streams opened, are not part of what is asserted
+            long from = onA.get("/api/admin/events/poll", admin).json().get("next").asLong();
+            String after = "?lastEventId=" + from;
+            try (SseClient streamA = SseClient.open(onA.base(), "/api/tickets/" + ticket + "/events" + after, admin);
+                 SseClient streamB = SseClient.open(onB.base(), "/api/tickets/" + ticket + "/events" + after, admin);
+                 SseClient farmerB = SseClient.open(onB.base(), "/api/farmers/F-multi/events" + after, farmer)) {
                 onA.postMessage(farmer, ticket, "posted on A");
                 SseClient.Event seenOnA = streamA.next();
                 SseClient.Event seenOnB = streamB.next();
