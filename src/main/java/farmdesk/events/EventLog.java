@@ -96,10 +96,10 @@ public final class EventLog {
     /**
      * The resume point when {@code after} lies beyond the whole log (the database was replaced, or the
      * client invented an id): the newest stored id, which the client reloads from. Empty for a known
-     * id. Only ids beyond what this instance delivered cost a query.
+     * id. Only ids beyond what this instance knows of cost a query.
      */
     public OptionalLong resetPoint(long after) {
-        if (after <= sequencer.delivered()) {
+        if (after <= newestKnown()) {
             return OptionalLong.empty();
         }
         long latest = latestId();

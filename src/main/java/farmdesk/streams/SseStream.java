@@ -123,11 +123,12 @@ final class SseStream {
 
     /**
      * Writes a batch as one write and one flush (one HTTP chunk, one socket write), skipping stored events
-     * already sent; returns the new last id. The frames are the events' shared bytes: a batch of one is
-     * written as it is, a longer one is joined into one array first.
+     * already sent; returns the new last id. The frames are the events' shared bytes: a batch of one (the
+     * usual case, once per subscriber per event) is written as it is, allocating nothing; a longer one is
+     * joined into one array first.
      */
     private static long write(List<Event> batch, long last, OutputStream out) throws IOException {
-        List<byte[]> frames = new ArrayList<>(batch.size());
+        int kept = 0;
         int length = 0;
         boolean pinged = false;
         for (Event e : batch) {
@@ -142,21 +143,22 @@ final class SseStream {
                 }
                 last = e.id();
             }
-            frames.add(e.sseFrame());
+            batch.set(kept++, e); // keep what is sent, in place
             length += e.sseFrame().length;
         }
-        batch.clear();
-        if (frames.size() == 1) {
-            out.write(frames.getFirst());
-        } else if (frames.size() > 1) {
+        if (kept == 1) {
+            out.write(batch.getFirst().sseFrame());
+        } else if (kept > 1) {
             byte[] joined = new byte[length];
             int at = 0;
-            for (byte[] frame : frames) {
+            for (int i = 0; i < kept; i++) {
+                byte[] frame = batch.get(i).sseFrame();
                 System.arraycopy(frame, 0, joined, at, frame.length);
                 at += frame.length;
             }
             out.write(joined);
         }
+        batch.clear();
         out.flush();
         return last;
     }
