@@ -88,11 +88,7 @@ const STORED = ['ticket-created', 'new-message', 'ticket-updated', 'ticket-read'
 const TYPES = STORED.concat('typing', 'token-expired', 'reset');
 const HOLD_KEY = 'farmdesk.pollHold';
 
-/**
- * One stream for all this browser's tabs: the tab with a Web Lock leads, holds the connection and
- * relays events on a BroadcastChannel. SSE; long-polling when it does not open in openMs, is
- * refused, keeps failing or stalls; SSE probes while polling. Each tab drops ids it has applied.
- */
+/** One stream for all this browser's tabs (a leader tab relays), SSE or long-polling: see web-tests/README.md. */
 class Live {
   constructor(path, userId, h, o) {
     this.path = path;
@@ -307,11 +303,7 @@ class Live {
     this.dropProbe(); // schedules the first probe
   }
 
-  /**
-   * An open stream may be dead (held by a proxy after the headers, a mobile link gone silent; the
-   * heartbeat is a comment scripts cannot see). So now and then, and after this browser posts, poll:
-   * events the stream has not brought 2 s later mean it is stuck: apply, reopen, poll if again.
-   */
+  /** An open stream may be dead (a proxy holds it; heartbeats are invisible to scripts): poll; lagging 2 s: reopen. */
   async audit(delay) {
     clearTimeout(this.auditT);
     if (delay) { this.auditT = setTimeout(() => this.audit(), delay * (visible() ? 1 : 4)); return; }
@@ -445,7 +437,6 @@ function el(tag, attrs, ...children) {
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v == null || v === false) continue;
     if (k === 'class') node.className = v;
-    else if (k === 'text') node.textContent = v;
     else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
     else node.setAttribute(k, v === true ? '' : v);
   }
@@ -506,7 +497,7 @@ class Conversation {
       el('span', { class: 'who' }, who), ' · ',
       el('time', { datetime: m.createdAt }, timeLabel(m.createdAt)),
       ours ? el('span', { class: 'rcpt' }, pending ? 'Not sent yet' : m.id <= this.seenUpTo ? 'Seen' : 'Sent') : null),
-    el('p', { class: 'text', text: m.text }));
+    el('p', { class: 'text' }, m.text));
   }
 
   pend(cid) { return cid && this.list.querySelector('li.pending[data-cid="' + CSS.escape(cid) + '"]'); }
