@@ -3,7 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import {
   BASE, TIMEOUT, RUN, sleep, log, check, step, launch, token, rest, metric, trackStreams, openPage, waitForText,
-  waitForConnection, messageTexts, checkOnceInOrder, liveInfo, send, relay, pageErrors, results,
+  waitForConnection, messageTexts, checkOnceInOrder, liveInfo, send, relay, pageErrors, results, newContext,
+  cspViolations,
 } from './lib.mjs';
 
 const FARMER = { id: 'F-e2e-' + RUN, name: 'Asha E2E' };
@@ -79,8 +80,8 @@ const browser = await launch();
 let failed = false;
 try {
   log(`Farmdesk e2e against ${BASE} (run ${RUN}, timeout ${TIMEOUT} ms per wait)`);
-  const farmerCtx = await browser.newContext({ viewport: { width: 360, height: 740 } });
-  const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const farmerCtx = await newContext(browser, { viewport: { width: 360, height: 740 } });
+  const adminCtx = await newContext(browser, { viewport: { width: 1280, height: 900 } });
   let ticketId, adminToken, farmerToken;
 
   await step(`farmer ${FARMER.id} signs in with the dev login form (360 px wide screen)`, async () => {
@@ -106,6 +107,38 @@ try {
     await waitForConnection(pages.admin, 'streaming', 'admin');
     adminToken = await pages.admin.evaluate(() => sessionStorage.getItem('farmdesk.token'));
     await markNoReload(pages.admin);
+  }, pages);
+
+  await step('the pages run under a strict Content-Security-Policy (a violation is seen) and refuse to be framed', async () => {
+    const ctx = await newContext(browser, { viewport: { width: 800, height: 800 } });
+    try {
+      const tok = await token('farmer', 'F-csp-' + RUN, 'Policy');
+      const p = pages.policy = await openPage(ctx, BASE, 'farmer', tok, 'policy farmer');
+      await waitForConnection(p, 'streaming', 'policy farmer');
+      const csp = (await p.evaluate(() => fetch(location.href).then(r => r.headers.get('content-security-policy')))) || '';
+      for (const d of ["script-src 'self'", "style-src 'self'", "frame-ancestors 'none'"]) check(csp.includes(d), `no ${d} in the page's policy: "${csp}"`);
+      check(!cspViolations.some(v => v.page === p), 'the page itself broke its policy: ' + cspViolations.map(v => v.text).join(' | '));
+      // the policy is enforced, and the watcher that the last step relies on sees what it refuses
+      const ran = await p.evaluate(() => {
+        const s = document.createElement('script');
+        s.textContent = 'window.__e2eInline = 1';
+        document.head.append(s);
+        return window.__e2eInline === 1;
+      });
+      check(!ran, 'an inline script ran: no script-src policy');
+      for (let i = 0; i < 50 && !cspViolations.some(v => v.page === p); i++) await sleep(100);
+      check(cspViolations.some(v => v.page === p && /script-src/.test(v.text)), 'the refused inline script was not reported as a violation');
+      const frame = await ctx.newPage();
+      await frame.setContent(`<iframe src="${BASE}/index.html" onload="document.body.dataset.loaded = 1"></iframe>`);
+      await frame.waitForFunction(() => document.body.dataset.loaded);
+      const child = frame.frames().find(f => f !== frame.mainFrame());
+      const shown = await child.evaluate(() => !!document.getElementById('login')).catch(() => false);
+      check(!shown, 'another site framed the sign-in page');
+      for (let i = cspViolations.length - 1; i >= 0; i--) if (cspViolations[i].page === p || cspViolations[i].page === frame) cspViolations.splice(i, 1);
+    } finally {
+      delete pages.policy;
+      await ctx.close();
+    }
   }, pages);
 
   await step('farmer opens a ticket with the new-ticket form', async () => {
@@ -234,7 +267,7 @@ try {
   }, pages);
 
   await step('a page whose SSE stream is refused (like a proxy that blocks text/event-stream) long-polls', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 800, height: 800 } });
+    const ctx = await newContext(browser, { viewport: { width: 800, height: 800 } });
     await ctx.route(url => url.pathname.endsWith('/events'),
       route => route.fulfill({ status: 403, contentType: 'text/html', body: '<h1>blocked by proxy</h1>' }));
     const p = pages.polling = await openPage(ctx, BASE, 'farmer', farmerToken, 'polling farmer', 'ticket=' + ticketId);
@@ -260,7 +293,7 @@ try {
     const f = { id: 'F-probe-' + RUN, name: 'Probe' };
     const tok = await token('farmer', f.id, f.name);
     const t = await rest(tok, 'POST', '/api/tickets', { subject: 'Probe ' + RUN, text: 'start' });
-    const ctx = await browser.newContext({ viewport: { width: 800, height: 800 } });
+    const ctx = await newContext(browser, { viewport: { width: 800, height: 800 } });
     await ctx.addInitScript(() => localStorage.setItem('farmdesk.tuning', '{"probeMs":1000}'));
     let blocked = true;
     await ctx.route(url => url.pathname.endsWith('/events'),
@@ -283,7 +316,7 @@ try {
   }, pages);
 
   await step('first render does not wait for the stream: with a stream that never answers, the list shows, then polling', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 740 } });
     await ctx.route(url => url.pathname.endsWith('/events'), () => { /* held forever, like a buffering proxy */ });
     const t0 = Date.now();
     const p = pages.silent = await openPage(ctx, BASE, 'farmer', farmerToken, 'silent-stream farmer');
@@ -333,7 +366,7 @@ try {
     const tok = await token('farmer', f.id, f.name);
     const t = await rest(tok, 'POST', '/api/tickets', { subject: 'No signal ' + RUN, text: 'first' });
     const r = await relay(SERVER_PORT, Array.from({ length: 20 }, (_, i) => 20040 + i));
-    const ctx = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 740 } });
     try {
       let p = pages.offline = await openPage(ctx, r.url, 'farmer', tok, 'offline farmer', 'ticket=' + t.id);
       await waitForConnection(p, 'streaming', 'offline farmer');
@@ -384,7 +417,7 @@ try {
     const f = { id: 'F-tabs-' + RUN, name: 'Tabs' };
     const tok = await token('farmer', f.id, f.name);
     const t = await rest(tok, 'POST', '/api/tickets', { subject: 'Eight tabs ' + RUN, text: 'hello tabs' });
-    const ctx = await browser.newContext({ viewport: { width: 360, height: 640 } });
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 640 } });
     const openStreams = trackStreams(ctx);
     const tabs = [];
     try {
@@ -488,12 +521,13 @@ try {
     check(total < 40000, `farmer page is ${total} bytes`);
   }, pages);
 
-  await step('both main pages still streaming, never reloaded, no script errors', async () => {
+  await step('both main pages still streaming, never reloaded, no script errors, no CSP violation in any page', async () => {
     await waitForConnection(pages.farmer, 'streaming', 'farmer');
     await waitForConnection(pages.admin, 'streaming', 'admin');
     await checkNoReload(pages.farmer, 'farmer');
     await checkNoReload(pages.admin, 'admin');
     check(pageErrors.length === 0, 'uncaught errors in pages: ' + pageErrors.join(' | '));
+    check(cspViolations.length === 0, 'Content-Security-Policy violations: ' + cspViolations.map(v => v.text).join(' | '));
   }, pages);
 } catch (e) {
   failed = true;

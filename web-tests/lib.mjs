@@ -61,6 +61,25 @@ export async function dump(pages) {
   log(`    screenshots in ${dir}`);
 }
 
+/**
+ * Content-Security-Policy violations seen in any page of a watched context ({page, text}): the
+ * `securitypolicyviolation` events (reported through a binding, which the policy does not govern)
+ * and the browser's console errors about the policy.
+ */
+export const cspViolations = [];
+
+/** A browser context whose pages report every CSP violation to cspViolations. */
+export async function newContext(browser, options) {
+  const ctx = await browser.newContext(options);
+  await ctx.exposeBinding('__e2eCspViolation', ({ page }, text) => { cspViolations.push({ page, text }); });
+  await ctx.addInitScript(() => document.addEventListener('securitypolicyviolation', e =>
+    window.__e2eCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`)));
+  ctx.on('console', m => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspViolations.push({ page: m.page(), text: m.text() });
+  });
+  return ctx;
+}
+
 export function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',

@@ -23,6 +23,7 @@ import farmdesk.api.Cors;
 import farmdesk.api.Drain;
 import farmdesk.api.DevLoginRoutes;
 import farmdesk.api.ErrorHandling;
+import farmdesk.api.SecurityHeaders;
 import farmdesk.api.TicketRoutes;
 import farmdesk.auth.RateLimiter;
 import farmdesk.auth.StreamQuota;
@@ -143,12 +144,8 @@ public final class Farmdesk implements AutoCloseable {
                         MetricsObserver.create()))
                 .routing(routing -> {
                     routing.addFilter(new AccessLog())
+                            .addFilter(new SecurityHeaders()) // first: a refusal (503, 403) carries them too
                             .addFilter(drain)
-                            .addFilter((chain, req, res) -> {
-                                // JSON and problem bodies carry user text (HTML too): never let a browser sniff them as a page
-                                res.header("X-Content-Type-Options", "nosniff");
-                                chain.proceed();
-                            })
                             .addFilter(new Cors(settings.corsOrigins()));
                     ErrorHandling.register(routing);
                     if (settings.devLogin()) {

@@ -1,6 +1,13 @@
 package farmdesk;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.testing.junit5.ServerTest;
@@ -12,9 +19,14 @@ import farmdesk.testing.Api;
 import farmdesk.testing.TestSettings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The pages come from the web folder, with caching that works (revalidation gives 304, not an error). */
+/**
+ * The pages come from the web folder, with caching that works (revalidation gives 304, not an error),
+ * under a strict Content-Security-Policy, and cannot be framed by another site.
+ */
 @ServerTest
 class PagesServedTest {
 
@@ -65,5 +77,68 @@ class PagesServedTest {
         Api.Answer b = api.get("/api/nothing", null);
         assertEquals(404, b.status());
         assertEquals("application/problem+json", b.contentType());
+    }
+
+    /** What the pages need and nothing more: no inline script or style, no framing, no foreign origins. */
+    private static final List<String> PAGE_POLICY = List.of("default-src 'self'", "script-src 'self'",
+            "connect-src 'self'", "img-src 'self' data:", "style-src 'self'", "frame-ancestors 'none'",
+            "base-uri 'none'", "form-action 'self'");
+    private static final Pattern TAG = Pattern.compile("<(script|style)\\b([^>]*)>", Pattern.CASE_INSENSITIVE);
+    private static final Pattern INLINE_ATTRIBUTE =
+            Pattern.compile("<[^>]*\\s(style|on[a-z]+)\\s*=|javascript:", Pattern.CASE_INSENSITIVE);
+
+    @Test
+    void pagesCarryAStrictPolicyAndCannotBeFramed() throws IOException {
+        for (String page : pagePaths()) {
+            Api.Answer a = api.get(page, null);
+            assertEquals(200, a.status(), page);
+            String csp = a.header("Content-Security-Policy");
+            assertNotNull(csp, page + " has no Content-Security-Policy");
+            List<String> directives = Stream.of(csp.split(";")).map(String::strip).toList();
+            for (String d : PAGE_POLICY) {
+                assertTrue(directives.contains(d), page + ": no " + d + " in " + csp);
+            }
+            assertFalse(csp.contains("unsafe"), page + ": " + csp);
+            assertEquals("DENY", a.header("X-Frame-Options"), page);
+        }
+        for (String file : new String[] {"/farmdesk.js", "/farmdesk.css"}) {
+            assertEquals("DENY", api.get(file, null).header("X-Frame-Options"), file);
+        }
+    }
+
+    @Test
+    void apiAnswersCannotBeFramedEither() {
+        for (String path : new String[] {"/api/tickets", "/api/nothing", "/nothing-here.html"}) {
+            Api.Answer a = api.get(path, null);
+            assertEquals("DENY", a.header("X-Frame-Options"), path);
+            String csp = a.header("Content-Security-Policy");
+            assertNotNull(csp, path);
+            assertTrue(csp.contains("frame-ancestors 'none'"), path + ": " + csp);
+        }
+    }
+
+    /** Each page as served: scripts and styles come from files only, so the policy needs no 'unsafe-inline'. */
+    @Test
+    void pagesHaveNoInlineScriptOrStyle() throws IOException {
+        for (String page : pagePaths()) {
+            String html = api.get(page, null).body();
+            Matcher tag = TAG.matcher(html);
+            while (tag.find()) {
+                assertTrue(tag.group(1).equalsIgnoreCase("script") && tag.group(2).contains("src="),
+                        page + " has an inline " + tag.group());
+            }
+            Matcher attribute = INLINE_ATTRIBUTE.matcher(html);
+            assertFalse(attribute.find(), () -> page + " has an inline handler or style: " + attribute.group());
+        }
+    }
+
+    /** Every page of the web folder, so a page added later is checked too. */
+    private static List<String> pagePaths() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("web"))) {
+            List<String> pages = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".html"))
+                    .map(n -> "/" + n).sorted().toList();
+            assertTrue(pages.contains("/farmer.html") && pages.contains("/admin.html"), pages.toString());
+            return pages;
+        }
     }
 }
