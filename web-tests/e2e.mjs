@@ -141,6 +141,36 @@ try {
     }
   }, pages);
 
+  await step('a #token= link of another user asks before switching: declined keeps the user, accepted switches', async () => {
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 740 } });
+    const a = { id: 'F-link-a-' + RUN, name: 'Link A' }, b = { id: 'F-link-b-' + RUN, name: 'Link B' };
+    try {
+      const p = pages.link = await openPage(ctx, BASE, 'farmer', await token('farmer', a.id, a.name), 'link farmer');
+      await waitForConnection(p, 'streaming', 'link farmer');
+      const asked = [];
+      let answer = 'dismiss';
+      p.on('dialog', d => { asked.push(d.message()); d[answer](); });
+      const follow = async (tok, who) => {
+        await p.goto('about:blank'); // the tab (and its sessionStorage) stays: a link followed from another site
+        await p.goto(`${BASE}/farmer.html#token=${encodeURIComponent(tok)}`);
+        await waitForConnection(p, 'streaming', 'link farmer');
+        await waitForText(p, '#me', `${who.name} (${who.id})`, 'the signed-in user');
+        check(!p.url().includes('token='), 'the token stays in the address bar: ' + p.url());
+      };
+      await follow(await token('farmer', b.id, b.name), a);
+      check(asked.length === 1, `asked ${asked.length} times before switching`);
+      check(asked[0].includes(b.id) && asked[0].includes(a.id), 'the question does not name both users: ' + asked[0]);
+      answer = 'accept';
+      await follow(await token('farmer', b.id, b.name), b);
+      check(asked.length === 2, 'not asked the second time');
+      await follow(await token('farmer', b.id, b.name), b); // a newer token of the same user: nothing to ask
+      check(asked.length === 2, 'asked when the link names the user signed in: ' + asked[2]);
+    } finally {
+      delete pages.link;
+      await ctx.close();
+    }
+  }, pages);
+
   await step('farmer opens a ticket with the new-ticket form', async () => {
     const p = pages.farmer;
     await p.click('#new-btn');

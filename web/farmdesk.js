@@ -9,11 +9,14 @@ const load = (k, d) => { try { return JSON.parse(LS.getItem(k)) || d; } catch (e
 const save = (k, v) => { try { LS.setItem(k, JSON.stringify(v)); } catch (e) { /* full or private mode */ } };
 const visible = () => document.visibilityState !== 'hidden';
 
-/** #token= goes to sessionStorage (and off the address bar); #ticket= stays. */
+/** #token= goes to sessionStorage (and off the address bar); another user's link switches only if
+ * the user says so (a link on another site must not sign them in as someone else); #ticket= stays. */
 function readFragment() {
   const p = new URLSearchParams(location.hash.slice(1)), token = p.get('token');
   if (token) {
-    sessionStorage.setItem(TOKEN_KEY, token);
+    const was = claimsOf(auth.token() || ''), c = claimsOf(token), who = x => (x.name || x.sub) + ' (' + x.sub + ')';
+    if (!was || was.exp * 1000 < now() || c && c.sub === was.sub && c.role === was.role ||
+        c && confirm('This link signs you in as ' + who(c) + ' instead of ' + who(was) + '. Switch?')) auth.save(token);
     p.delete('token');
     history.replaceState(null, '', location.pathname + location.search + (p + '' ? '#' + p : ''));
   }
