@@ -171,6 +171,34 @@ try {
     }
   }, pages);
 
+  await step('sign-out leaves nothing in localStorage: unsent messages and internal notes are cleared', async () => {
+    const ctx = await newContext(browser, { viewport: { width: 1280, height: 800 } });
+    const f = { id: 'F-out-' + RUN, name: 'Sign out' };
+    try {
+      const ftok = await token('farmer', f.id, f.name);
+      const t = await rest(ftok, 'POST', '/api/tickets', { subject: 'Leaving ' + RUN, text: 'before sign-out' });
+      for (const [role, tok, note] of [['farmer', ftok, false], ['admin', await token('admin', 'A-out-' + RUN, 'Out'), true]]) {
+        const p = pages.out = await openPage(ctx, BASE, role, tok, role + ' signing out', 'ticket=' + t.id);
+        await waitForConnection(p, 'streaming', role);
+        await waitForText(p, '#messages .msg .text', 'before sign-out', role + ' ticket');
+        await p.route(u => u.pathname.endsWith('/messages'), r => r.abort()); // the network drops every send
+        const text = `Unsent ${note ? 'internal note' : 'message'} ${RUN}`;
+        await send(p, role, text, note);
+        await waitForText(p, '#messages li.pending .text', text, role + ' keeps it unsent');
+        check(await p.evaluate(t => JSON.stringify(localStorage).includes(t), text), role + ': the unsent text is not in the outbox');
+        await p.click('#logout');
+        await p.waitForURL(/index\.html/);
+        const left = await p.evaluate(() => ({ storage: JSON.stringify(localStorage), token: sessionStorage.getItem('farmdesk.token') }));
+        check(!left.token, role + ': the token is kept after sign-out');
+        check(!left.storage.includes(text) && !left.storage.includes(t.id), `${role}: localStorage keeps ${left.storage}`);
+        await p.close();
+      }
+    } finally {
+      delete pages.out;
+      await ctx.close();
+    }
+  }, pages);
+
   await step('farmer opens a ticket with the new-ticket form', async () => {
     const p = pages.farmer;
     await p.click('#new-btn');

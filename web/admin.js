@@ -11,7 +11,7 @@ let current = null; // { id, conv }
 let older = null;   // cursor of tickets not loaded yet
 
 $('me').textContent = me.name + ' (' + me.id + ')';
-$('logout').onclick = F.auth.logout;
+$('logout').onclick = F.auth.signOut;
 
 const live = F.live = new F.Live('/api/admin/events', me.id, {
   onEvent,

@@ -31,6 +31,11 @@ const auth = {
   token: () => sessionStorage.getItem(TOKEN_KEY),
   save: t => sessionStorage.setItem(TOKEN_KEY, t),
   logout() { sessionStorage.removeItem(TOKEN_KEY); location.href = 'index.html'; },
+  /** The button: unsent messages, notes and receipts go too (an ended session keeps them). */
+  signOut() {
+    Object.keys(LS).forEach(k => k.startsWith('farmdesk.') && LS.removeItem(k));
+    auth.logout();
+  },
   /** The signed-in {id, role, name}, else to the login page. */
   require(role) {
     readFragment();

@@ -10,7 +10,7 @@ const STATUS = { open: 'Open', pending: 'Waiting for you', resolved: 'Resolved',
 let current = null; // { id, conv }
 
 $('me').textContent = me.name + ' (' + me.id + ')';
-$('logout').onclick = F.auth.logout;
+$('logout').onclick = F.auth.signOut;
 
 const live = F.live = new F.Live('/api/farmers/' + enc(me.id) + '/events', me.id, {
   onEvent,
