@@ -76,7 +76,8 @@ public final class Farmdesk implements AutoCloseable {
         sequencer = new Sequencer(broadcaster, (after, upTo, limit) -> EventLog.readRange(db, after, upTo, limit),
                 EventLog.latestId(db));
         relay = database.isPostgres()
-                ? new PgRelay(db, settings.dbUrl(), settings.effectiveDbUser(), settings.effectiveDbPassword())
+                ? new PgRelay(db, settings.dbUrl(), settings.effectiveDbUser(), settings.effectiveDbPassword(),
+                        settings.authSecret())
                 : Relay.localOnly();
         log = new EventLog(db, sequencer, relay);
         relay.start(sequencer);

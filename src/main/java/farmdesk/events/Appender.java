@@ -15,6 +15,17 @@ import io.helidon.dbclient.DbTransaction;
  * in its own savepoint (a refused write undoes only itself), then commits once: one H2 store or one
  * PostgreSQL WAL flush for the batch instead of one per write. After the commit it hands the events to
  * the {@link Sequencer} in order, and only then answers the writers.
+ *
+ * <p>A write fails alone, whatever fails in it. A rule that refuses (a {@code Refused} thrown between
+ * statements) rolls back to its savepoint. A statement the database rejects is different: Helidon's DB
+ * client closes the transaction's connection when a statement fails (the pool rolls it back), so there
+ * is no savepoint left to return to. Then the batch runs again, in a new transaction, without the write
+ * that broke it. Re-running is safe because a write is only database work (nothing of a rolled-back
+ * attempt is published or answered), and it is the simplest design that keeps one transaction API for
+ * the domain's statements: the alternative, running batches on a raw JDBC connection whose savepoints
+ * survive a failed statement, would need a second way to write every statement. Each retry drops a
+ * write, so a batch runs at most once per write in it; in practice a database error is rare (a bug, a
+ * constraint added by an operator) and costs one more transaction.
  */
 final class Appender {
 
@@ -122,35 +133,63 @@ final class Appender {
         }
     }
 
+    /**
+     * Runs the batch in one transaction, again without a write whose failed statement took the
+     * transaction down with it, until the rest commits (or fails as a whole: the database is away).
+     */
     private void runInOneTransaction(List<Pending<?>> batch) {
-        DbTransaction tx = db.transaction();
-        try {
-            relay.beforeAppend(tx);
-            boolean shared = batch.size() > 1;
-            for (Pending<?> p : batch) {
-                run(p, tx, shared);
+        List<Pending<?>> remaining = new ArrayList<>(batch);
+        while (!remaining.isEmpty()) {
+            Pending<?> broke = attempt(remaining);
+            if (broke == null) {
+                return;
             }
-            tx.commit();
-        } catch (RuntimeException | Error e) {
-            try {
-                tx.rollback();
-            } catch (RuntimeException r) {
-                e.addSuppressed(r);
-            }
-            for (Pending<?> p : batch) {
-                if (p.failure == null) {
-                    p.failure = e;
-                }
+            remaining.remove(broke); // its failure stays; the others' outcomes of this attempt are void
+            for (Pending<?> p : remaining) {
+                p.result = null;
+                p.failure = null;
                 p.events = List.of();
             }
         }
     }
 
     /**
-     * One write; when it shares the transaction, inside its own savepoint (plain SQL, the same on H2
-     * and PostgreSQL), so its failure undoes only itself.
+     * One transaction over {@code batch}. Returns the write whose failure ended the transaction
+     * before the others could commit, for the caller to run them again without it; null when the
+     * batch committed, or failed as a whole (every outcome is then set).
      */
-    private <R> void run(Pending<R> p, DbTransaction tx, boolean shared) {
+    private Pending<?> attempt(List<Pending<?>> batch) {
+        DbTransaction tx = db.transaction();
+        try {
+            relay.beforeAppend(tx);
+            boolean shared = batch.size() > 1;
+            for (Pending<?> p : batch) {
+                if (!run(p, tx, shared)) {
+                    rollbackQuietly(tx, p.failure);
+                    return p;
+                }
+            }
+            tx.commit();
+            return null;
+        } catch (RuntimeException | Error e) {
+            rollbackQuietly(tx, e);
+            for (Pending<?> p : batch) {
+                if (p.failure == null) {
+                    p.failure = e;
+                }
+                p.events = List.of();
+            }
+            return null;
+        }
+    }
+
+    /**
+     * One write; when it shares the transaction, inside its own savepoint (plain SQL, the same on H2
+     * and PostgreSQL), so its failure undoes only itself. Returns false when the write failed and the
+     * transaction cannot go on: returning to the savepoint failed too, as it does after a statement
+     * the database rejected (the DB client has closed the connection).
+     */
+    private <R> boolean run(Pending<R> p, DbTransaction tx, boolean shared) {
         if (shared) {
             tx.dml("SAVEPOINT farmdesk_write");
         }
@@ -158,12 +197,29 @@ final class Appender {
         try {
             p.result = p.work.run(ltx);
             p.events = ltx.appended();
+            return true;
         } catch (RuntimeException e) {
             if (!shared) {
                 throw e; // alone in its transaction: the whole transaction rolls back
             }
-            tx.dml("ROLLBACK TO SAVEPOINT farmdesk_write");
             p.failure = e;
+            try {
+                tx.dml("ROLLBACK TO SAVEPOINT farmdesk_write");
+                return true;
+            } catch (RuntimeException lost) {
+                e.addSuppressed(lost);
+                return false;
+            }
+        }
+    }
+
+    private static void rollbackQuietly(DbTransaction tx, Throwable cause) {
+        try {
+            tx.rollback();
+        } catch (RuntimeException r) {
+            if (cause != null) {
+                cause.addSuppressed(r);
+            }
         }
     }
 

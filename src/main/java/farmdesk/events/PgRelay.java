@@ -4,20 +4,16 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbTransaction;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
-
-import farmdesk.Json;
 
 /**
  * Several instances on one PostgreSQL database, with nothing but PostgreSQL:
@@ -26,8 +22,13 @@ import farmdesk.Json;
  *     in id order everywhere;</li>
  * <li>each append NOTIFYs {@code e:<id>} inside its transaction (delivered at commit, never on
  *     rollback); a listening instance then reads the log up to that id, in order;</li>
- * <li>live events (typing) travel whole as {@code l:<json>}, tagged with the sending instance so it
- *     ignores its own;</li>
+ * <li>live events (typing) travel whole as {@code l:<signature>.<json>} ({@link LiveNotices}), tagged
+ *     with the sending instance so it ignores its own;</li>
+ * <li>any role that can connect may NOTIFY on any channel (PostgreSQL has no grant for it), so nothing
+ *     in a notification is trusted: {@code e:} carries only an id, and the events themselves are read
+ *     from the log (an invented id costs a read that finds nothing new); a live notice becomes an event
+ *     only with a valid signature and after strict checks. Anything else is dropped and counted
+ *     ({@link RejectedNotifications});</li>
  * <li>the listening connection is a dedicated one (LISTEN is session state). When it drops,
  *     notifications are lost, so after reconnecting the instance catches up from the log before
  *     anything newer is delivered (the {@link Sequencer} delivers in order).</li>
@@ -38,21 +39,33 @@ public final class PgRelay implements Relay {
     static final String CHANNEL = "farmdesk_events";
     /** The advisory lock key that serialises appends: "Farmdesk" in ASCII. */
     private static final long APPEND_LOCK = 0x4661726d6465736bL;
-    private static final int MAX_PAYLOAD = 7900;
+    /** {@code e:} and a positive id of up to 18 digits (always a long; the log will not reach 10^18). */
+    private static final Pattern STORED_ID = Pattern.compile("e:[1-9][0-9]{0,17}");
     private static final long CHECK_EVERY_MILLIS = 5000;
     private static final Logger LOG = Logger.getLogger(PgRelay.class.getName());
 
     private final DbClient db;
     private final String url;
     private final Properties login = new Properties();
-    private final String instance = UUID.randomUUID().toString();
+    private final LiveNotices liveNotices;
+    private final RejectedNotifications rejected = new RejectedNotifications();
     private volatile boolean running = true;
     private volatile boolean listening;
     private Thread listener;
 
-    public PgRelay(DbClient db, String url, String user, String password) {
+    /**
+     * @param authSecret FARMDESK_AUTH_SECRET (null in dev mode): live notices are signed with a key
+     *                   derived from it, so instances accept each other's only when they share it
+     */
+    public PgRelay(DbClient db, String url, String user, String password, String authSecret) {
         this.db = db;
         this.url = url;
+        this.liveNotices = new LiveNotices(LiveNotices.keyFor(authSecret), UUID.randomUUID().toString(),
+                System::currentTimeMillis);
+        if (authSecret == null) {
+            LOG.info("FARMDESK_AUTH_SECRET is not set: typing notices from other instances on this database are"
+                    + " not accepted (nor are their tokens); set the same secret on every instance");
+        }
         if (user != null) {
             login.setProperty("user", user);
         }
@@ -77,16 +90,8 @@ public final class PgRelay implements Relay {
 
     @Override
     public void announceLive(Event event) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("from", instance);
-        m.put("type", event.type());
-        m.put("ticket", event.ticket());
-        m.put("farmerId", event.farmerId());
-        m.put("origin", event.originUserId());
-        m.put("adminOnly", event.adminOnly());
-        m.put("data", event.data());
-        String payload = "l:" + Json.write(m);
-        if (payload.length() > MAX_PAYLOAD) {
+        String payload = liveNotices.encode(event);
+        if (payload == null) {
             LOG.fine("live event too large to relay: " + event.type());
             return;
         }
@@ -155,20 +160,30 @@ public final class PgRelay implements Relay {
         listening = false;
     }
 
+    /** Trusts nothing in {@code payload}: see the class comment. */
     private void handle(String payload, Inbox inbox) {
-        try {
-            if (payload.startsWith("e:")) {
-                inbox.grownTo(Long.parseLong(payload.substring(2)));
-            } else if (payload.startsWith("l:")) {
-                JsonNode m = Json.read(payload.substring(2).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                if (!instance.equals(m.path("from").asText())) {
-                    inbox.live(Event.live(m.path("type").asText(), m.path("ticket").asLong(),
-                            m.path("farmerId").asText(), m.path("origin").asText(null),
-                            m.path("adminOnly").asBoolean(), m.path("data").asText()));
-                }
+        if (payload == null) {
+            rejected.reject("no payload");
+        } else if (payload.startsWith("e:")) {
+            if (STORED_ID.matcher(payload).matches()) {
+                inbox.grownTo(Long.parseLong(payload, 2, payload.length(), 10));
+            } else {
+                rejected.reject("not an event id");
             }
-        } catch (RuntimeException | java.io.IOException e) {
-            LOG.log(Level.WARNING, "ignoring a malformed notification", e);
+        } else if (payload.startsWith(LiveNotices.PREFIX)) {
+            try {
+                Event live = liveNotices.decode(payload);
+                if (live != null) {
+                    inbox.live(live);
+                }
+            } catch (LiveNotices.Rejected r) {
+                rejected.reject(r.getMessage());
+            } catch (RuntimeException e) {
+                // whatever a sender makes up must not take the listening connection down with it
+                rejected.reject("malformed (" + e.getClass().getSimpleName() + ")");
+            }
+        } else {
+            rejected.reject("unknown kind");
         }
     }
 
@@ -183,5 +198,6 @@ public final class PgRelay implements Relay {
                 Thread.currentThread().interrupt();
             }
         }
+        rejected.close();
     }
 }

@@ -101,6 +101,63 @@ class GroupCommitTest {
         }
     }
 
+    /**
+     * A statement the database itself rejects (here: a value too long for its column) makes Helidon's
+     * DB client close the transaction's connection, so the batch cannot roll back to the write's
+     * savepoint: the write must still fail alone and its neighbours commit, once each.
+     */
+    @Test
+    void aStatementTheDatabaseRejectsFailsOnlyItsOwnWrite() throws Exception {
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            Future<String> first = pool.submit(() -> log.write(tx -> {
+                tx.append(Event.NEW_MESSAGE, 1, "F-1", false, "{\"n\":\"first\"}");
+                firstRunning.countDown();
+                await(releaseFirst);
+                return "first";
+            }));
+            firstRunning.await();
+            List<Future<String>> queued = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                int n = i;
+                queued.add(pool.submit(() -> log.write(tx -> {
+                    tx.append(Event.NEW_MESSAGE, 1, "F-1", false, "{\"n\":" + n + "}");
+                    if (n % 3 == 1) {
+                        // events.type is VARCHAR(32): the database refuses this row, on H2 and on PostgreSQL
+                        tx.append("x".repeat(33), 1, "F-1", false, "{}");
+                    }
+                    return "ok " + n;
+                })));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (log.queuedWrites() < 10) { // all ten wait behind the first: they form one batch
+                assertTrue(System.nanoTime() < deadline, "the writes never queued");
+                Thread.sleep(5);
+            }
+            releaseFirst.countDown();
+            assertEquals("first", first.get());
+            for (int i = 0; i < 10; i++) {
+                if (i % 3 == 1) {
+                    assertThrows(queued.get(i));
+                } else {
+                    assertEquals("ok " + i, queued.get(i).get(), "write " + i + " shared the batch of a failing one");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Event> stored = EventLog.readRange(database.client(), 0, Long.MAX_VALUE, 100);
+        List<String> data = stored.stream().map(Event::data).toList();
+        assertEquals(List.of("{\"n\":\"first\"}"), data.subList(0, 1));
+        assertEquals(List.of("{\"n\":0}", "{\"n\":2}", "{\"n\":3}", "{\"n\":5}", "{\"n\":6}", "{\"n\":8}", "{\"n\":9}"),
+                data.subList(1, data.size()).stream().sorted().toList(), "each write that did not fail, once: " + data);
+        for (int i = 1; i < stored.size(); i++) {
+            assertTrue(stored.get(i).id() > stored.get(i - 1).id());
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await();
