@@ -2,6 +2,7 @@ package farmdesk;
 
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.helidon.dbclient.DbClient;
@@ -117,11 +118,24 @@ public final class Farmdesk implements AutoCloseable {
             farmdesk.close();
             throw new IllegalStateException("the server did not start (is port " + settings.port() + " taken?)");
         }
-        LOG.info("Farmdesk listening on http://localhost:" + farmdesk.server.port() + "/ (database "
-                + (farmdesk.database.isPostgres() ? "PostgreSQL" : "H2") + ", dev login "
-                + (settings.devLogin() ? "on" : "off") + ", at most " + settings.effectiveMaxConnections()
-                + " connections)");
+        // dev login with a configured secret mints tokens that every instance sharing the secret accepts:
+        // say so loudly, in the line an operator reads first
+        boolean openDoor = settings.devLogin() && settings.authSecret() != null;
+        LOG.log(openDoor ? Level.WARNING : Level.INFO, "Farmdesk listening on http://localhost:"
+                + farmdesk.server.port() + "/ (database " + (farmdesk.database.isPostgres() ? "PostgreSQL" : "H2")
+                + ", at most " + settings.effectiveMaxConnections() + " connections, " + devLoginNote(settings) + ")");
         return farmdesk;
+    }
+
+    private static String devLoginNote(Settings settings) {
+        if (!settings.devLogin()) {
+            return "dev login off";
+        }
+        return "dev login ON: anyone can sign in as any farmer or admin with POST /api/dev/token"
+                + (settings.authSecret() != null
+                        ? ", and its tokens are signed with FARMDESK_AUTH_SECRET, so they work on every instance"
+                        + " sharing it; never set FARMDESK_DEV_LOGIN=true in production"
+                        : "; demo only (random secret)");
     }
 
     /**

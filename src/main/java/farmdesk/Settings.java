@@ -71,13 +71,16 @@ public record Settings(int port,
 
     static Settings fromEnvironment(Map<String, String> env) {
         Settings d = defaults();
+        String secret = blankToNull(env.get("FARMDESK_AUTH_SECRET"));
         return new Settings(
                 intValue(env, "PORT", d.port()),
                 env.getOrDefault("FARMDESK_DB_URL", d.dbUrl()),
                 env.get("FARMDESK_DB_USER"),
                 env.get("FARMDESK_DB_PASSWORD"),
-                blankToNull(env.get("FARMDESK_AUTH_SECRET")),
-                boolValue(env, "FARMDESK_DEV_LOGIN", d.devLogin()),
+                secret,
+                // secure default: with a real secret, dev login would mint tokens every instance sharing it
+                // accepts (anyone an admin everywhere), so it is on only when said explicitly
+                boolValue(env, "FARMDESK_DEV_LOGIN", secret == null),
                 Path.of(env.getOrDefault("FARMDESK_WEB_DIR", d.webDir().toString())),
                 Duration.ofSeconds(intValue(env, "FARMDESK_HEARTBEAT_SECONDS", (int) d.heartbeat().toSeconds())),
                 intValue(env, "FARMDESK_RATE_LIMIT", d.rateLimit()),
