@@ -20,6 +20,8 @@ import io.helidon.webserver.staticcontent.StaticContentFeature;
 
 import farmdesk.api.AccessLog;
 import farmdesk.api.Caller;
+import farmdesk.api.ClientGoneLog;
+import farmdesk.api.ConditionalDates;
 import farmdesk.api.Cors;
 import farmdesk.api.Drain;
 import farmdesk.api.DevLoginRoutes;
@@ -143,6 +145,7 @@ public final class Farmdesk implements AutoCloseable {
      * let Helidon's test extension own the server).
      */
     public void configure(WebServerConfig.Builder builder) {
+        ClientGoneLog.install();
         builder.maxPayloadSize(HARD_BODY_LIMIT_BYTES)
                 // Nagle off: a small SSE frame or a response's last bytes must leave now, not wait up to
                 // 40 ms for the client's delayed ACK of the previous segment (measured: GET ticket 44 ms)
@@ -163,7 +166,8 @@ public final class Farmdesk implements AutoCloseable {
                                 res.header("X-Content-Type-Options", "nosniff");
                                 chain.proceed();
                             })
-                            .addFilter(new Cors(settings.corsOrigins()));
+                            .addFilter(new Cors(settings.corsOrigins()))
+                            .addFilter(new ConditionalDates());
                     ErrorHandling.register(routing);
                     if (settings.devLogin()) {
                         routing.register(new DevLoginRoutes(tokens));
