@@ -76,7 +76,7 @@ public final class Farmdesk implements AutoCloseable {
         DbClient db = database.client();
         broadcaster = new Broadcaster();
         sequencer = new Sequencer(broadcaster, (after, upTo, limit) -> EventLog.readRange(db, after, upTo, limit),
-                EventLog.latestId(db));
+                EventLog.latestId(db), settings.recentEventsBytes());
         relay = database.isPostgres()
                 ? new PgRelay(db, settings.dbUrl(), settings.effectiveDbUser(), settings.effectiveDbPassword())
                 : Relay.localOnly();

@@ -51,6 +51,21 @@ public final class Text {
         return s.substring(start, end);
     }
 
+    /**
+     * The first {@code max} code points of {@code s} (all of it when shorter; null stays null). A surrogate
+     * pair counts as one and is never split.
+     */
+    public static String preview(String s, int max) {
+        if (s == null || s.length() <= max) {
+            return s; // no more chars than max, so no more code points
+        }
+        int end = 0;
+        for (int n = 0; n < max && end < s.length(); n++) {
+            end += Character.charCount(s.codePointAt(end));
+        }
+        return end == s.length() ? s : s.substring(0, end);
+    }
+
     /** Only white space and default-ignorable characters: nothing a reader would see. */
     static boolean isInvisible(String s) {
         return s.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c) || isIgnorable(c));
