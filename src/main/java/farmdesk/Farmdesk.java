@@ -22,6 +22,7 @@ import farmdesk.api.AccessLog;
 import farmdesk.api.Caller;
 import farmdesk.api.ClientGoneLog;
 import farmdesk.api.ConditionalDates;
+import farmdesk.api.ConnectionClose;
 import farmdesk.api.Cors;
 import farmdesk.api.Drain;
 import farmdesk.api.DevLoginRoutes;
@@ -160,6 +161,7 @@ public final class Farmdesk implements AutoCloseable {
                         MetricsObserver.create()))
                 .routing(routing -> {
                     routing.addFilter(new AccessLog())
+                            .addFilter(new ConnectionClose())
                             .addFilter(drain)
                             .addFilter((chain, req, res) -> {
                                 // JSON and problem bodies carry user text (HTML too): never let a browser sniff them as a page

@@ -131,6 +131,8 @@ class MalformedFramingTest {
         assertTrue(problem.get("detail").asText().contains("chunk"), a.body());
         assertTrue(a.head().toLowerCase().contains("connection: close"), "the framing is lost: close " + a.head());
         assertTrue(a.closedByServer(), "the server closes the connection after the 400");
+        assertEquals(1, a.text().split("HTTP/1\\.1 ", -1).length - 1,
+                "one answer: the rest of the broken body is not read as another request\n" + a.text());
         assertEquals(before, latestId(), "nothing stored");
         List<LogRecord> noisy = log.records().stream()
                 .filter(r -> r.getThrown() != null || r.getLevel().intValue() >= Level.WARNING.intValue()).toList();
