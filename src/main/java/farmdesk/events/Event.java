@@ -17,6 +17,9 @@ public final class Event {
     /** The SSE comment heartbeat, offered to every stream at once by {@link Broadcaster#heartbeat}. */
     public static final Event HEARTBEAT = new Event(": ping\n\n");
 
+    /** The object, its strings' headers and arrays' headers, the fields: roughly, on a 64-bit JVM. */
+    private static final int OVERHEAD_BYTES = 160;
+
     private final long id;
     private final String type;
     private final long ticket;
@@ -43,9 +46,6 @@ public final class Event {
         int dataBytes = sseFrame.length == frame.length() ? data.length() : 2 * data.length();
         this.footprint = OVERHEAD_BYTES + 2 * sseFrame.length + dataBytes;
     }
-
-    /** The object, its strings' headers and arrays' headers, the fields: roughly, on a 64-bit JVM. */
-    private static final int OVERHEAD_BYTES = 160;
 
     private Event(String comment) {
         this.id = 0;
