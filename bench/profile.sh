@@ -27,7 +27,7 @@ cp -r "$repo/target/farmdesk.jar" "$repo/target/libs" "$OUT/app/"
 B="http://127.0.0.1:$PORT"
 
 (cd "$OUT/run" && PORT=$PORT FARMDESK_RATE_LIMIT=0 FARMDESK_STREAMS_PER_USER=0 \
-   FARMDESK_AUTH_SECRET=farmdesk-bench-secret-0123456789abcdef FARMDESK_WEB_DIR="$repo/web" \
+   FARMDESK_AUTH_SECRET=farmdesk-bench-secret-0123456789abcdef FARMDESK_DEV_LOGIN=true FARMDESK_WEB_DIR="$repo/web" \
    exec "$J/java" -XX:NativeMemoryTracking=summary -XX:+FlightRecorder ${FARMDESK_JAVA_OPTS:-} \
    -jar "$OUT/app/farmdesk.jar" > server.log 2>&1) &
 PID=$!

@@ -110,7 +110,7 @@ start_farmdesk() {
   mkdir -p "$dir"
   local opts=(); read -r -a opts <<< "${FARMDESK_JAVA_OPTS:-}"
   (cd "$dir" && PORT="$port" FARMDESK_DB_URL="$url" FARMDESK_DB_USER="$user" FARMDESK_RATE_LIMIT=0 \
-     FARMDESK_STREAMS_PER_USER=0 FARMDESK_AUTH_SECRET="$SECRET" FARMDESK_WEB_DIR="$repo/web" \
+     FARMDESK_STREAMS_PER_USER=0 FARMDESK_AUTH_SECRET="$SECRET" FARMDESK_DEV_LOGIN=true FARMDESK_WEB_DIR="$repo/web" \
      exec "$JAVA" "${opts[@]}" -jar "$APP/farmdesk.jar" > server.log 2>&1) &
   FD_PID=$!
   FD_PIDS+=("$FD_PID")

@@ -70,7 +70,7 @@ port=
 for p in $(seq 20060 20079 | shuf); do
   port_free "$p" || continue
   echo "run.sh: starting farmdesk.jar on port $p (database $tmp/fd)"
-  PORT=$p FARMDESK_DB_URL="jdbc:h2:file:$tmp/fd" FARMDESK_WEB_DIR="$root/web" \
+  PORT=$p FARMDESK_DB_URL="jdbc:h2:file:$tmp/fd" FARMDESK_WEB_DIR="$root/web" FARMDESK_DEV_LOGIN=true \
     "$java" -jar "$tmp/app/farmdesk.jar" >"$tmp/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 120); do

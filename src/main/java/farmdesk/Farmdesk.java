@@ -2,6 +2,7 @@ package farmdesk;
 
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.helidon.dbclient.DbClient;
@@ -19,6 +20,9 @@ import io.helidon.webserver.staticcontent.StaticContentFeature;
 
 import farmdesk.api.AccessLog;
 import farmdesk.api.Caller;
+import farmdesk.api.ClientGoneLog;
+import farmdesk.api.ConditionalDates;
+import farmdesk.api.ConnectionClose;
 import farmdesk.api.Cors;
 import farmdesk.api.Drain;
 import farmdesk.api.DevLoginRoutes;
@@ -74,7 +78,7 @@ public final class Farmdesk implements AutoCloseable {
         DbClient db = database.client();
         broadcaster = new Broadcaster();
         sequencer = new Sequencer(broadcaster, (after, upTo, limit) -> EventLog.readRange(db, after, upTo, limit),
-                EventLog.latestId(db));
+                EventLog.latestId(db), settings.recentEventsBytes());
         relay = database.isPostgres()
                 ? new PgRelay(db, settings.dbUrl(), settings.effectiveDbUser(), settings.effectiveDbPassword(),
                         settings.authSecret())
@@ -119,11 +123,24 @@ public final class Farmdesk implements AutoCloseable {
             farmdesk.close();
             throw new IllegalStateException("the server did not start (is port " + settings.port() + " taken?)");
         }
-        LOG.info("Farmdesk listening on http://localhost:" + farmdesk.server.port() + "/ (database "
-                + (farmdesk.database.isPostgres() ? "PostgreSQL" : "H2") + ", dev login "
-                + (settings.devLogin() ? "on" : "off") + ", at most " + settings.effectiveMaxConnections()
-                + " connections)");
+        // dev login with a configured secret mints tokens that every instance sharing the secret accepts:
+        // say so loudly, in the line an operator reads first
+        boolean openDoor = settings.devLogin() && settings.authSecret() != null;
+        LOG.log(openDoor ? Level.WARNING : Level.INFO, "Farmdesk listening on http://localhost:"
+                + farmdesk.server.port() + "/ (database " + (farmdesk.database.isPostgres() ? "PostgreSQL" : "H2")
+                + ", at most " + settings.effectiveMaxConnections() + " connections, " + devLoginNote(settings) + ")");
         return farmdesk;
+    }
+
+    private static String devLoginNote(Settings settings) {
+        if (!settings.devLogin()) {
+            return "dev login off";
+        }
+        return "dev login ON: anyone can sign in as any farmer or admin with POST /api/dev/token"
+                + (settings.authSecret() != null
+                        ? ", and its tokens are signed with FARMDESK_AUTH_SECRET, so they work on every instance"
+                        + " sharing it; never set FARMDESK_DEV_LOGIN=true in production"
+                        : "; demo only (random secret)");
     }
 
     /**
@@ -131,6 +148,7 @@ public final class Farmdesk implements AutoCloseable {
      * let Helidon's test extension own the server).
      */
     public void configure(WebServerConfig.Builder builder) {
+        ClientGoneLog.install();
         builder.maxPayloadSize(HARD_BODY_LIMIT_BYTES)
                 // Nagle off: a small SSE frame or a response's last bytes must leave now, not wait up to
                 // 40 ms for the client's delayed ACK of the previous segment (measured: GET ticket 44 ms)
@@ -145,9 +163,11 @@ public final class Farmdesk implements AutoCloseable {
                         MetricsObserver.create()))
                 .routing(routing -> {
                     routing.addFilter(new AccessLog())
-                            .addFilter(new SecurityHeaders()) // first: a refusal (503, 403) carries them too
+                            .addFilter(new ConnectionClose())
+                            .addFilter(new SecurityHeaders()) // before drain: a refusal (503, 403) carries them too
                             .addFilter(drain)
-                            .addFilter(new Cors(settings.corsOrigins()));
+                            .addFilter(new Cors(settings.corsOrigins()))
+                            .addFilter(new ConditionalDates());
                     ErrorHandling.register(routing);
                     if (settings.devLogin()) {
                         routing.register(new DevLoginRoutes(tokens));

@@ -10,6 +10,8 @@ import java.util.Map;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 
+import farmdesk.events.Sequencer;
+
 /**
  * Everything an operator can set, read once at start from environment variables (see the settings
  * table in docs/api.md). Tests build their own with {@link #defaults()} and the {@code with...} methods.
@@ -25,7 +27,8 @@ public record Settings(int port,
                        int rateLimit,
                        int streamsPerUser,
                        List<String> corsOrigins,
-                       int maxConnections) {
+                       int maxConnections,
+                       int recentEventsBytes) {
 
     public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/farmdesk";
     /** {@link #maxConnections} when FARMDESK_MAX_CONNECTIONS is not set: from the process's file descriptor limit. */
@@ -47,6 +50,9 @@ public record Settings(int port,
         if (maxConnections < AUTO) {
             throw new IllegalArgumentException("FARMDESK_MAX_CONNECTIONS must be >= 0 (0: no limit)");
         }
+        if (recentEventsBytes < 0) {
+            throw new IllegalArgumentException("FARMDESK_RECENT_EVENTS_BYTES must be >= 0 (0: every resume reads the database)");
+        }
         if (rateLimit < 0 || streamsPerUser < 0) {
             throw new IllegalArgumentException("FARMDESK_RATE_LIMIT and FARMDESK_STREAMS_PER_USER must be >= 0");
         }
@@ -62,7 +68,7 @@ public record Settings(int port,
     /** The embedded demo: port 8080, H2 file under ./data, dev login on, random secret. */
     public static Settings defaults() {
         return new Settings(8080, DEFAULT_DB_URL, null, null, null, true, Path.of("web"),
-                Duration.ofSeconds(10), 20, 20, List.of(), AUTO);
+                Duration.ofSeconds(10), 20, 20, List.of(), AUTO, Sequencer.DEFAULT_RECENT_BYTES);
     }
 
     public static Settings fromEnvironment() {
@@ -71,19 +77,23 @@ public record Settings(int port,
 
     static Settings fromEnvironment(Map<String, String> env) {
         Settings d = defaults();
+        String secret = blankToNull(env.get("FARMDESK_AUTH_SECRET"));
         return new Settings(
                 intValue(env, "PORT", d.port()),
                 env.getOrDefault("FARMDESK_DB_URL", d.dbUrl()),
                 env.get("FARMDESK_DB_USER"),
                 env.get("FARMDESK_DB_PASSWORD"),
-                blankToNull(env.get("FARMDESK_AUTH_SECRET")),
-                boolValue(env, "FARMDESK_DEV_LOGIN", d.devLogin()),
+                secret,
+                // secure default: with a real secret, dev login would mint tokens every instance sharing it
+                // accepts (anyone an admin everywhere), so it is on only when said explicitly
+                boolValue(env, "FARMDESK_DEV_LOGIN", secret == null),
                 Path.of(env.getOrDefault("FARMDESK_WEB_DIR", d.webDir().toString())),
                 Duration.ofSeconds(intValue(env, "FARMDESK_HEARTBEAT_SECONDS", (int) d.heartbeat().toSeconds())),
                 intValue(env, "FARMDESK_RATE_LIMIT", d.rateLimit()),
                 intValue(env, "FARMDESK_STREAMS_PER_USER", d.streamsPerUser()),
                 origins(env.get("FARMDESK_CORS_ORIGINS")),
-                intValue(env, "FARMDESK_MAX_CONNECTIONS", d.maxConnections()));
+                intValue(env, "FARMDESK_MAX_CONNECTIONS", d.maxConnections()),
+                intValue(env, "FARMDESK_RECENT_EVENTS_BYTES", d.recentEventsBytes()));
     }
 
     public boolean isH2() {
@@ -100,37 +110,42 @@ public record Settings(int port,
     }
 
     public Settings withPort(int p) {
-        return new Settings(p, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser, corsOrigins, maxConnections);
+        return new Settings(p, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser, corsOrigins, maxConnections, recentEventsBytes);
     }
 
     public Settings withDb(String url, String user, String password) {
-        return new Settings(port, url, user, password, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser, corsOrigins, maxConnections);
+        return new Settings(port, url, user, password, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser, corsOrigins, maxConnections, recentEventsBytes);
     }
 
     public Settings withAuth(String secret, boolean dev) {
-        return new Settings(port, dbUrl, dbUser, dbPassword, secret, dev, webDir, heartbeat, rateLimit, streamsPerUser, corsOrigins, maxConnections);
+        return new Settings(port, dbUrl, dbUser, dbPassword, secret, dev, webDir, heartbeat, rateLimit, streamsPerUser, corsOrigins, maxConnections, recentEventsBytes);
     }
 
     public Settings withHeartbeat(Duration h) {
-        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, h, rateLimit, streamsPerUser, corsOrigins, maxConnections);
+        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, h, rateLimit, streamsPerUser, corsOrigins, maxConnections, recentEventsBytes);
     }
 
     public Settings withLimits(int rate, int streams) {
-        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rate, streams, corsOrigins, maxConnections);
+        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rate, streams, corsOrigins, maxConnections, recentEventsBytes);
     }
 
     public Settings withWebDir(Path dir) {
-        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, dir, heartbeat, rateLimit, streamsPerUser, corsOrigins, maxConnections);
+        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, dir, heartbeat, rateLimit, streamsPerUser, corsOrigins, maxConnections, recentEventsBytes);
     }
 
     public Settings withCorsOrigins(List<String> origins) {
         return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser,
-                origins, maxConnections);
+                origins, maxConnections, recentEventsBytes);
     }
 
     public Settings withMaxConnections(int max) {
         return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser,
-                corsOrigins, max);
+                corsOrigins, max, recentEventsBytes);
+    }
+
+    public Settings withRecentEventsBytes(int bytes) {
+        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser,
+                corsOrigins, maxConnections, bytes);
     }
 
     /**

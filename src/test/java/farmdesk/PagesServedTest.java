@@ -71,6 +71,29 @@ class PagesServedTest {
     }
 
     @Test
+    void unparsableConditionalDatesAreIgnored() {
+        // RFC 9110 13.1.3 and 13.1.4: a date that is not an HTTP-date is ignored, as if the header were absent
+        String[][] headers = {
+                {"If-Modified-Since", "garbage"},
+                {"If-Modified-Since", ""},
+                {"If-Modified-Since", "Fri, 01 Jan 2100 00:00:00 XYZ"},
+                {"If-Unmodified-Since", "garbage"},
+                {"If-Modified-Since", "garbage", "If-Unmodified-Since", "also garbage"},
+        };
+        for (String[] h : headers) {
+            Api.Answer a = api.send("GET", "/farmer.html", null, null, h);
+            assertEquals(200, a.status(), String.join(": ", h) + " -> " + a);
+            assertTrue(a.body().contains("<html"), String.join(": ", h));
+            Api.Answer head = api.send("HEAD", "/farmdesk.js", null, null, h);
+            assertEquals(200, head.status(), "HEAD with " + String.join(": ", h) + " -> " + head);
+        }
+        // a valid date still counts
+        Api.Answer past = api.send("GET", "/farmer.html", null, null,
+                new String[] {"If-Unmodified-Since", "Mon, 01 Jan 1990 00:00:00 GMT"});
+        assertEquals(412, past.status());
+    }
+
+    @Test
     void unknownPathsAreProblemJson404() {
         Api.Answer a = api.get("/nothing-here.html", null);
         assertEquals(404, a.status());

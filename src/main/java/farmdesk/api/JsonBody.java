@@ -2,9 +2,14 @@ package farmdesk.api;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.RequestException;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 
 import farmdesk.Json;
@@ -60,15 +65,36 @@ final class JsonBody {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
+        byte[] bytes;
         try (InputStream in = req.content().inputStream()) {
-            byte[] bytes = in.readNBytes(MAX_BYTES + 1);
-            if (bytes.length > MAX_BYTES) {
-                throw tooLarge();
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw ApiError.badRequest("the request body could not be read");
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        } catch (IOException | RuntimeException e) {
+            throw unreadable(e, req.headers().contains(HeaderNames.TRANSFER_ENCODING));
         }
+        if (bytes.length > MAX_BYTES) {
+            throw tooLarge();
+        }
+        return bytes;
+    }
+
+    /**
+     * Helidon decodes the body while we read it, so what a client got wrong in the framing surfaces here
+     * as an exception: a chunk-size line it cannot parse (a chunk extension {@code 2;a=b}, which Helidon
+     * 4.5 does not support, a size that is not hex or beyond 2^31), a line ending in LF alone, a stream
+     * that ends before the body does (the client went away). None is a server fault: 400, no stack trace,
+     * and the connection closes, since where the next request would start is unknown.
+     */
+    private static ApiError unreadable(Exception e, boolean chunked) {
+        Map<String, String> close = Map.of("Connection", "close");
+        if (e instanceof RequestException re && re.status().code() == 413) {
+            return new ApiError(413, "the request body must be at most " + MAX_BYTES + " bytes", close);
+        }
+        if (e instanceof DataReader.InsufficientDataAvailableException || e instanceof IOException
+                || e instanceof UncheckedIOException || e instanceof ServerConnectionException) {
+            return new ApiError(400, "the request body ended before it was complete (connection closed)", close);
+        }
+        return new ApiError(400, chunked ? "the request body is not valid chunked transfer coding (RFC 9112 7.1;"
+                + " chunk extensions are not supported)" : "the request body could not be read", close);
     }
 
     private static ApiError tooLarge() {

@@ -17,6 +17,9 @@ public final class Event {
     /** The SSE comment heartbeat, offered to every stream at once by {@link Broadcaster#heartbeat}. */
     public static final Event HEARTBEAT = new Event(": ping\n\n");
 
+    /** The object, its strings' headers and arrays' headers, the fields: roughly, on a 64-bit JVM. */
+    private static final int OVERHEAD_BYTES = 160;
+
     private final long id;
     private final String type;
     private final long ticket;
@@ -25,6 +28,7 @@ public final class Event {
     private final String originUserId;
     private final String data;
     private final byte[] sseFrame;
+    private final int footprint;
     private volatile byte[] pollJson;
 
     private Event(long id, String type, long ticket, String farmerId, boolean adminOnly, String originUserId, String data) {
@@ -36,7 +40,11 @@ public final class Event {
         this.originUserId = originUserId;
         this.data = data;
         String idLine = id > 0 ? "id: " + id + "\n" : "";
-        this.sseFrame = (idLine + "event: " + type + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
+        String frame = idLine + "event: " + type + "\ndata: " + data + "\n\n";
+        this.sseFrame = frame.getBytes(StandardCharsets.UTF_8);
+        // a String holds 1 byte per char when all are Latin-1 (pure ASCII here: frame bytes == chars), else 2
+        int dataBytes = sseFrame.length == frame.length() ? data.length() : 2 * data.length();
+        this.footprint = OVERHEAD_BYTES + 2 * sseFrame.length + dataBytes;
     }
 
     private Event(String comment) {
@@ -48,6 +56,7 @@ public final class Event {
         this.originUserId = null;
         this.data = "{}";
         this.sseFrame = comment.getBytes(StandardCharsets.UTF_8);
+        this.footprint = OVERHEAD_BYTES + sseFrame.length;
     }
 
     /** A stored event: it has an id from the log's sequence. */
@@ -105,6 +114,15 @@ public final class Event {
     /** {@code id:}, {@code event:}, {@code data:} and the blank line, as UTF-8. Do not modify. */
     public byte[] sseFrame() {
         return sseFrame;
+    }
+
+    /**
+     * About how many bytes of heap this event holds once both wire forms exist: the SSE frame, the poll
+     * JSON (the frame's size, give or take the field names) and the data string. What
+     * {@link RecentEvents} counts against its budget; an estimate, not an accounting.
+     */
+    public int footprint() {
+        return footprint;
     }
 
     /**

@@ -7,41 +7,61 @@ import java.util.List;
  * The newest stored events, in id order, as the {@link Sequencer} delivered them: most resumes and
  * long-polls ask for "what came after the id I just saw", and this answers without a database query.
  * It covers every event with {@code floor < id <= newest}; anything older comes from the log.
+ *
+ * <p>Bounded by bytes, not by a count: an event's size is set by what a user typed (a 4,000-character
+ * message of control characters is ~50 KB once escaped and encoded twice), so a count bound lets a few
+ * users posting large messages grow the heap by gigabytes. The oldest events leave once the
+ * {@linkplain Event#footprint() footprints} of those held pass the budget.
  */
 final class RecentEvents {
 
-    private final Event[] ring;
-    private long count;   // events ever added; slot of event i is i % ring.length
-    private long floor;   // every event with an id above this is in the ring
+    private static final int INITIAL_SLOTS = 1024;
 
-    RecentEvents(int capacity, long startAfter) {
-        this.ring = new Event[capacity];
+    private final long maxBytes;
+    private Event[] ring = new Event[INITIAL_SLOTS];
+    private int head;    // slot of the oldest event held
+    private int size;    // events held
+    private long bytes;  // sum of their footprints
+    private long floor;  // every event with an id above this is held
+
+    /** @param maxBytes the most the events held may add up to ({@link Event#footprint()}); 0 holds none */
+    RecentEvents(long maxBytes, long startAfter) {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must be >= 0");
+        }
+        this.maxBytes = maxBytes;
         this.floor = startAfter;
     }
 
     /** Called by the sequencer thread only, in id order. */
     synchronized void add(Event e) {
-        int slot = (int) (count % ring.length);
-        if (count >= ring.length) {
-            floor = ring[slot].id(); // evicted: the ring no longer covers it
+        if (size == ring.length) {
+            grow();
         }
-        ring[slot] = e;
-        count++;
+        ring[slot(size)] = e;
+        size++;
+        bytes += e.footprint();
+        while (bytes > maxBytes && size > 0) {
+            Event oldest = ring[head];
+            ring[head] = null;
+            head = (head + 1) % ring.length;
+            size--;
+            bytes -= oldest.footprint();
+            floor = oldest.id(); // evicted: memory no longer covers it
+        }
     }
 
     /**
      * Up to {@code limit} events after {@code after} that the audience may see, oldest first; null when
-     * the ring does not reach back that far (read the log instead).
+     * memory does not reach back that far (read the log instead).
      */
     synchronized List<Event> after(long after, Audience audience, int limit) {
         if (after < floor) {
             return null;
         }
-        long oldest = Math.max(0, count - ring.length);
-        long i = firstAfter(after, oldest);
         List<Event> out = new ArrayList<>(Math.min(limit, 16));
-        for (; i < count && out.size() < limit; i++) {
-            Event e = ring[(int) (i % ring.length)];
+        for (int i = firstAfter(after); i < size && out.size() < limit; i++) {
+            Event e = ring[slot(i)];
             if (audience.accepts(e)) {
                 out.add(e);
             }
@@ -49,13 +69,33 @@ final class RecentEvents {
         return out;
     }
 
-    /** The position of the first event with an id above {@code after} (binary search: ids increase). */
-    private long firstAfter(long after, long oldest) {
-        long lo = oldest;
-        long hi = count;
+    /** The sum of the footprints of the events held (for tests). */
+    synchronized long bytes() {
+        return bytes;
+    }
+
+    /** The slot of the i-th oldest event held. */
+    private int slot(int i) {
+        return (head + i) % ring.length;
+    }
+
+    /** Doubles the ring, oldest event first: small events under a large budget are many. */
+    private void grow() {
+        Event[] bigger = new Event[ring.length * 2];
+        for (int i = 0; i < size; i++) {
+            bigger[i] = ring[slot(i)];
+        }
+        ring = bigger;
+        head = 0;
+    }
+
+    /** The position (0 = oldest) of the first event with an id above {@code after} (binary search: ids increase). */
+    private int firstAfter(long after) {
+        int lo = 0;
+        int hi = size;
         while (lo < hi) {
-            long mid = (lo + hi) >>> 1;
-            if (ring[(int) (mid % ring.length)].id() <= after) {
+            int mid = (lo + hi) >>> 1;
+            if (ring[slot(mid)].id() <= after) {
                 lo = mid + 1;
             } else {
                 hi = mid;

@@ -40,7 +40,8 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Sequencer.class.getName());
     private static final int BACKFILL_BATCH = 1000;
-    private static final int RECENT_EVENTS = 16_384;
+    /** What the newest events held in memory may add up to, unless set (FARMDESK_RECENT_EVENTS_BYTES). */
+    public static final int DEFAULT_RECENT_BYTES = 32 * 1024 * 1024;
     private static final long RETRY_MILLIS = 500;
 
     private final Broadcaster broadcaster;
@@ -52,10 +53,18 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
     private volatile long delivered;
 
     public Sequencer(Broadcaster broadcaster, Backfill backfill, long startAfter) {
+        this(broadcaster, backfill, startAfter, DEFAULT_RECENT_BYTES);
+    }
+
+    /**
+     * @param recentBytes what the newest events kept in memory for resumes and polls may add up to;
+     *                    older ones are read from the log
+     */
+    public Sequencer(Broadcaster broadcaster, Backfill backfill, long startAfter, long recentBytes) {
         this.broadcaster = broadcaster;
         this.backfill = backfill;
         this.delivered = startAfter;
-        this.recent = new RecentEvents(RECENT_EVENTS, startAfter);
+        this.recent = new RecentEvents(recentBytes, startAfter);
         this.thread = Thread.ofPlatform().name("farmdesk-sequencer").daemon().start(this::run);
     }
 

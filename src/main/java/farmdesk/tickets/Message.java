@@ -13,7 +13,17 @@ public record Message(long id,
                       String clientId,
                       Instant createdAt) {
 
-    /** The short form kept on a ticket as {@code lastMessage}. */
+    /**
+     * The short form kept on a ticket as {@code lastMessage}: its {@code text} is a preview, the first
+     * {@value #PREVIEW_MAX} characters. A ticket travels in every event of its messages (and in lists), so
+     * the whole text there would be carried, stored and held in memory twice per message.
+     */
     public record Summary(long id, String senderRole, String text, Instant createdAt) {
+
+        public static final int PREVIEW_MAX = 200;
+
+        public Summary {
+            text = Text.preview(text, PREVIEW_MAX);
+        }
     }
 }

@@ -27,7 +27,7 @@ public class RecentEventsBenchmark {
 
     @Setup
     public void setUp() {
-        recent = new RecentEvents(16_384, 0);
+        recent = new RecentEvents(Sequencer.DEFAULT_RECENT_BYTES, 0);
         for (long id = 1; id <= 20_000; id++) {
             long ticket = 1000 + id % 1000;
             recent.add(Event.stored(id, Event.NEW_MESSAGE, ticket, "F-" + ticket, false, "{}"));

@@ -327,6 +327,30 @@ class BadInputTest {
     }
 
     @Test
+    void textOrSubjectMadeOnlyOfInvisibleCharactersIsEmpty() {
+        // zero-width space/non-joiner/joiner, word joiner, BOM, soft hyphen, invisible operators, Hangul filler,
+        // with white space around: nothing a reader would see
+        List<String> invisible = List.of("\u200b", "\u200c\u200d", "\u2060", "\ufeff", "\ufeff\u200b \u00a0\u2060",
+                "\u00ad", "\u2062\u2063\u2064", "\u180e", "\u3164", "\u200e\u200f", " \u200b\n\u200b ");
+        for (String nothing : invisible) {
+            long before = latestId();
+            Api.Answer message = api.post("/api/tickets/" + ticket + "/messages", farmer, "{\"text\":" + quote(nothing) + "}");
+            check("message " + escape(nothing), message.status(), message.contentType(), message.body(), before);
+            assertEquals(400, message.status(), escape(nothing) + " -> " + message);
+            assertTrue(message.json().get("detail").asText().contains("text must not be empty"), message.toString());
+            Api.Answer subject = api.post("/api/tickets", farmer, "{\"subject\":" + quote(nothing) + ",\"text\":\"t\"}");
+            check("subject " + escape(nothing), subject.status(), subject.contentType(), subject.body(), before);
+            assertEquals(400, subject.status(), escape(nothing) + " -> " + subject);
+            Api.Answer text = api.post("/api/tickets", farmer, "{\"subject\":\"s\",\"text\":" + quote(nothing) + "}");
+            assertEquals(400, text.status(), escape(nothing) + " -> " + text);
+        }
+        // visible text around invisible characters is text, stored as sent
+        Api.Answer joined = api.post("/api/tickets/" + ticket + "/messages", farmer, "{\"text\":" + quote("\ufeffa\u200bb") + "}");
+        assertEquals(201, joined.status(), joined.toString());
+        assertEquals("\ufeffa\u200bb", joined.json().get("text").asText());
+    }
+
+    @Test
     void sseFramingCannotBeInjectedAndMarkupArrivesVerbatim() throws Exception {
         String t = api.createTicket(farmer, "framing", "start");
         long from = latestId();

@@ -44,6 +44,7 @@ public final class ServerProcess implements AutoCloseable {
             env.put("FARMDESK_DB_USER", dbUser);
         }
         env.put("FARMDESK_AUTH_SECRET", TestSettings.SECRET);
+        env.put("FARMDESK_DEV_LOGIN", "true"); // with a secret set, dev login is off unless said (tests sign in with it)
         env.put("FARMDESK_RATE_LIMIT", "0");
         env.put("FARMDESK_STREAMS_PER_USER", "0");
         env.put("FARMDESK_HEARTBEAT_SECONDS", "1");

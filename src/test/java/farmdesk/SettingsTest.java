@@ -1,0 +1,55 @@
+package farmdesk;
+
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+
+import org.junit.jupiter.api.Test;
+
+import farmdesk.testing.Api;
+import farmdesk.testing.LogCapture;
+import farmdesk.testing.TestSettings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the environment turns into, in particular the secure default of dev login. */
+class SettingsTest {
+
+    private static final String SECRET = TestSettings.SECRET;
+
+    @Test
+    void withoutASecretDevLoginIsOnForTheDemo() {
+        Settings s = Settings.fromEnvironment(Map.of());
+        assertTrue(s.devLogin());
+        assertEquals(null, s.authSecret());
+    }
+
+    @Test
+    void aProductionSecretTurnsDevLoginOffUnlessItIsAskedForExplicitly() {
+        assertFalse(Settings.fromEnvironment(Map.of("FARMDESK_AUTH_SECRET", SECRET)).devLogin(),
+                "a real secret and no FARMDESK_DEV_LOGIN: dev login would mint tokens every instance accepts");
+        assertTrue(Settings.fromEnvironment(Map.of("FARMDESK_AUTH_SECRET", SECRET, "FARMDESK_DEV_LOGIN", "true")).devLogin());
+        assertFalse(Settings.fromEnvironment(Map.of("FARMDESK_AUTH_SECRET", SECRET, "FARMDESK_DEV_LOGIN", "false")).devLogin());
+        assertFalse(Settings.fromEnvironment(Map.of("FARMDESK_AUTH_SECRET", SECRET, "FARMDESK_DEV_LOGIN", " ")).devLogin(),
+                "blank counts as unset");
+        assertThrows(IllegalArgumentException.class,
+                () -> Settings.fromEnvironment(Map.of("FARMDESK_DEV_LOGIN", "false")), "no secret and no dev login: no way in");
+    }
+
+    @Test
+    void theStartLineWarnsThatAnyoneCanSignInWhenDevLoginIsOnWithARealSecret() {
+        try (LogCapture log = LogCapture.start(); Farmdesk open = Farmdesk.start(TestSettings.inMemory().withAuth(SECRET, true))) {
+            assertEquals(200, new Api(open.port()).post("/api/dev/token", null,
+                    "{\"role\":\"admin\",\"id\":\"A-1\",\"name\":\"x\"}").status());
+            List<LogRecord> start = log.records().stream()
+                    .filter(r -> r.getMessage() != null && r.getMessage().startsWith("Farmdesk listening")).toList();
+            assertEquals(1, start.size(), LogCapture.describe(log.records()));
+            assertEquals(Level.WARNING, start.get(0).getLevel());
+            assertTrue(start.get(0).getMessage().contains("anyone can sign in"), start.get(0).getMessage());
+        }
+    }
+}
