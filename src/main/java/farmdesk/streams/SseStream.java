@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -34,6 +35,12 @@ final class SseStream {
     private static final int REPLAY_PAGE = 500;
     private static final byte[] TOKEN_EXPIRED = "event: token-expired\ndata: {}\n\n".getBytes(StandardCharsets.UTF_8);
 
+    /**
+     * Test seam: runs on the stream's thread once the opening block is flushed, i.e. when the client
+     * has seen the stream open (a test commits an event there).
+     */
+    static volatile Consumer<StreamSpec> afterOpening = spec -> { };
+
     private final EventLog log;
     private final Broadcaster broadcaster;
     private final int queueCapacity;
@@ -47,6 +54,10 @@ final class SseStream {
     void serve(StreamSpec spec, ServerResponse res) {
         Subscriber subscriber = new Subscriber(spec.audience(), true, queueCapacity);
         broadcaster.subscribe(subscriber);
+        // "from now" is taken before anything is written: once the client sees the stream open, every event
+        // committed after that is newer than the start (taken after the first write, one committed in
+        // between was queued and then skipped as already known)
+        long start = spec.resumeAfter() == null ? log.newestKnown() : -1;
         try {
             res.status(Status.OK_200);
             res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
@@ -57,9 +68,10 @@ final class SseStream {
                     + spec.viewer().id() + "\n\n";
             out.write(hello.getBytes(StandardCharsets.UTF_8));
             out.flush();
+            afterOpening.accept(spec);
 
-            // subscribed first, so everything after this point arrives; what is older is skipped by id
-            long last = spec.resumeAfter() == null ? log.newestKnown() : replay(spec, out);
+            // subscribed first, so everything after the start arrives; what is older is skipped by id
+            long last = spec.resumeAfter() == null ? start : replay(spec, out);
             pump(spec, subscriber, out, last);
             out.close();
         } catch (IOException | UncheckedIOException | ServerConnectionException gone) {
