@@ -89,7 +89,10 @@ final class SseStream {
         OptionalLong reset = log.resetPoint(after);
         if (reset.isPresent()) {
             long latest = reset.getAsLong();
-            out.write(("event: reset\ndata: {\"latest\":" + latest + "}\n\n").getBytes(StandardCharsets.UTF_8));
+            // with the latest id as its id: an EventSource resumes from there, not from the unknown id again
+            // (which would reset it on every reconnect, and skip what the log gains in between)
+            out.write(("id: " + latest + "\nevent: reset\ndata: {\"latest\":" + latest + "}\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
             out.flush();
             return latest;
         }

@@ -100,7 +100,7 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
         Optional<String> resume = req.headers().first(HeaderNames.create("Last-Event-ID"))
                 .or(() -> req.query().first("lastEventId").asOptional());
         Long resumeAfter = resume.map(String::strip).filter(s -> !s.isEmpty())
-                .map(s -> eventId(s, "Last-Event-ID")).orElse(null);
+                .map(s -> StreamParams.eventId(s, "Last-Event-ID")).orElse(null);
         StreamSpec spec = new StreamSpec(viewer, audience, resumeAfter);
         holdSlot(viewer);
         metrics.streamOpened(spec.kind());
@@ -118,14 +118,14 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
         var query = req.query();
         int timeout = LongPoll.DEFAULT_TIMEOUT_SECONDS;
         if (query.contains("timeout")) {
-            timeout = timeoutSeconds(query.get("timeout"));
+            timeout = StreamParams.timeoutSeconds(query.get("timeout"));
         }
         Optional<String> after = query.first("after").asOptional().map(String::strip).filter(s -> !s.isEmpty());
         if (after.isEmpty()) {
             poll.latest(res);
             return;
         }
-        StreamSpec spec = new StreamSpec(viewer, audience, eventId(after.get(), "after"));
+        StreamSpec spec = new StreamSpec(viewer, audience, StreamParams.eventId(after.get(), "after"));
         holdSlot(viewer);
         metrics.pollStarted(spec.kind());
         try {
@@ -140,27 +140,5 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
         if (!quota.tryAcquire(viewer.id())) {
             throw ApiError.tooMany("too many open streams and polls for " + viewer.id(), 5);
         }
-    }
-
-    /** Event ids are decimal integers; 0 means "before the first event". */
-    private static long eventId(String value, String name) {
-        try {
-            long id = Long.parseLong(value);
-            if (id < 0) {
-                throw ApiError.badRequest(name + " must be an event id (a whole number >= 0)");
-            }
-            return id;
-        } catch (NumberFormatException e) {
-            throw ApiError.badRequest(name + " must be an event id (a whole number >= 0)");
-        }
-    }
-
-    /** Seconds to hold the poll: 0..30, anything larger counts as 30. */
-    private static int timeoutSeconds(String value) {
-        String v = value.strip();
-        if (v.isEmpty() || v.length() > 20 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw ApiError.badRequest("timeout must be a whole number of seconds (0..30)");
-        }
-        return v.length() > 2 ? LongPoll.MAX_TIMEOUT_SECONDS : Math.min(Integer.parseInt(v), LongPoll.MAX_TIMEOUT_SECONDS);
     }
 }
