@@ -181,8 +181,9 @@ public final class Farmdesk implements AutoCloseable {
 
     /**
      * Graceful stop (also on SIGTERM, from {@link Main}'s shutdown hook): refuses new requests with 503,
-     * waits (at most 10 s) for the requests in progress to answer, stops the server, which ends open
-     * streams (clients resume elsewhere by id), lets the write in progress commit, then closes the database.
+     * waits (at most 10 s) for the requests in progress to answer, ends open streams and held polls
+     * normally (at most 5 s; clients resume elsewhere by id), stops the server, lets the write in progress
+     * commit, then closes the database.
      */
     @Override
     public void close() {
@@ -190,10 +191,11 @@ public final class Farmdesk implements AutoCloseable {
         if (!drain.drain(DRAIN_WAIT)) {
             LOG.warning("requests still in progress after " + DRAIN_WAIT.toSeconds() + " s; stopping anyway");
         }
+        // streams and held polls end normally (a complete response) before the server cuts connections
+        streamRoutes.close();
         if (server != null) {
             server.stop(); // only a server this object started; a test extension stops its own
         }
-        streamRoutes.close();
         log.close(); // the write in progress commits; none starts after
         relay.close();
         sequencer.close();

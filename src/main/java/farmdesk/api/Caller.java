@@ -39,7 +39,13 @@ public final class Caller {
         if (token.isEmpty()) {
             token = req.query().first("access_token").asOptional().filter(s -> !s.isBlank());
         }
-        return verify(token);
+        Viewer viewer = verify(token);
+        if (!Instant.now().isBefore(viewer.expiresAt())) {
+            // no leeway here: a stream would end with token-expired at once, and an EventSource reconnects
+            // with the same URL in a loop
+            throw ApiError.unauthorized("the token has expired: a stream or poll needs a token that has not");
+        }
+        return viewer;
     }
 
     private Viewer verify(Optional<String> token) {

@@ -2,6 +2,7 @@ package farmdesk.streams;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
@@ -17,6 +18,7 @@ import farmdesk.auth.Viewer;
 import farmdesk.events.Audience;
 import farmdesk.events.Broadcaster;
 import farmdesk.events.EventLog;
+import farmdesk.events.Subscriber;
 import farmdesk.events.Topic;
 import farmdesk.tickets.Refused;
 import farmdesk.tickets.TicketId;
@@ -29,7 +31,11 @@ import farmdesk.tickets.TicketService;
  */
 public final class StreamRoutes implements HttpService, AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(StreamRoutes.class.getName());
+
     private static final int QUEUE_CAPACITY = 2048;
+    /** How long a stop waits for every stream and held poll to end normally before the server goes. */
+    private static final Duration END_WAIT = Duration.ofSeconds(5);
 
     private final TicketService tickets;
     private final Caller caller;
@@ -38,6 +44,8 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
     private final SseStream sse;
     private final LongPoll poll;
     private final Heartbeats heartbeats;
+    private final OpenStreams open = new OpenStreams();
+    private final Expiries expiries = new Expiries();
 
     public StreamRoutes(TicketService tickets, EventLog log, Broadcaster broadcaster, Caller caller,
                         StreamQuota quota, StreamMetrics metrics, Duration heartbeat) {
@@ -45,14 +53,23 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
         this.caller = caller;
         this.quota = quota;
         this.metrics = metrics;
-        this.sse = new SseStream(log, broadcaster, QUEUE_CAPACITY);
-        this.poll = new LongPoll(log, broadcaster);
+        this.sse = new SseStream(log, broadcaster, open, expiries);
+        this.poll = new LongPoll(log, broadcaster, open);
         this.heartbeats = new Heartbeats(broadcaster, heartbeat);
     }
 
+    /**
+     * Ends every stream and held poll normally (streams get the end of their response, polls an answer),
+     * waiting at most a few seconds; call before the server stops. New ones end at once. Clients resume
+     * elsewhere with their last id.
+     */
     @Override
     public void close() {
+        if (!open.endAll(END_WAIT)) {
+            LOG.warning("some streams had not ended after " + END_WAIT.toSeconds() + " s; the server's stop cuts them");
+        }
         heartbeats.close();
+        expiries.close();
     }
 
     @Override
@@ -102,10 +119,11 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
         Long resumeAfter = resume.map(String::strip).filter(s -> !s.isEmpty())
                 .map(s -> StreamParams.eventId(s, "Last-Event-ID")).orElse(null);
         StreamSpec spec = new StreamSpec(viewer, audience, resumeAfter);
+        Subscriber subscriber = new Subscriber(audience, true, QUEUE_CAPACITY);
         holdSlot(viewer);
         metrics.streamOpened(spec.kind());
         try {
-            sse.serve(spec, res);
+            sse.serve(spec, subscriber, res);
         } finally {
             metrics.streamClosed(spec.kind());
             quota.release(viewer.id());
