@@ -120,13 +120,14 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
                 .map(s -> StreamParams.eventId(s, "Last-Event-ID")).orElse(null);
         StreamSpec spec = new StreamSpec(viewer, audience, resumeAfter);
         Subscriber subscriber = new Subscriber(audience, true, QUEUE_CAPACITY);
-        holdSlot(viewer);
+        // at the cap, a reconnect to this same stream replaces the user's oldest one here (see StreamQuota)
+        StreamQuota.Slot slot = holdSlot(viewer, audience.topic(), () -> subscriber.signal(StreamSignals.END));
         metrics.streamOpened(spec.kind());
         try {
             sse.serve(spec, subscriber, res);
         } finally {
             metrics.streamClosed(spec.kind());
-            quota.release(viewer.id());
+            slot.release();
         }
     }
 
@@ -144,19 +145,21 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
             return;
         }
         StreamSpec spec = new StreamSpec(viewer, audience, StreamParams.eventId(after.get(), "after"));
-        holdSlot(viewer);
+        StreamQuota.Slot slot = holdSlot(viewer, null, null);
         metrics.pollStarted(spec.kind());
         try {
             poll.serve(spec, timeout, res);
         } finally {
             metrics.pollEnded(spec.kind());
-            quota.release(viewer.id());
+            slot.release();
         }
     }
 
-    private void holdSlot(Viewer viewer) {
-        if (!quota.tryAcquire(viewer.id())) {
+    private StreamQuota.Slot holdSlot(Viewer viewer, Object replaces, Runnable end) {
+        StreamQuota.Slot slot = quota.acquire(viewer.id(), replaces, end);
+        if (slot == null) {
             throw ApiError.tooMany("too many open streams and polls for " + viewer.id(), 5);
         }
+        return slot;
     }
 }
