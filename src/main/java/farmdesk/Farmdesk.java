@@ -23,6 +23,7 @@ import farmdesk.api.Cors;
 import farmdesk.api.Drain;
 import farmdesk.api.DevLoginRoutes;
 import farmdesk.api.ErrorHandling;
+import farmdesk.api.StreamTokenRoutes;
 import farmdesk.api.TicketRoutes;
 import farmdesk.auth.RateLimiter;
 import farmdesk.auth.StreamQuota;
@@ -65,6 +66,7 @@ public final class Farmdesk implements AutoCloseable {
     private final Tokens tokens;
     private final TicketRoutes ticketRoutes;
     private final StreamRoutes streamRoutes;
+    private final StreamTokenRoutes streamTokenRoutes;
     private final Drain drain = new Drain();
     private WebServer server;
 
@@ -94,6 +96,7 @@ public final class Farmdesk implements AutoCloseable {
         this.tokens = tokens;
         this.ticketRoutes = ticketRoutes;
         this.streamRoutes = streamRoutes;
+        this.streamTokenRoutes = new StreamTokenRoutes(tokens, caller);
     }
 
     /** Builds everything but the web server. Use {@link #start} or {@link #configure} next. */
@@ -155,6 +158,7 @@ public final class Farmdesk implements AutoCloseable {
                         routing.register(new DevLoginRoutes(tokens));
                     }
                     routing.register(ticketRoutes);
+                    routing.register(streamTokenRoutes);
                     routing.register(streamRoutes);
                 });
         if (Files.isDirectory(settings.webDir())) {
