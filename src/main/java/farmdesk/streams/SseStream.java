@@ -128,13 +128,12 @@ final class SseStream {
         while (true) {
             batch.add(subscriber.take());
             subscriber.drainTo(batch);
-            boolean end = batch.contains(StreamSignals.END);
-            if (!end && (batch.contains(StreamSignals.TOKEN_EXPIRED) || !Instant.now().isBefore(expires))) {
-                out.write(StreamSignals.TOKEN_EXPIRED.sseFrame());
-                out.flush();
+            if (batch.contains(StreamSignals.END)) {
                 return;
             }
-            if (end) {
+            if (batch.contains(StreamSignals.TOKEN_EXPIRED) || !Instant.now().isBefore(expires)) {
+                out.write(StreamSignals.TOKEN_EXPIRED.sseFrame());
+                out.flush();
                 return;
             }
             last = write(batch, last, out);
