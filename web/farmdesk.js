@@ -101,14 +101,9 @@ class Live {
   constructor(path, userId, h, o) {
     this.path = path;
     this.h = h || {};
-    this.o = Object.assign({
-      openMs: 3000,     // the server opens at once, a buffering proxy never
-      fails: 3,         // errors in a row, then poll
-      holdS: 25,        // poll hold, lowered when a proxy cuts held polls
-      probeMs: 30000,   // first SSE probe when polling, doubling to 10 min
-      auditMs: 30000,   // audit period when streaming (x4 when hidden)
-      offlineMs: 10000, // trouble this long reads "offline"
-    }, o, load('farmdesk.tuning', {}));
+    // what each does: web-tests/README.md
+    this.o = Object.assign({ openMs: 3000, fails: 3, holdS: 25, probeMs: 30000, auditMs: 30000, offlineMs: 10000 },
+      o, load('farmdesk.tuning', {}));
     this.key = 'farmdesk:' + userId + ':' + path;
     this.lastId = null;
     this.mode = null;    // leader: 'sse' | 'poll'
@@ -127,10 +122,10 @@ class Live {
     document.addEventListener('visibilitychange', () => visible() && this.mode === 'sse' && this.audit());
   }
 
-  /** The newest id; then start() (events held), load the page, ready(): nothing falls between. */
+  /** The newest id; then start(), load, ready() (see Loading in web-tests/README.md). */
   async prime() {
     try {
-      const res = await fetch(this.url('/poll'), { cache: 'no-store' });
+      const res = await fetch(await this.url('/poll'), { cache: 'no-store' });
       if (res.ok) this.lastId = (await res.json()).next;
     } catch (e) { /* start() copes without an id */ }
   }
@@ -189,9 +184,12 @@ class Live {
     this.setState('offline');
   }
 
-  url(suffix, extra) {
+  // a stream token, not the session token: URLs reach proxies' logs. Throws if none (but 404)
+  async url(suffix, extra) {
+    if (!(this.stT > now())) this.st = await api('POST', '/api/stream-token', undefined, { quiet: true })
+      .then(r => { this.stT = now() + r.expiresIn * 500; return r.token; }, e => { if (e.status - 404) throw e; });
     const q = new URLSearchParams(extra || {});
-    q.set('access_token', auth.token());
+    q.set('access_token', this.st || auth.token());
     return this.path + (suffix || '') + '?' + q;
   }
 
@@ -242,11 +240,15 @@ class Live {
   ready() { const h = this.held; this.held = null; h.forEach(e => this.emit(...e)); }
 
   /** SSE; a probe is opened while polling and adopted when it opens. */
-  stream(probe) {
+  async stream(probe) {
     if (!probe) { this.closeAll(); this.mode = 'sse'; }
-    const es = new EventSource(this.url('', this.lastId != null ? { lastEventId: this.lastId } : null));
+    const u = await this.url('', this.lastId != null ? { lastEventId: this.lastId } : null).catch(() => 0);
+    if (probe ? this.mode !== 'poll' || this.probeEs : this.mode !== 'sse' || this.es) return;
+    if (!u) return probe ? this.dropProbe() : this.fallBack('no token');
+    const es = new EventSource(u);
     let fails = 0;
     es.last = es.mid = 0;
+    es.at = this.stT;
     if (probe) { this.probeEs = es; this.stats.probes++; } else { this.es = es; this.trouble(); }
     const give = why => {
       if (this.probeEs === es) this.dropProbe(); else if (this.es === es) this.fallBack(why);
@@ -272,9 +274,10 @@ class Live {
     es.onerror = () => {
       this.stats.errors++;
       if (this.es !== es) return give();
-      if (es.readyState === 2) return this.fallBack('refused'); // not SSE (a proxy's 403...): no retry
+      // an old stream token, or not SSE (a proxy's 403...)
+      if (es.readyState === 2) return now() > es.at ? this.restart('sse') : this.fallBack('refused');
       if (++fails >= this.o.fails) return this.fallBack('failing');
-      // the browser retries in 3 s with Last-Event-ID; a quick return does not flicker the indicator
+      // the browser retries in 3 s with Last-Event-ID; no flicker if it is back quickly
       clearTimeout(es.t);
       es.t = setTimeout(() => give('no reopen'), 3000 + this.o.openMs);
       clearTimeout(this.graceT);
@@ -319,7 +322,7 @@ class Live {
     if (!es || es.readyState !== 1 || this.lastId == null) return;
     let body;
     try {
-      const res = await fetch(this.url('/poll', { after: this.lastId, timeout: 0 }), { cache: 'no-store' });
+      const res = await fetch(await this.url('/poll', { after: this.lastId, timeout: 0 }), { cache: 'no-store' });
       body = res.ok && await res.json();
     } catch (e) { /* the stream's own errors will tell */ }
     if (this.es !== es) return;
@@ -352,7 +355,7 @@ class Live {
         const q = { timeout: hold };
         if (this.lastId != null) q.after = this.lastId;
         this.stats.polls++;
-        const res = await fetch(this.url('/poll', q), { cache: 'no-store', signal: req.signal });
+        const res = await fetch(await this.url('/poll', q), { cache: 'no-store', signal: req.signal });
         if (res.status === 401 || res.status === 403) {
           const p = await res.json().catch(() => ({}));
           this.stop();
@@ -375,7 +378,7 @@ class Live {
         if (this.run !== run) return;
         const held = (now() - t0) / 1000;
         if (hold >= 5 && held >= 4 && held < hold - 1 && !e.ra && navigator.onLine !== false) {
-          // cut before the answer was due: a proxy's idle timeout. Hold less (a day, once confirmed).
+          // cut early: a proxy's idle timeout. Hold less (for a day, once confirmed).
           this.stats.cuts++;
           this.cutFrom = this.cutFrom || hold;
           this.hold = Math.max(4, Math.floor(held) - 4);
@@ -393,8 +396,7 @@ class Live {
   }
 }
 
-/** Messages to send, in localStorage (they survive a reload), each with its clientId from the
- * start: stored once however often sent. onSent(item, message), or (item, null, error) if refused. */
+/** Messages to send, in localStorage with a clientId (stored once). onSent(item, message | null, error). */
 class Outbox {
   constructor(userId, live, onSent) {
     this.key = 'farmdesk.outbox.' + userId;
@@ -467,10 +469,7 @@ const connectionLabel = node => s => { node.textContent = STATE_WORDS[s] || s; }
 const activity = t => (t.lastMessage && t.lastMessage.createdAt > t.updatedAt ? t.lastMessage.createdAt : t.updatedAt);
 const byActivity = (a, b) => (activity(a) < activity(b) ? 1 : activity(a) > activity(b) ? -1 : 0);
 
-/**
- * The open conversation: messages in id order, each once however it came; pending sends last;
- * receipts on this side's messages; follows new messages unless scrolled up (then the marker).
- */
+/** The open conversation: messages once each, in id order, pending last. */
 class Conversation {
   constructor(list, typing, marker, me, ticketId, onEnd) {
     Object.assign(this, { list, typing, marker, me, ticketId, onEnd, ids: new Set(), lastRead: 0, other: 0 });
@@ -556,8 +555,7 @@ class Conversation {
   }
 }
 
-/** Tickets by id. Tickets in events carry no `unread`: an update keeps the count, and `counted`
- * (the last message a REST answer counted), so a message that came during the load counts once. */
+/** Tickets by id. Events carry no `unread`: an update keeps the count, and `counted` (what REST counted). */
 class TicketStore {
   constructor() { this.map = new Map(); }
   get(id) { return this.map.get(id); }

@@ -28,6 +28,7 @@ import farmdesk.api.Drain;
 import farmdesk.api.DevLoginRoutes;
 import farmdesk.api.ErrorHandling;
 import farmdesk.api.SecurityHeaders;
+import farmdesk.api.StreamTokenRoutes;
 import farmdesk.api.TicketRoutes;
 import farmdesk.auth.RateLimiter;
 import farmdesk.auth.StreamQuota;
@@ -70,6 +71,7 @@ public final class Farmdesk implements AutoCloseable {
     private final Tokens tokens;
     private final TicketRoutes ticketRoutes;
     private final StreamRoutes streamRoutes;
+    private final StreamTokenRoutes streamTokenRoutes;
     private final Drain drain = new Drain();
     private WebServer server;
 
@@ -100,6 +102,7 @@ public final class Farmdesk implements AutoCloseable {
         this.tokens = tokens;
         this.ticketRoutes = ticketRoutes;
         this.streamRoutes = streamRoutes;
+        this.streamTokenRoutes = new StreamTokenRoutes(tokens, caller);
     }
 
     /** Builds everything but the web server. Use {@link #start} or {@link #configure} next. */
@@ -173,6 +176,7 @@ public final class Farmdesk implements AutoCloseable {
                         routing.register(new DevLoginRoutes(tokens));
                     }
                     routing.register(ticketRoutes);
+                    routing.register(streamTokenRoutes);
                     routing.register(streamRoutes);
                 });
         if (Files.isDirectory(settings.webDir())) {
@@ -199,8 +203,9 @@ public final class Farmdesk implements AutoCloseable {
 
     /**
      * Graceful stop (also on SIGTERM, from {@link Main}'s shutdown hook): refuses new requests with 503,
-     * waits (at most 10 s) for the requests in progress to answer, stops the server, which ends open
-     * streams (clients resume elsewhere by id), lets the write in progress commit, then closes the database.
+     * waits (at most 10 s) for the requests in progress to answer, ends open streams and held polls
+     * normally (at most 5 s; clients resume elsewhere by id), stops the server, lets the write in progress
+     * commit, then closes the database.
      */
     @Override
     public void close() {
@@ -208,10 +213,11 @@ public final class Farmdesk implements AutoCloseable {
         if (!drain.drain(DRAIN_WAIT)) {
             LOG.warning("requests still in progress after " + DRAIN_WAIT.toSeconds() + " s; stopping anyway");
         }
+        // streams and held polls end normally (a complete response) before the server cuts connections
+        streamRoutes.close();
         if (server != null) {
             server.stop(); // only a server this object started; a test extension stops its own
         }
-        streamRoutes.close();
         log.close(); // the write in progress commits; none starts after
         relay.close();
         sequencer.close();

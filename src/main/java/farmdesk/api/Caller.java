@@ -9,54 +9,66 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
 import farmdesk.auth.Tokens;
+import farmdesk.auth.VerifiedToken;
 import farmdesk.auth.Viewer;
 
-/** Finds and verifies the caller's token: the Authorization header, or {@code ?access_token=} on streams. */
+/**
+ * Finds and verifies the caller's token: the Authorization header, or {@code ?access_token=} on streams.
+ * A stream token (see {@link Tokens}) is accepted on streams and polls only.
+ */
 public final class Caller {
 
     /** Verified tokens, so a long-poll every few seconds does not redo the HMAC and JSON parse. */
     private static final int VERIFIED_REMEMBERED = 50_000;
-    private static final long LEEWAY_SECONDS = 60;
 
     private final Tokens tokens;
-    private final Map<String, Viewer> verified = new ConcurrentHashMap<>();
+    private final Map<String, VerifiedToken> verified = new ConcurrentHashMap<>();
 
     public Caller(Tokens tokens) {
         this.tokens = tokens;
     }
 
-    /** The caller of a REST call: only the Authorization header counts. */
+    /** The caller of a REST call: only the Authorization header counts, and only a session token. */
     public Viewer require(ServerRequest req) {
-        return verify(bearer(req));
+        VerifiedToken token = verify(bearer(req));
+        if (token.streamOnly()) {
+            throw ApiError.unauthorized("a stream token only opens streams and polls; this call needs the session token");
+        }
+        return token.viewer();
     }
 
     /**
      * The caller of a stream or poll: the header, or {@code ?access_token=} because a browser's
-     * EventSource cannot set headers.
+     * EventSource cannot set headers. A session or a stream token, before its exp (no leeway here: a
+     * stream would end with token-expired at once, and an EventSource reconnects with the same URL in a loop).
      */
     public Viewer requireForStream(ServerRequest req) {
-        Optional<String> token = bearer(req);
-        if (token.isEmpty()) {
-            token = req.query().first("access_token").asOptional().filter(s -> !s.isBlank());
+        Optional<String> found = bearer(req);
+        if (found.isEmpty()) {
+            found = req.query().first("access_token").asOptional().filter(s -> !s.isBlank());
         }
-        return verify(token);
+        VerifiedToken token = verify(found);
+        if (!Instant.now().isBefore(token.exp())) {
+            throw ApiError.unauthorized("the token has expired: a stream or poll needs a token that has not");
+        }
+        return token.viewer();
     }
 
-    private Viewer verify(Optional<String> token) {
+    private VerifiedToken verify(Optional<String> token) {
         if (token.isEmpty()) {
             throw ApiError.unauthorized("a token is required: Authorization: Bearer <token>");
         }
-        Viewer known = verified.get(token.get());
-        if (known != null && Instant.now().isBefore(known.expiresAt().plusSeconds(LEEWAY_SECONDS))) {
+        VerifiedToken known = verified.get(token.get());
+        if (known != null && Instant.now().isBefore(known.acceptedUntil())) {
             return known;
         }
         try {
-            Viewer viewer = tokens.verify(token.get());
+            VerifiedToken checked = tokens.verifyAny(token.get());
             if (verified.size() >= VERIFIED_REMEMBERED) {
                 verified.clear();
             }
-            verified.put(token.get(), viewer);
-            return viewer;
+            verified.put(token.get(), checked);
+            return checked;
         } catch (Tokens.InvalidToken e) {
             verified.remove(token.get());
             throw ApiError.unauthorized(e.getMessage());

@@ -15,6 +15,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -26,6 +27,13 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 /**
  * HS256 JSON Web Tokens (nimbus-jose-jwt). Only HS256 with the shared secret is accepted;
  * {@code sub}, {@code role} and {@code exp} are required, {@code exp} is checked with 60 s leeway.
+ *
+ * <p>Two kinds, which never pass for each other. A <em>session token</em> (the marketplace's, or dev
+ * login's) is for every call. A <em>stream token</em> ({@link #mintStream}) only opens streams and
+ * polls of its viewer, for two minutes: it is what travels in {@code ?access_token=} (URLs end up in
+ * proxies' logs), so a leaked one is worth little. It is typed ({@code typ: farmdesk-stream+jwt}, which
+ * the session check refuses, RFC 8725 §3.11), has its own audience, and carries {@code streamUntil}
+ * (which a session token must not have): the session's expiry, when a stream it opened ends.
  */
 public final class Tokens {
 
@@ -37,21 +45,37 @@ public final class Tokens {
     }
 
     private static final int LEEWAY_SECONDS = 60;
+    /** How long a stream token can open streams and polls. */
+    public static final Duration STREAM_TOKEN_OPENS_FOR = Duration.ofMinutes(2);
+    private static final JOSEObjectType STREAM_TYPE = new JOSEObjectType("farmdesk-stream+jwt");
+    private static final String STREAM_AUDIENCE = "farmdesk-stream";
+    private static final String STREAM_UNTIL = "streamUntil";
 
     private final byte[] secret;
     private final DefaultJWTProcessor<SecurityContext> processor;
+    private final DefaultJWTProcessor<SecurityContext> streamProcessor;
 
     public Tokens(byte[] secret) {
         if (secret.length < 32) {
             throw new IllegalArgumentException("the token secret must be at least 32 bytes");
         }
         this.secret = secret.clone();
+        var key = new JWSVerificationKeySelector<SecurityContext>(JWSAlgorithm.HS256, new ImmutableSecret<>(this.secret));
         processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(this.secret)));
+        processor.setJWSKeySelector(key);
+        processor.setJWSTypeVerifier(DefaultJOSEObjectTypeVerifier.JWT); // "JWT" or none: not a stream token
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-                null, new JWTClaimsSet.Builder().build(), Set.of("sub", "role", "exp"));
+                null, new JWTClaimsSet.Builder().build(), Set.of("sub", "role", "exp"), Set.of(STREAM_UNTIL));
         claims.setMaxClockSkew(LEEWAY_SECONDS);
         processor.setJWTClaimsSetVerifier(claims);
+
+        streamProcessor = new DefaultJWTProcessor<>();
+        streamProcessor.setJWSKeySelector(key);
+        streamProcessor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(STREAM_TYPE));
+        DefaultJWTClaimsVerifier<SecurityContext> streamClaims = new DefaultJWTClaimsVerifier<>(
+                STREAM_AUDIENCE, new JWTClaimsSet.Builder().build(), Set.of("sub", "role", "exp", STREAM_UNTIL));
+        streamClaims.setMaxClockSkew(0); // opening is refused from exp on: no leeway
+        streamProcessor.setJWTClaimsSetVerifier(streamClaims);
     }
 
     /** The configured secret, or (dev mode only) a random one that lives as long as the process. */
@@ -73,7 +97,11 @@ public final class Tokens {
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(lifetime)))
                 .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
+        return sign(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
+    }
+
+    private String sign(JWSHeader header, JWTClaimsSet claims) {
+        SignedJWT jwt = new SignedJWT(header, claims);
         try {
             jwt.sign(new MACSigner(secret));
         } catch (JOSEException e) {
@@ -82,13 +110,64 @@ public final class Tokens {
         return jwt.serialize();
     }
 
+    /**
+     * A stream token for a verified session: it opens streams and polls of the same viewer until
+     * {@code issuedAt} plus two minutes (or the session's own expiry, if sooner), and a stream it opened
+     * runs until the session's expiry.
+     *
+     * @param issuedAt now; an earlier instant only in tests (a token that has already stopped opening)
+     */
+    public String mintStream(Viewer session, Instant issuedAt) {
+        Instant opensUntil = issuedAt.plus(STREAM_TOKEN_OPENS_FOR);
+        if (session.expiresAt().isBefore(opensUntil)) {
+            opensUntil = session.expiresAt();
+        }
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .subject(session.id())
+                .claim("role", session.role().json())
+                .claim("name", session.name())
+                .audience(STREAM_AUDIENCE)
+                .issueTime(Date.from(issuedAt))
+                .expirationTime(Date.from(opensUntil))
+                .claim(STREAM_UNTIL, session.expiresAt().getEpochSecond())
+                .build();
+        return sign(new JWSHeader.Builder(JWSAlgorithm.HS256).type(STREAM_TYPE).build(), claims);
+    }
+
+    /** A session token: anything else (a stream token included) is refused. */
     public Viewer verify(String token) throws InvalidToken {
+        VerifiedToken t = verifyAny(token);
+        if (t.streamOnly()) {
+            throw new InvalidToken("a stream token only opens streams and polls; this call needs the session token");
+        }
+        return t.viewer();
+    }
+
+    /** A session token (exp with 60 s leeway) or a stream token (exp with none), told apart by their type. */
+    public VerifiedToken verifyAny(String token) throws InvalidToken {
         JWTClaimsSet claims;
+        boolean stream;
         try {
-            claims = processor.process(token, null);
+            SignedJWT jwt = SignedJWT.parse(token);
+            stream = STREAM_TYPE.equals(jwt.getHeader().getType());
+            claims = (stream ? streamProcessor : processor).process(jwt, null);
         } catch (ParseException | BadJOSEException | JOSEException e) {
             throw new InvalidToken("invalid or expired token");
         }
+        Instant exp = claims.getExpirationTime().toInstant();
+        if (!stream) {
+            return new VerifiedToken(viewerOf(claims, exp), false, exp, exp.plusSeconds(LEEWAY_SECONDS));
+        }
+        Long streamUntil;
+        try {
+            streamUntil = claims.getLongClaim(STREAM_UNTIL);
+        } catch (ParseException e) {
+            throw new InvalidToken("invalid stream token");
+        }
+        return new VerifiedToken(viewerOf(claims, Instant.ofEpochSecond(streamUntil)), true, exp, exp);
+    }
+
+    private static Viewer viewerOf(JWTClaimsSet claims, Instant expiresAt) throws InvalidToken {
         Role role = Role.parse(claims.getClaim("role"));
         if (role == null) {
             throw new InvalidToken("token role must be farmer or admin");
@@ -104,7 +183,7 @@ public final class Tokens {
         }
         Object name = claims.getClaim("name");
         String display = name instanceof String s && !s.isBlank() ? truncate(s.strip(), 100) : id;
-        return new Viewer(id, role, display, claims.getExpirationTime().toInstant());
+        return new Viewer(id, role, display, expiresAt);
     }
 
     private static boolean hasUnpairedSurrogate(String s) {

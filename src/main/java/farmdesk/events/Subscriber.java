@@ -69,6 +69,19 @@ public final class Subscriber {
         return true;
     }
 
+    /**
+     * Wakes the stream with a marker of its own (its token expired, it must end): queued whatever the queue
+     * holds, as the marker must arrive even behind a full queue. Any thread may call this.
+     */
+    public void signal(Event marker) {
+        size.incrementAndGet();
+        queue.offer(marker);
+        Thread w = waiter;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
     /** Waits for the next event (heartbeats included). */
     public Event take() throws InterruptedException {
         return poll(Long.MAX_VALUE);

@@ -35,10 +35,12 @@ final class LongPoll {
 
     private final EventLog log;
     private final Broadcaster broadcaster;
+    private final OpenStreams open;
 
-    LongPoll(EventLog log, Broadcaster broadcaster) {
+    LongPoll(EventLog log, Broadcaster broadcaster, OpenStreams open) {
         this.log = log;
         this.broadcaster = broadcaster;
+        this.open = open;
     }
 
     /** {@code after} absent: answer at once with the newest id of the whole log (start from now). */
@@ -68,6 +70,7 @@ final class LongPoll {
     private List<Event> await(StreamSpec spec, long after, int timeoutSeconds) {
         Subscriber subscriber = new Subscriber(spec.audience(), false, QUEUE_CAPACITY);
         broadcaster.subscribe(subscriber);
+        open.add(subscriber);
         try {
             List<Event> events = log.readAfter(after, spec.audience(), MAX_BATCH);
             if (!events.isEmpty()) {
@@ -84,6 +87,9 @@ final class LongPoll {
                 List<Event> got = new ArrayList<>();
                 got.add(first);
                 subscriber.drainTo(got);
+                if (got.contains(StreamSignals.END)) {
+                    return fresh; // told to end (the server stops): answer now, the client polls again elsewhere
+                }
                 for (Event e : got) {
                     if (e.id() > after && fresh.size() < MAX_BATCH) {
                         fresh.add(e);
@@ -97,6 +103,7 @@ final class LongPoll {
             return List.of();
         } finally {
             broadcaster.unsubscribe(subscriber);
+            open.remove(subscriber);
         }
     }
 

@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -21,8 +23,9 @@ import farmdesk.events.Subscriber;
 
 /**
  * Serves one spec as Server-Sent Events. The handler's own (virtual) thread writes the stream until
- * the client goes, the token expires, the subscriber lags, or the server stops: Helidon ends the
- * response when the handler returns.
+ * the client goes, the token expires, the subscriber lags, or it is told to end (the server stops, the
+ * user's slot goes to a newer stream): Helidon ends the response (the terminating chunk) when the
+ * handler returns normally.
  *
  * <p>Order of work: subscribe first, then replay from the log, then live events. An event may come
  * both ways (committed while the replay ran); ids only ever increase, so anything at or below the
@@ -32,21 +35,34 @@ final class SseStream {
 
     static final int RETRY_MILLIS = 3000;
     private static final int REPLAY_PAGE = 500;
-    private static final byte[] TOKEN_EXPIRED = "event: token-expired\ndata: {}\n\n".getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * Test seam: runs on the stream's thread once the opening block is flushed, i.e. when the client
+     * has seen the stream open (a test commits an event there).
+     */
+    static volatile Consumer<StreamSpec> afterOpening = spec -> { };
 
     private final EventLog log;
     private final Broadcaster broadcaster;
-    private final int queueCapacity;
+    private final OpenStreams open;
+    private final Expiries expiries;
 
-    SseStream(EventLog log, Broadcaster broadcaster, int queueCapacity) {
+    SseStream(EventLog log, Broadcaster broadcaster, OpenStreams open, Expiries expiries) {
         this.log = log;
         this.broadcaster = broadcaster;
-        this.queueCapacity = queueCapacity;
+        this.open = open;
+        this.expiries = expiries;
     }
 
-    void serve(StreamSpec spec, ServerResponse res) {
-        Subscriber subscriber = new Subscriber(spec.audience(), true, queueCapacity);
+    /** Serves the spec to its subscriber (made on this thread, live-only events wanted) until the stream ends. */
+    void serve(StreamSpec spec, Subscriber subscriber, ServerResponse res) {
+        open.add(subscriber);
         broadcaster.subscribe(subscriber);
+        Future<?> expiry = expiries.at(spec.viewer().expiresAt(), () -> subscriber.signal(StreamSignals.TOKEN_EXPIRED));
+        // "from now" is taken before anything is written: once the client sees the stream open, every event
+        // committed after that is newer than the start (taken after the first write, one committed in
+        // between was queued and then skipped as already known)
+        long start = spec.resumeAfter() == null ? log.newestKnown() : -1;
         try {
             res.status(Status.OK_200);
             res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
@@ -57,9 +73,10 @@ final class SseStream {
                     + spec.viewer().id() + "\n\n";
             out.write(hello.getBytes(StandardCharsets.UTF_8));
             out.flush();
+            afterOpening.accept(spec);
 
-            // subscribed first, so everything after this point arrives; what is older is skipped by id
-            long last = spec.resumeAfter() == null ? log.newestKnown() : replay(spec, out);
+            // subscribed first, so everything after the start arrives; what is older is skipped by id
+            long last = spec.resumeAfter() == null ? start : replay(spec, out);
             pump(spec, subscriber, out, last);
             out.close();
         } catch (IOException | UncheckedIOException | ServerConnectionException gone) {
@@ -67,7 +84,9 @@ final class SseStream {
         } catch (InterruptedException stopping) {
             Thread.currentThread().interrupt();
         } finally {
+            expiry.cancel(false);
             broadcaster.unsubscribe(subscriber);
+            open.remove(subscriber);
         }
     }
 
@@ -77,7 +96,10 @@ final class SseStream {
         OptionalLong reset = log.resetPoint(after);
         if (reset.isPresent()) {
             long latest = reset.getAsLong();
-            out.write(("event: reset\ndata: {\"latest\":" + latest + "}\n\n").getBytes(StandardCharsets.UTF_8));
+            // with the latest id as its id: an EventSource resumes from there, not from the unknown id again
+            // (which would reset it on every reconnect, and skip what the log gains in between)
+            out.write(("id: " + latest + "\nevent: reset\ndata: {\"latest\":" + latest + "}\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
             out.flush();
             return latest;
         }
@@ -96,7 +118,8 @@ final class SseStream {
 
     /**
      * Live events in batches (one flush per batch) and the shared heartbeats, until the token expires
-     * (checked whenever something wakes the stream, at least every heartbeat) or the subscriber lags.
+     * (signalled at its exp; nothing is sent after it), the stream is told to end, or the subscriber lags.
+     * A batch cut short by either is not sent: the client resumes by id and loses nothing.
      */
     private void pump(StreamSpec spec, Subscriber subscriber, OutputStream out, long last)
             throws IOException, InterruptedException {
@@ -105,8 +128,11 @@ final class SseStream {
         while (true) {
             batch.add(subscriber.take());
             subscriber.drainTo(batch);
-            if (!Instant.now().isBefore(expires)) {
-                out.write(TOKEN_EXPIRED);
+            if (batch.contains(StreamSignals.END)) {
+                return;
+            }
+            if (batch.contains(StreamSignals.TOKEN_EXPIRED) || !Instant.now().isBefore(expires)) {
+                out.write(StreamSignals.TOKEN_EXPIRED.sseFrame());
                 out.flush();
                 return;
             }
@@ -132,6 +158,9 @@ final class SseStream {
         int length = 0;
         boolean pinged = false;
         for (Event e : batch) {
+            if (StreamSignals.isSignal(e)) {
+                continue; // a signal is for the stream, never for the client
+            }
             if (e == Event.HEARTBEAT) {
                 if (pinged) {
                     continue; // one ping per batch is enough

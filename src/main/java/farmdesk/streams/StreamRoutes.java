@@ -2,6 +2,7 @@ package farmdesk.streams;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
@@ -17,6 +18,7 @@ import farmdesk.auth.Viewer;
 import farmdesk.events.Audience;
 import farmdesk.events.Broadcaster;
 import farmdesk.events.EventLog;
+import farmdesk.events.Subscriber;
 import farmdesk.events.Topic;
 import farmdesk.tickets.Refused;
 import farmdesk.tickets.TicketId;
@@ -29,7 +31,11 @@ import farmdesk.tickets.TicketService;
  */
 public final class StreamRoutes implements HttpService, AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(StreamRoutes.class.getName());
+
     private static final int QUEUE_CAPACITY = 2048;
+    /** How long a stop waits for every stream and held poll to end normally before the server goes. */
+    private static final Duration END_WAIT = Duration.ofSeconds(5);
 
     private final TicketService tickets;
     private final Caller caller;
@@ -38,6 +44,8 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
     private final SseStream sse;
     private final LongPoll poll;
     private final Heartbeats heartbeats;
+    private final OpenStreams open = new OpenStreams();
+    private final Expiries expiries = new Expiries();
 
     public StreamRoutes(TicketService tickets, EventLog log, Broadcaster broadcaster, Caller caller,
                         StreamQuota quota, StreamMetrics metrics, Duration heartbeat) {
@@ -45,14 +53,23 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
         this.caller = caller;
         this.quota = quota;
         this.metrics = metrics;
-        this.sse = new SseStream(log, broadcaster, QUEUE_CAPACITY);
-        this.poll = new LongPoll(log, broadcaster);
+        this.sse = new SseStream(log, broadcaster, open, expiries);
+        this.poll = new LongPoll(log, broadcaster, open);
         this.heartbeats = new Heartbeats(broadcaster, heartbeat);
     }
 
+    /**
+     * Ends every stream and held poll normally (streams get the end of their response, polls an answer),
+     * waiting at most a few seconds; call before the server stops. New ones end at once. Clients resume
+     * elsewhere with their last id.
+     */
     @Override
     public void close() {
+        if (!open.endAll(END_WAIT)) {
+            LOG.warning("some streams had not ended after " + END_WAIT.toSeconds() + " s; the server's stop cuts them");
+        }
         heartbeats.close();
+        expiries.close();
     }
 
     @Override
@@ -100,15 +117,17 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
         Optional<String> resume = req.headers().first(HeaderNames.create("Last-Event-ID"))
                 .or(() -> req.query().first("lastEventId").asOptional());
         Long resumeAfter = resume.map(String::strip).filter(s -> !s.isEmpty())
-                .map(s -> eventId(s, "Last-Event-ID")).orElse(null);
+                .map(s -> StreamParams.eventId(s, "Last-Event-ID")).orElse(null);
         StreamSpec spec = new StreamSpec(viewer, audience, resumeAfter);
-        holdSlot(viewer);
+        Subscriber subscriber = new Subscriber(audience, true, QUEUE_CAPACITY);
+        // at the cap, a reconnect to this same stream replaces the user's oldest one here (see StreamQuota)
+        StreamQuota.Slot slot = holdSlot(viewer, audience.topic(), () -> subscriber.signal(StreamSignals.END));
         metrics.streamOpened(spec.kind());
         try {
-            sse.serve(spec, res);
+            sse.serve(spec, subscriber, res);
         } finally {
             metrics.streamClosed(spec.kind());
-            quota.release(viewer.id());
+            slot.release();
         }
     }
 
@@ -118,49 +137,29 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
         var query = req.query();
         int timeout = LongPoll.DEFAULT_TIMEOUT_SECONDS;
         if (query.contains("timeout")) {
-            timeout = timeoutSeconds(query.get("timeout"));
+            timeout = StreamParams.timeoutSeconds(query.get("timeout"));
         }
         Optional<String> after = query.first("after").asOptional().map(String::strip).filter(s -> !s.isEmpty());
         if (after.isEmpty()) {
             poll.latest(res);
             return;
         }
-        StreamSpec spec = new StreamSpec(viewer, audience, eventId(after.get(), "after"));
-        holdSlot(viewer);
+        StreamSpec spec = new StreamSpec(viewer, audience, StreamParams.eventId(after.get(), "after"));
+        StreamQuota.Slot slot = holdSlot(viewer, null, null);
         metrics.pollStarted(spec.kind());
         try {
             poll.serve(spec, timeout, res);
         } finally {
             metrics.pollEnded(spec.kind());
-            quota.release(viewer.id());
+            slot.release();
         }
     }
 
-    private void holdSlot(Viewer viewer) {
-        if (!quota.tryAcquire(viewer.id())) {
+    private StreamQuota.Slot holdSlot(Viewer viewer, Object replaces, Runnable end) {
+        StreamQuota.Slot slot = quota.acquire(viewer.id(), replaces, end);
+        if (slot == null) {
             throw ApiError.tooMany("too many open streams and polls for " + viewer.id(), 5);
         }
-    }
-
-    /** Event ids are decimal integers; 0 means "before the first event". */
-    private static long eventId(String value, String name) {
-        try {
-            long id = Long.parseLong(value);
-            if (id < 0) {
-                throw ApiError.badRequest(name + " must be an event id (a whole number >= 0)");
-            }
-            return id;
-        } catch (NumberFormatException e) {
-            throw ApiError.badRequest(name + " must be an event id (a whole number >= 0)");
-        }
-    }
-
-    /** Seconds to hold the poll: 0..30, anything larger counts as 30. */
-    private static int timeoutSeconds(String value) {
-        String v = value.strip();
-        if (v.isEmpty() || v.length() > 20 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw ApiError.badRequest("timeout must be a whole number of seconds (0..30)");
-        }
-        return v.length() > 2 ? LongPoll.MAX_TIMEOUT_SECONDS : Math.min(Integer.parseInt(v), LongPoll.MAX_TIMEOUT_SECONDS);
+        return slot;
     }
 }

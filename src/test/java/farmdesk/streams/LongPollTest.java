@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.webserver.WebServerConfig;
@@ -174,10 +175,38 @@ class LongPollTest {
     @Test
     void badPollParametersAreRefused() {
         String admin = api.admin("A-poll-7");
-        for (String q : List.of("after=abc", "after=-5", "after=1&timeout=x", "after=1&timeout=-1")) {
+        for (String q : List.of("after=abc", "after=-5", "after=1&timeout=x", "after=1&timeout=-1",
+                "after=%2B5", "after=%D9%A5", "after=%EF%BC%95", "after=1&timeout=%2B5", "after=1&timeout=%EF%BC%95")) {
             Api.Answer a = api.get("/api/admin/events/poll?" + q, admin);
             assertEquals(400, a.status(), q);
             assertEquals("application/problem+json", a.contentType(), q);
+        }
+    }
+
+    @Test
+    void aTimeoutWithLeadingZerosIsItsNumberOfSeconds() throws Exception {
+        String admin = api.admin("A-poll-8");
+        long latest = latest(admin);
+        // "000" is 0 s: an answer at once (it was taken for "longer than two characters", 30 s)
+        Api.Answer a = CompletableFuture.supplyAsync(() ->
+                api.get("/api/admin/events/poll?timeout=000&after=" + latest, admin)).get(15, TimeUnit.SECONDS);
+        assertEquals(200, a.status());
+        assertEquals(0, a.json().get("events").size());
+        assertEquals(latest, a.json().get("next").asLong());
+    }
+
+    @Test
+    void anAfterBeyondTheLogGetsAResetHoweverLargeItIs() {
+        String admin = api.admin("A-poll-9");
+        api.createTicket(api.farmer("F-poll-9"), "Reset", "hi");
+        long latest = latest(admin);
+        for (String after : List.of(Long.toString(latest + 1), "99999999999999999999", "00099999999999999999999999")) {
+            Api.Answer a = api.get("/api/admin/events/poll?timeout=0&after=" + after, admin);
+            assertEquals(200, a.status(), after + ": " + a);
+            JsonNode reset = a.json().get("events").get(0);
+            assertEquals("reset", reset.get("type").asText());
+            assertEquals(latest, reset.at("/data/latest").asLong());
+            assertEquals(latest, a.json().get("next").asLong(), "next is the latest id: the poll resumes from there");
         }
     }
 

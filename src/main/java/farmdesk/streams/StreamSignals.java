@@ -1,0 +1,24 @@
+package farmdesk.streams;
+
+import farmdesk.events.Event;
+
+/**
+ * What a stream's own code puts in its subscriber's queue besides events (see
+ * {@link farmdesk.events.Subscriber#signal}): they wake the stream's thread wherever it waits, and reach
+ * it in order after what was queued before.
+ */
+final class StreamSignals {
+
+    /** The token expired: the stream sends this frame ({@code event: token-expired}, no id) and ends. */
+    static final Event TOKEN_EXPIRED = Event.live("token-expired", 0, "", null, false, "{}");
+
+    /** End now, as if the client had finished (the server stops, or the user's slot is given to a newer stream). */
+    static final Event END = Event.live("end", 0, "", null, false, "{}");
+
+    private StreamSignals() {
+    }
+
+    static boolean isSignal(Event e) {
+        return e == TOKEN_EXPIRED || e == END;
+    }
+}
