@@ -58,7 +58,8 @@ public final class Database implements AutoCloseable {
      * <p>{@code REUSE_SPACE=FALSE} (an H2 database setting, read when the database opens, never stored)
      * makes H2 put every chunk after the last block in use, so the newest chunk is the one nearest the
      * end of the file, whatever the header says. The price is disk: space freed while the database is
-     * open is not used again (see docs/deploy.md).
+     * open is not used again, until {@link H2Compaction} gives it back at the next start (see
+     * docs/deploy.md).
      */
     static final Map<String, String> DURABLE =
             Collections.unmodifiableMap(new TreeMap<>(Map.of("WRITE_DELAY", "0", "REUSE_SPACE", "FALSE")));
@@ -82,8 +83,12 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(String url, String user, String password) {
+        String jdbcUrl = withH2Options(url);
+        if (jdbcUrl.startsWith("jdbc:h2:")) {
+            H2Compaction.ifWorthIt(jdbcUrl, user, password);
+        }
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(withH2Options(url));
+        config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
         config.setPassword(password);
         config.setPoolName("farmdesk");
