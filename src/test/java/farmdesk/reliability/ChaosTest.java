@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import farmdesk.auth.Role;
 import farmdesk.auth.Tokens;
+import farmdesk.testing.AgedH2File;
 import farmdesk.testing.Api;
 import farmdesk.testing.ServerProcess;
 import farmdesk.testing.SseClient;
@@ -43,6 +44,7 @@ import farmdesk.testing.TestSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * Nothing lost, nothing doubled, under faults. The server runs as its own OS process (on an H2 file in
@@ -54,6 +56,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>At the end, against the log read back from the database: every follower received exactly the
  * events it may see, each once, in order, with the stored content; every post that was answered 2xx is
  * stored exactly once; no answer was a 5xx; no {@code access_token} reached the server's log.
+ *
+ * <p>On H2 it runs from a fresh file, from a copy of a file that has lived, and from a file aged by the
+ * test (mostly free space): H2 lost answered commits after kill -9 only on files with free space
+ * between their chunks (issue 10, item 0; see storage/Database). The server is also killed right after
+ * its first answer, when that loss showed.
  *
  * <p>Small in CI. The large version: {@code mvn -B test -Dtest=ChaosTest -Dfarmdesk.chaos=large}
  * (see docs/reliability.md).
@@ -104,6 +111,24 @@ class ChaosTest {
 
     @Test
     void killedAndRestartedMidRunNoEventIsLostOrDoubledForAnyClient(@TempDir Path dir) throws Exception {
+        run(ServerProcess.forSuite(dir, Map.of()), "fresh");
+    }
+
+    /** The same run on a copy of an H2 file on which kill -9 lost acknowledged posts (issue 10, item 0). */
+    @Test
+    void theSameFromAnAgedH2File(@TempDir Path dir) throws Exception {
+        assumeFalse(TestPostgres.selected(), "an H2 file only");
+        run(new ServerProcess(AgedH2File.copy(AgedH2File.REPRO, dir), null, dir.resolve("server.log"), Map.of()), "aged");
+    }
+
+    /** The same run on an H2 file full of free space, aged by the test itself. */
+    @Test
+    void theSameFromAChurnedH2File(@TempDir Path dir) throws Exception {
+        assumeFalse(TestPostgres.selected(), "an H2 file only");
+        run(new ServerProcess(AgedH2File.churned(dir), null, dir.resolve("server.log"), Map.of()), "churned");
+    }
+
+    private void run(ServerProcess started, String file) throws Exception {
         long began = System.nanoTime();
         String admin = TOKENS.mint("A-chaos", Role.ADMIN, "Chaos admin", Duration.ofHours(2));
         String[] farmerIds = {"F-chaos-1", "F-chaos-2", "F-chaos-3"};
@@ -112,7 +137,7 @@ class ChaosTest {
             farmerToken.put(f, TOKENS.mint(f, Role.FARMER, "Farmer " + f, Duration.ofHours(2)));
         }
 
-        try (ServerProcess server = ServerProcess.forSuite(dir, Map.of())) {
+        try (ServerProcess server = started) {
             server.start();
             base = server.base();
             for (String f : farmerIds) {
@@ -121,6 +146,14 @@ class ChaosTest {
                             "{\"subject\":\"chaos " + f + "\",\"text\":\"first\"}")).get("id").asText();
                     tickets.add(id);
                     ownerOf.put(id, f);
+                    if (tickets.size() == 1) {
+                        // killed right after its first answer: on an H2 file that has lived, that was
+                        // a commit H2's recovery could not find (issue 10, item 0)
+                        server.kill();
+                        server.start();
+                        HttpResponse<String> r = send("GET", "/api/tickets/" + id, admin, null);
+                        assertEquals(200, r == null ? -1 : r.statusCode(), "ticket " + id + " (answered 201) after kill -9");
+                    }
                 }
             }
 
@@ -226,9 +259,9 @@ class ChaosTest {
                 }
                 assertTrue(serverLog.contains("access_token=[redacted]"), "the access log shows redacted stream URLs");
 
-                System.out.printf("CHAOS %s db=%s followers=%d writers=%d posts=%d events=%d delivered=%d kills=%d"
+                System.out.printf("CHAOS %s db=%s file=%s followers=%d writers=%d posts=%d events=%d delivered=%d kills=%d"
                                 + " reconnects=%d stalls=%d lost=0 doubled=0 5xx=0 seconds=%d%n",
-                        scale.name(), TestPostgres.selected() ? "postgres" : "h2-file", followers.size(), scale.writers(),
+                        scale.name(), TestPostgres.selected() ? "postgres" : "h2-file", file, followers.size(), scale.writers(),
                         scale.posts(), log.size(), delivered, kills, reconnects.get(), stalls.get(),
                         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began));
             } finally {
