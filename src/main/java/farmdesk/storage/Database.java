@@ -39,11 +39,13 @@ public final class Database implements AutoCloseable {
      * than {@code RETENTION_TIME}, 45 s, ago is freed), and H2 puts each new chunk into the first gap
      * that fits. When a chunk lands somewhere else than its predecessor predicted, H2 rewrites the
      * header, but the header it writes still names the previous chunk ({@code FileStore.storeBuffer}
-     * sets {@code lastChunk} only after {@code writeChunk} wrote the header), whose {@code next} points
-     * elsewhere. The new chunk, and those written after it, can then be found neither way until the
-     * next header write (the next missed prediction, or 20 versions later). kill -9 in that window
-     * rolls the database back to the older chunk without a word: acknowledged posts are gone, and the
-     * identity sequences, stored in the same chunks, hand their ids out again.
+     * sets {@code lastChunk} only after {@code writeChunk} wrote the header: so since 2.5.250; 2.4.240
+     * and older set it first), whose {@code next} points elsewhere (written up for upstream, with a
+     * fix: docs/upstream/h2-lost-commits-after-kill.md). The new chunk, and those written after it,
+     * can then be found neither way until the next header write (the next missed prediction, or 20
+     * versions later). kill -9 in that window rolls the database back to the older chunk without a
+     * word: acknowledged posts are gone, and the identity sequences, stored in the same chunks, hand
+     * their ids out again.
      *
      * <p>The issue's file (src/test/resources/aged-h2/) shows it every time: its header names chunk 0x1a
      * (predicted next: block 0x35, the end of the file); the first chunk after opening goes into a gap
