@@ -32,6 +32,7 @@ import farmdesk.events.EventLog;
 import farmdesk.events.PgRelay;
 import farmdesk.events.Sequencer;
 import farmdesk.events.Relay;
+import farmdesk.http10.Http10Selector;
 import farmdesk.storage.Database;
 import farmdesk.streams.StreamMetrics;
 import farmdesk.streams.StreamRoutes;
@@ -138,6 +139,8 @@ public final class Farmdesk implements AutoCloseable {
                 // writes each batch as one array (SseStream), which passes a small buffer straight through
                 .writeBufferSize(STREAM_WRITE_BUFFER_BYTES)
                 .directHandlers(ErrorHandling.directHandlers())
+                // HTTP/1.0 clients (nginx's default proxy_pass, ab, curl -0), which Helidon alone answers 505
+                .addConnectionSelector(Http10Selector.create())
                 .addFeature(ObserveFeature.just(
                         HealthObserver.builder().addCheck(databaseCheck(database)).details(true).build(),
                         MetricsObserver.create()))
