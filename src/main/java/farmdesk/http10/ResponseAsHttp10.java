@@ -26,7 +26,7 @@ final class ResponseAsHttp10 implements DataWriter {
     private static final int END_OF_HEAD = '\r' << 24 | '\n' << 16 | '\r' << 8 | '\n';
 
     private final DataWriter socket;
-    private final ByteArrayOutputStream pending = new ByteArrayOutputStream(256); // a head or a line in progress
+    private ByteArrayOutputStream pending = new ByteArrayOutputStream(256); // a head or a line in progress
     private State state = State.HEAD;
     private int lastFour; // the last four bytes of a head in progress: CR LF CR LF ends it
     private long chunkLeft;
@@ -135,7 +135,7 @@ final class ResponseAsHttp10 implements DataWriter {
     /** A whole response head: drop a 1xx; else write it without chunking and with Connection: close. */
     private void head(ByteArrayOutputStream out) {
         String head = pending.toString(StandardCharsets.ISO_8859_1);
-        pending.reset();
+        pending = new ByteArrayOutputStream(16); // then only chunk-size lines: a stream holds no head-sized buffer
         String[] lines = head.substring(0, head.length() - 4).split("\r\n");
         if (lines[0].length() > 9 && lines[0].charAt(9) == '1') { // "HTTP/1.1 1xx"
             return; // still HEAD: the final answer follows
