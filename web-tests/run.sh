@@ -4,8 +4,8 @@
 #   proxies.mjs  the pages behind the real squid/nginx proxies of ../shared/lab/proxies
 # Expects target/farmdesk.jar (build it first: mvn -q -B -DskipTests package). Builds nothing itself.
 # Starts the server on a free port in 20060-20079 (a copy of the jar, throwaway H2 database, ./web as
-# the pages), the lab proxies on their ports 20010-20015 and an HTTP/1.1 front (nginx) on a free
-# port in 20080-20099; stops all of them (by PID) at the end and exits non-zero if a test failed.
+# the pages) and the lab proxies on their ports 20010-20015 (used as they are: the buffering one speaks
+# HTTP/1.0 to the server); stops all of them (by PID) at the end and exits non-zero if a test failed.
 #
 #   FARMDESK_E2E_PROXIES=off   skip the proxy suite (it needs squid and nginx: apt-get install squid nginx)
 #   SCREENSHOTS=docs/screenshots   save the pages' screenshots (README) there
@@ -45,11 +45,9 @@ tmp=$(mktemp -d -t farmdesk-e2e.XXXXXX)
 labrun=$(mktemp -d -t farmdesk-lab.XXXXXX)
 chmod 755 "$labrun" # squid runs as the 'proxy' user
 pid=
-front_pid=
 lab_started=
 cleanup() {
   if [ -n "$lab_started" ]; then PROXY_LAB_RUN="$labrun" "$lab/lab.sh" stop $lab_started >/dev/null 2>&1 || true; fi
-  if [ -n "$front_pid" ]; then kill "$front_pid" 2>/dev/null || true; fi
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -89,7 +87,6 @@ done
 [ -n "$port" ] || { echo "run.sh: could not start the server on any port in 20060-20079" >&2; exit 2; }
 echo "run.sh: server up (pid $pid) at http://127.0.0.1:$port/"
 
-front_url=
 if [ "$proxies" != off ]; then
   # the lab's proxies, each on its fixed port; one already running there (another run's) is used as it is
   for name_port in clean:20010 buffering:20011 idle-timeout:20012 max-duration:20013 no-sse:20014 gzip:20015; do
@@ -105,20 +102,6 @@ if [ "$proxies" != off ]; then
     fi
   done
   echo "run.sh: lab proxies up:$lab_started (run folder $labrun)"
-  # the HTTP/1.1 front used through the buffering proxy (see front.nginx.conf)
-  for p in $(seq 20080 20099 | shuf); do
-    port_free "$p" || continue
-    mkdir -p "$tmp/front/tmp"
-    sed -e "s#@RUN@#$tmp/front#g" -e "s#@PORT@#$p#g" -e "s#@UPSTREAM@#$port#g" "$here/front.nginx.conf" >"$tmp/front/nginx.conf"
-    if nginx -q -c "$tmp/front/nginx.conf" -p "$tmp/front/" 2>>"$tmp/front/start.log"; then
-      for _ in $(seq 50); do [ -s "$tmp/front/nginx.pid" ] && break; sleep 0.1; done
-      front_pid=$(cat "$tmp/front/nginx.pid")
-      front_url="http://127.0.0.1:$p"
-      break
-    fi
-  done
-  [ -n "$front_url" ] || { cat "$tmp/front/start.log" >&2; echo "run.sh: could not start the nginx front" >&2; keep_tmp=1; exit 2; }
-  echo "run.sh: nginx front (pid $front_pid) at $front_url"
 fi
 
 status=0
@@ -134,8 +117,7 @@ t1=$(date +%s)
 if [[ " $suites " != *" proxies "* ]]; then
   :
 elif [ "$proxies" != off ]; then
-  FARMDESK_URL="http://127.0.0.1:$port" FRONT_URL="$front_url" E2E_RESULT="$tmp/proxies.json" \
-    node "$here/proxies.mjs" || status=$?
+  FARMDESK_URL="http://127.0.0.1:$port" E2E_RESULT="$tmp/proxies.json" node "$here/proxies.mjs" || status=$?
   echo "run.sh: proxies.mjs took $(($(date +%s) - t1)) s"
 else
   echo "run.sh: proxy suite skipped (FARMDESK_E2E_PROXIES=off)"

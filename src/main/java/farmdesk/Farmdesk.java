@@ -38,6 +38,7 @@ import farmdesk.events.EventLog;
 import farmdesk.events.PgRelay;
 import farmdesk.events.Sequencer;
 import farmdesk.events.Relay;
+import farmdesk.http10.Http1Selector;
 import farmdesk.storage.Database;
 import farmdesk.streams.StreamMetrics;
 import farmdesk.streams.StreamRoutes;
@@ -161,6 +162,10 @@ public final class Farmdesk implements AutoCloseable {
                 // writes each batch as one array (SseStream), which passes a small buffer straight through
                 .writeBufferSize(STREAM_WRITE_BUFFER_BYTES)
                 .directHandlers(ErrorHandling.directHandlers())
+                // HTTP/1 by Farmdesk's selector, which serves HTTP/1.0 too (nginx's default proxy_pass, ab,
+                // curl -0; Helidon's own answers 505): it replaces Helidon's, which is then not created
+                .protocolsDiscoverServices(false)
+                .addConnectionSelector(Http1Selector.create())
                 .addFeature(ObserveFeature.just(
                         HealthObserver.builder().addCheck(databaseCheck(database)).details(true).build(),
                         MetricsObserver.create()))
