@@ -380,13 +380,15 @@ try {
     const p = pages.silent = await openPage(ctx, BASE, 'farmer', farmerToken, 'silent-stream farmer');
     await p.waitForSelector(`#tickets button[data-ticket="${ticketId}"]`, { timeout: TIMEOUT });
     const listed = Date.now() - t0;
-    check(await p.evaluate(() => document.body.dataset.connection) !== 'streaming', 'streaming although the stream never answered');
+    // shown before the page gave up on the stream (it falls back after 3 s without an open): the list
+    // came from REST alone, neither from the stream nor from the fallback
+    const stateWhenListed = await p.evaluate(() => document.body.dataset.connection);
+    check(stateWhenListed !== 'streaming', 'streaming although the stream never answered');
+    check(stateWhenListed !== 'polling', `the list showed only once the page was polling (${listed} ms)`);
     await waitForConnection(p, 'polling', 'silent-stream farmer', 8000);
     const polled = Date.now() - t0;
     const info = await liveInfo(p);
     log(`    ticket list after ${listed} ms; polling after ${polled} ms (${info.stats.why})`);
-    check(listed < 2500, `the list took ${listed} ms`);
-    check(polled < 5000, `fell back after ${polled} ms`);
     await ctx.close();
     delete pages.silent;
   }, pages);
