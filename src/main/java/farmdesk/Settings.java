@@ -14,7 +14,7 @@ import farmdesk.events.Sequencer;
 
 /**
  * Everything an operator can set, read once at start from environment variables (see the settings
- * table in docs/api.md). Tests build their own with {@link #defaults()} and the {@code with...} methods.
+ * table in docs/api.md). Tests build their own with {@link #builder()} or {@link #toBuilder()}.
  */
 public record Settings(int port,
                        String dbUrl,
@@ -78,22 +78,21 @@ public record Settings(int port,
     static Settings fromEnvironment(Map<String, String> env) {
         Settings d = defaults();
         String secret = blankToNull(env.get("FARMDESK_AUTH_SECRET"));
-        return new Settings(
-                intValue(env, "PORT", d.port()),
-                env.getOrDefault("FARMDESK_DB_URL", d.dbUrl()),
-                env.get("FARMDESK_DB_USER"),
-                env.get("FARMDESK_DB_PASSWORD"),
-                secret,
+        return d.toBuilder()
+                .port(intValue(env, "PORT", d.port()))
+                .db(env.getOrDefault("FARMDESK_DB_URL", d.dbUrl()), env.get("FARMDESK_DB_USER"), env.get("FARMDESK_DB_PASSWORD"))
+                .authSecret(secret)
                 // secure default: with a real secret, dev login would mint tokens every instance sharing it
                 // accepts (anyone an admin everywhere), so it is on only when said explicitly
-                boolValue(env, "FARMDESK_DEV_LOGIN", secret == null),
-                Path.of(env.getOrDefault("FARMDESK_WEB_DIR", d.webDir().toString())),
-                Duration.ofSeconds(intValue(env, "FARMDESK_HEARTBEAT_SECONDS", (int) d.heartbeat().toSeconds())),
-                intValue(env, "FARMDESK_RATE_LIMIT", d.rateLimit()),
-                intValue(env, "FARMDESK_STREAMS_PER_USER", d.streamsPerUser()),
-                origins(env.get("FARMDESK_CORS_ORIGINS")),
-                intValue(env, "FARMDESK_MAX_CONNECTIONS", d.maxConnections()),
-                intValue(env, "FARMDESK_RECENT_EVENTS_BYTES", d.recentEventsBytes()));
+                .devLogin(boolValue(env, "FARMDESK_DEV_LOGIN", secret == null))
+                .webDir(Path.of(env.getOrDefault("FARMDESK_WEB_DIR", d.webDir().toString())))
+                .heartbeat(Duration.ofSeconds(intValue(env, "FARMDESK_HEARTBEAT_SECONDS", (int) d.heartbeat().toSeconds())))
+                .rateLimit(intValue(env, "FARMDESK_RATE_LIMIT", d.rateLimit()))
+                .streamsPerUser(intValue(env, "FARMDESK_STREAMS_PER_USER", d.streamsPerUser()))
+                .corsOrigins(origins(env.get("FARMDESK_CORS_ORIGINS")))
+                .maxConnections(intValue(env, "FARMDESK_MAX_CONNECTIONS", d.maxConnections()))
+                .recentEventsBytes(intValue(env, "FARMDESK_RECENT_EVENTS_BYTES", d.recentEventsBytes()))
+                .build();
     }
 
     public boolean isH2() {
@@ -109,43 +108,110 @@ public record Settings(int port,
         return dbPassword != null ? dbPassword : (isH2() ? "" : null);
     }
 
-    public Settings withPort(int p) {
-        return new Settings(p, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser, corsOrigins, maxConnections, recentEventsBytes);
+    /** A builder starting from {@link #defaults()}. */
+    public static Builder builder() {
+        return defaults().toBuilder();
     }
 
-    public Settings withDb(String url, String user, String password) {
-        return new Settings(port, url, user, password, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser, corsOrigins, maxConnections, recentEventsBytes);
+    /** A builder starting from these settings, to change a few of them. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public Settings withAuth(String secret, boolean dev) {
-        return new Settings(port, dbUrl, dbUser, dbPassword, secret, dev, webDir, heartbeat, rateLimit, streamsPerUser, corsOrigins, maxConnections, recentEventsBytes);
-    }
+    /** Sets settings one at a time; {@link #build()} checks them together (the record's constructor). */
+    public static final class Builder {
+        private int port;
+        private String dbUrl;
+        private String dbUser;
+        private String dbPassword;
+        private String authSecret;
+        private boolean devLogin;
+        private Path webDir;
+        private Duration heartbeat;
+        private int rateLimit;
+        private int streamsPerUser;
+        private List<String> corsOrigins;
+        private int maxConnections;
+        private int recentEventsBytes;
 
-    public Settings withHeartbeat(Duration h) {
-        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, h, rateLimit, streamsPerUser, corsOrigins, maxConnections, recentEventsBytes);
-    }
+        private Builder(Settings from) {
+            port = from.port;
+            dbUrl = from.dbUrl;
+            dbUser = from.dbUser;
+            dbPassword = from.dbPassword;
+            authSecret = from.authSecret;
+            devLogin = from.devLogin;
+            webDir = from.webDir;
+            heartbeat = from.heartbeat;
+            rateLimit = from.rateLimit;
+            streamsPerUser = from.streamsPerUser;
+            corsOrigins = from.corsOrigins;
+            maxConnections = from.maxConnections;
+            recentEventsBytes = from.recentEventsBytes;
+        }
 
-    public Settings withLimits(int rate, int streams) {
-        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rate, streams, corsOrigins, maxConnections, recentEventsBytes);
-    }
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
 
-    public Settings withWebDir(Path dir) {
-        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, dir, heartbeat, rateLimit, streamsPerUser, corsOrigins, maxConnections, recentEventsBytes);
-    }
+        /** The JDBC URL with its user and password (null: the database's default, see {@link #effectiveDbUser()}). */
+        public Builder db(String url, String user, String password) {
+            this.dbUrl = url;
+            this.dbUser = user;
+            this.dbPassword = password;
+            return this;
+        }
 
-    public Settings withCorsOrigins(List<String> origins) {
-        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser,
-                origins, maxConnections, recentEventsBytes);
-    }
+        public Builder authSecret(String secret) {
+            this.authSecret = secret;
+            return this;
+        }
 
-    public Settings withMaxConnections(int max) {
-        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser,
-                corsOrigins, max, recentEventsBytes);
-    }
+        public Builder devLogin(boolean on) {
+            this.devLogin = on;
+            return this;
+        }
 
-    public Settings withRecentEventsBytes(int bytes) {
-        return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat, rateLimit, streamsPerUser,
-                corsOrigins, maxConnections, bytes);
+        public Builder webDir(Path dir) {
+            this.webDir = dir;
+            return this;
+        }
+
+        public Builder heartbeat(Duration every) {
+            this.heartbeat = every;
+            return this;
+        }
+
+        public Builder rateLimit(int perSecond) {
+            this.rateLimit = perSecond;
+            return this;
+        }
+
+        public Builder streamsPerUser(int streams) {
+            this.streamsPerUser = streams;
+            return this;
+        }
+
+        public Builder corsOrigins(List<String> origins) {
+            this.corsOrigins = origins;
+            return this;
+        }
+
+        public Builder maxConnections(int max) {
+            this.maxConnections = max;
+            return this;
+        }
+
+        public Builder recentEventsBytes(int bytes) {
+            this.recentEventsBytes = bytes;
+            return this;
+        }
+
+        public Settings build() {
+            return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat,
+                    rateLimit, streamsPerUser, corsOrigins, maxConnections, recentEventsBytes);
+        }
     }
 
     /**

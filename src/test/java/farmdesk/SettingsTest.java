@@ -42,7 +42,7 @@ class SettingsTest {
 
     @Test
     void theStartLineWarnsThatAnyoneCanSignInWhenDevLoginIsOnWithARealSecret() {
-        try (LogCapture log = LogCapture.start(); Farmdesk open = Farmdesk.start(TestSettings.inMemory().withAuth(SECRET, true))) {
+        try (LogCapture log = LogCapture.start(); Farmdesk open = Farmdesk.start(TestSettings.builder().authSecret(SECRET).devLogin(true).build())) {
             assertEquals(200, new Api(open.port()).post("/api/dev/token", null,
                     "{\"role\":\"admin\",\"id\":\"A-1\",\"name\":\"x\"}").status());
             List<LogRecord> start = log.records().stream()

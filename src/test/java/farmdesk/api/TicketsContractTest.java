@@ -1045,7 +1045,7 @@ class TicketsContractTest {
 
     @Test
     void withDevLoginOffTheTokenPathIs404AndMintedTokensWork() {
-        try (Farmdesk prod = Farmdesk.start(TestSettings.inMemory().withAuth(TestSettings.SECRET, false))) {
+        try (Farmdesk prod = Farmdesk.start(TestSettings.builder().authSecret(TestSettings.SECRET).devLogin(false).build())) {
             Api p = new Api(prod.port());
             assertProblem(p.post("/api/dev/token", null, "{\"role\":\"admin\",\"id\":\"A-1\",\"name\":\"x\"}"), 404);
             String farmer = hs256(TestSettings.SECRET, claims("F-prod", "farmer").build());
@@ -1071,7 +1071,7 @@ class TicketsContractTest {
 
     @Test
     void postingBeyondTheRateIs429WithRetryAfter() {
-        try (Farmdesk limited = Farmdesk.start(TestSettings.inMemory().withLimits(1, 0))) {
+        try (Farmdesk limited = Farmdesk.start(TestSettings.builder().rateLimit(1).build())) {
             Api l = new Api(limited.port());
             String farmer = l.farmer("F-rate");
             String admin = l.admin("A-rate");
@@ -1110,7 +1110,7 @@ class TicketsContractTest {
 
     @Test
     void streamsAndPollsBeyondTheQuotaAre429() throws Exception {
-        try (Farmdesk limited = Farmdesk.start(TestSettings.inMemory().withLimits(0, 2))) {
+        try (Farmdesk limited = Farmdesk.start(TestSettings.builder().streamsPerUser(2).build())) {
             Api l = new Api(limited.port());
             String admin = l.admin("A-quota");
             String farmer = l.farmer("F-quota");

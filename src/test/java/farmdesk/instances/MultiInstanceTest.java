@@ -112,8 +112,8 @@ class MultiInstanceTest {
     void theDatabaseGoesAwayAndComesBack(@TempDir Path dir) throws Exception {
         int port = freePort();
         EmbeddedPostgres pg = startPostgres(dir, port);
-        Settings shared = TestSettings.inMemory().withDb(pg.getJdbcUrl("postgres", "postgres"), "postgres", null)
-                .withHeartbeat(Duration.ofSeconds(1));
+        Settings shared = TestSettings.builder().db(pg.getJdbcUrl("postgres", "postgres"), "postgres", null)
+                .heartbeat(Duration.ofSeconds(1)).build();
         try (Farmdesk a = Farmdesk.start(shared); Farmdesk b = Farmdesk.start(shared)) {
             Api onA = new Api(a.port());
             Api onB = new Api(b.port());

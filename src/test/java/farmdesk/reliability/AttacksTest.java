@@ -82,7 +82,7 @@ class AttacksTest {
         accessLevel = ACCESS.getLevel();
         ACCESS.setLevel(Level.INFO);
         Logger.getLogger("").addHandler(CAPTURE);
-        app = Farmdesk.start(TestSettings.inMemory().withCorsOrigins(List.of(ORIGIN, "http://localhost:5173")));
+        app = Farmdesk.start(TestSettings.builder().corsOrigins(List.of(ORIGIN, "http://localhost:5173")).build());
         api = new Api(app.port());
     }
 

@@ -30,7 +30,7 @@ class OlderThanMemoryTest {
     }
 
     private static void resumesAndPollsOlderThanMemoryReadTheLog(int budget) throws Exception {
-        try (Farmdesk app = Farmdesk.start(TestSettings.inMemory().withRecentEventsBytes(budget))) {
+        try (Farmdesk app = Farmdesk.start(TestSettings.builder().recentEventsBytes(budget).build())) {
             Api api = new Api(app.port());
             String farmer = api.farmer("F-old");
             String admin = api.admin("A-old");

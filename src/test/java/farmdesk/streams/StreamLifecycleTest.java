@@ -35,7 +35,7 @@ class StreamLifecycleTest {
 
     @BeforeAll
     static void start() {
-        app = Farmdesk.start(TestSettings.inMemory().withHeartbeat(Duration.ofSeconds(1)));
+        app = Farmdesk.start(TestSettings.builder().heartbeat(Duration.ofSeconds(1)).build());
         api = new Api(app.port());
     }
 

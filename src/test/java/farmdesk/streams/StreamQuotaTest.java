@@ -28,7 +28,7 @@ class StreamQuotaTest {
     @BeforeAll
     static void start() {
         // heartbeats an hour apart: a vanished client goes unnoticed for the whole test
-        app = Farmdesk.start(TestSettings.inMemory().withHeartbeat(Duration.ofHours(1)).withLimits(0, 2));
+        app = Farmdesk.start(TestSettings.builder().heartbeat(Duration.ofHours(1)).streamsPerUser(2).build());
         api = new Api(app.port());
     }
 

@@ -26,7 +26,7 @@ class StreamStartTest {
     @BeforeAll
     static void start() {
         // heartbeats far apart: only events wake the stream
-        app = Farmdesk.start(TestSettings.inMemory().withHeartbeat(Duration.ofHours(1)));
+        app = Farmdesk.start(TestSettings.builder().heartbeat(Duration.ofHours(1)).build());
         api = new Api(app.port());
     }
 

@@ -30,7 +30,7 @@ class TokenExpiryTest {
     @BeforeAll
     static void start() {
         // heartbeats an hour apart: nothing but the token's exp can end a quiet stream during the test
-        app = Farmdesk.start(TestSettings.inMemory().withHeartbeat(Duration.ofHours(1)));
+        app = Farmdesk.start(TestSettings.builder().heartbeat(Duration.ofHours(1)).build());
         api = new Api(app.port());
     }
 

@@ -19,13 +19,20 @@ public final class TestSettings {
      * when the suite runs with {@code -Dfarmdesk.test.db=postgres} (the pom's "postgres" execution).
      */
     public static Settings inMemory() {
-        return Settings.defaults()
-                .withPort(0)
-                .withDb(freshDbUrl(), TestPostgres.selected() ? "postgres" : null, null)
-                .withAuth(SECRET, true)
-                .withHeartbeat(Duration.ofSeconds(2))
-                .withLimits(0, 0)
-                .withWebDir(Path.of("web"));
+        return builder().build();
+    }
+
+    /** {@link #inMemory()}'s settings, to change a few before building them. */
+    public static Settings.Builder builder() {
+        return Settings.builder()
+                .port(0)
+                .db(freshDbUrl(), TestPostgres.selected() ? "postgres" : null, null)
+                .authSecret(SECRET)
+                .devLogin(true)
+                .heartbeat(Duration.ofSeconds(2))
+                .rateLimit(0)
+                .streamsPerUser(0)
+                .webDir(Path.of("web"));
     }
 
     /** A database that survives restarts of the service: an H2 file in {@code dir}, or a PostgreSQL database. */
@@ -33,12 +40,12 @@ public final class TestSettings {
         if (TestPostgres.selected()) {
             return inMemory();
         }
-        return inMemory().withDb("jdbc:h2:file:" + dir.resolve("farmdesk").toAbsolutePath(), null, null);
+        return builder().db("jdbc:h2:file:" + dir.resolve("farmdesk").toAbsolutePath(), null, null).build();
     }
 
     /** A fresh database on the test PostgreSQL, whichever database the suite runs on. */
     public static Settings postgres() {
-        return inMemory().withDb(TestPostgres.freshDatabase(), "postgres", null);
+        return builder().db(TestPostgres.freshDatabase(), "postgres", null).build();
     }
 
     private static String freshDbUrl() {
