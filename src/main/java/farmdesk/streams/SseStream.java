@@ -30,6 +30,11 @@ import farmdesk.events.Subscriber;
  * <p>Order of work: subscribe first, then replay from the log, then live events. An event may come
  * both ways (committed while the replay ran); ids only ever increase, so anything at or below the
  * last id sent is skipped.
+ *
+ * <p>It writes its frames itself on the response's output stream, not through helidon-webserver-sse's
+ * {@code SseSink}: the sink never writes the {@code retry:} field, overwrites {@code Cache-Control} with
+ * plain {@code no-cache} (losing {@code no-transform}), and flushes every event on its own, where a batch
+ * here is one write and one flush (one HTTP chunk).
  */
 final class SseStream {
 
