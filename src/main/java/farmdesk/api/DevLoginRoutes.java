@@ -11,6 +11,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 import farmdesk.auth.Role;
 import farmdesk.auth.Tokens;
+import farmdesk.http.JsonBody;
 import farmdesk.tickets.Refused;
 import farmdesk.tickets.Text;
 

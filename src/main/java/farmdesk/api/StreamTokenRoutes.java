@@ -11,6 +11,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 import farmdesk.auth.Tokens;
 import farmdesk.auth.Viewer;
+import farmdesk.http.Caller;
 
 /**
  * {@code POST /api/stream-token}: for the caller's session token, a stream token to put in stream and

@@ -1,6 +1,6 @@
 package farmdesk.streams;
 
-import farmdesk.api.ApiError;
+import farmdesk.http.ApiError;
 
 /**
  * Reads the numbers a stream or poll request carries ({@code Last-Event-ID}, {@code lastEventId},

@@ -10,8 +10,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import farmdesk.api.ApiError;
-import farmdesk.api.Caller;
 import farmdesk.auth.Access;
 import farmdesk.auth.StreamQuota;
 import farmdesk.auth.Viewer;
@@ -20,6 +18,8 @@ import farmdesk.events.Broadcaster;
 import farmdesk.events.EventLog;
 import farmdesk.events.Subscriber;
 import farmdesk.events.Topic;
+import farmdesk.http.ApiError;
+import farmdesk.http.Caller;
 import farmdesk.tickets.Refused;
 import farmdesk.tickets.TicketId;
 import farmdesk.tickets.TicketService;

@@ -1,4 +1,4 @@
-package farmdesk.api;
+package farmdesk.http;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +18,7 @@ import farmdesk.Json;
  * A JSON object request body, read with a size limit, and typed access to its fields with errors a
  * person can act on. Unknown fields are ignored.
  */
-final class JsonBody {
+public final class JsonBody {
 
     static final int MAX_BYTES = 64 * 1024;
 
@@ -29,12 +29,12 @@ final class JsonBody {
     }
 
     /** The body as a JSON object; 413 above 64 KiB, 400 when it is not a JSON object. */
-    static JsonBody read(ServerRequest req) {
+    public static JsonBody read(ServerRequest req) {
         return parse(bytes(req), false);
     }
 
     /** Like {@link #read}, but an empty body is an empty object. */
-    static JsonBody readOptional(ServerRequest req) {
+    public static JsonBody readOptional(ServerRequest req) {
         return parse(bytes(req), true);
     }
 
@@ -104,7 +104,7 @@ final class JsonBody {
     }
 
     /** A string field; null when absent or JSON null; 400 for any other type. */
-    String string(String field) {
+    public String string(String field) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return null;
@@ -116,7 +116,7 @@ final class JsonBody {
     }
 
     /** A required string field. */
-    String requiredString(String field) {
+    public String requiredString(String field) {
         String v = string(field);
         if (v == null) {
             throw ApiError.badRequest(field + " is required");
@@ -124,12 +124,12 @@ final class JsonBody {
         return v;
     }
 
-    boolean has(String field) {
+    public boolean has(String field) {
         return node.has(field);
     }
 
     /** A boolean field; {@code fallback} when absent or null; 400 for any other type. */
-    boolean bool(String field, boolean fallback) {
+    public boolean bool(String field, boolean fallback) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return fallback;
@@ -141,7 +141,7 @@ final class JsonBody {
     }
 
     /** A required positive whole number that fits a 64-bit id. */
-    long requiredId(String field) {
+    public long requiredId(String field) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             throw ApiError.badRequest(field + " is required");

@@ -1,4 +1,4 @@
-package farmdesk.api;
+package farmdesk.http;
 
 import java.util.List;
 import java.util.Optional;

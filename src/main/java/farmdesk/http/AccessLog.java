@@ -1,4 +1,4 @@
-package farmdesk.api;
+package farmdesk.http;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

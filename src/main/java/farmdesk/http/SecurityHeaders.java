@@ -1,4 +1,4 @@
-package farmdesk.api;
+package farmdesk.http;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;

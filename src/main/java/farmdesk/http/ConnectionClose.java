@@ -1,4 +1,4 @@
-package farmdesk.api;
+package farmdesk.http;
 
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.CloseConnectionException;

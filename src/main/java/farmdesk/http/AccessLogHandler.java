@@ -1,4 +1,4 @@
-package farmdesk.api;
+package farmdesk.http;
 
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
