@@ -155,7 +155,7 @@ public final class Farmdesk implements AutoCloseable {
         ClientGoneLog.install();
         builder.maxPayloadSize(HARD_BODY_LIMIT_BYTES)
                 // Nagle off: a small SSE frame or a response's last bytes must leave now, not wait up to
-                // 40 ms for the client's delayed ACK of the previous segment (measured: GET ticket 44 ms)
+                // 40 ms for the client's delayed ACK of the previous segment (figures: docs/benchmarks.md)
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .maxTcpConnections(settings.effectiveMaxConnections())
                 // the response stream's buffer is held by every open SSE stream for its whole life; a stream

@@ -19,7 +19,7 @@ public final class Subscriber {
     /*
      * The queue: many producers (the sequencer, the heartbeat timer), one consumer (the stream's thread).
      * Not a LinkedBlockingQueue: its two locks and condition wait cost as much per delivery as writing the
-     * event to the socket (profile of fanout20, docs/benchmarks.md), and the parked stream's stack is ~6
+     * event to the socket (profile of fanout20, docs/benchmarks.md), and the parked stream's stack is a few
      * frames deeper (each open stream keeps its stack on the heap). Here an offer is a CAS, a counter and,
      * only when the consumer is parked, an unpark.
      */

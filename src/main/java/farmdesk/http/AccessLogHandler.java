@@ -22,7 +22,7 @@ import java.util.logging.LogRecord;
  * Writes the access log ({@code farmdesk.access}) to standard output from one background thread, many
  * lines per write. The console handler formats each record with {@code String.format} and writes and
  * flushes it on the request's thread: with a thousand long-pollers re-polling after every event that
- * was a sixth of the server's CPU (profile in docs/benchmarks.md). A request only queues its line; when
+ * was a large share of the server's CPU (profile in docs/benchmarks.md). A request only queues its line; when
  * the queue is full (the output cannot keep up) lines are dropped and counted, never waited for.
  */
 public final class AccessLogHandler extends Handler {

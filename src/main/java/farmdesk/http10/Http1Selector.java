@@ -25,8 +25,8 @@ import io.helidon.webserver.spi.ServerConnectionSelector;
  *
  * <p>Why not a selector for HTTP/1.0 only, next to Helidon's: with two selectors Helidon reads the first bytes
  * before any connection exists, and a connection that has sent nothing yet is then out of reach of the idle
- * timeout and of a stop, which waits its grace period for it (measured: a stop with one such connection open took
- * ~580 ms instead of ~30).
+ * timeout and of a stop, which waits its grace period for it (measured: docs/benchmarks.md, "Figures behind
+ * code comments").
  */
 public final class Http1Selector implements ServerConnectionSelector {
 

@@ -18,11 +18,12 @@ import java.util.logging.Logger;
  *
  * <p>Farmdesk runs H2 with {@code REUSE_SPACE=FALSE} (see {@link Database#DURABLE}): while the database
  * is open, H2 writes every commit after the last block in use and never into space it freed, so the
- * file grows by about one chunk (20–40 KB) per commit. H2 can only give that space back with the
- * database closed: {@code SHUTDOWN COMPACT} copies the live data into a new file and swaps it in
- * atomically (a kill meanwhile leaves the old file as it was). So before the pool opens the database,
- * this opens it alone, asks H2 how much of the file is live, and compacts when less than half is;
- * small files are left alone without being opened.
+ * file grows by about one chunk per commit (its size: docs/benchmarks.md, "Figures behind code
+ * comments"). H2 can only give that space back with the database closed: {@code SHUTDOWN COMPACT}
+ * copies the live data into a new file and swaps it in atomically (a kill meanwhile leaves the old
+ * file as it was). So before the pool opens the database, this opens it alone, asks H2 how much of
+ * the file is live, and compacts when less than half is; small files are left alone without being
+ * opened.
  */
 final class H2Compaction {
 
