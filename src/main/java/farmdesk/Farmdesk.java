@@ -154,10 +154,14 @@ public final class Farmdesk implements AutoCloseable {
     public void configure(WebServerConfig.Builder builder) {
         ClientGoneLog.install();
         builder.maxPayloadSize(HARD_BODY_LIMIT_BYTES)
-                // Nagle off: a small SSE frame or a response's last bytes must leave now, not wait up to
-                // 40 ms for the client's delayed ACK of the previous segment (figures: docs/benchmarks.md)
+                // Nagle off: a small SSE frame or a response's last bytes must leave now, not wait for the
+                // client's delayed ACK of the previous segment (docs/benchmarks.md)
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .maxTcpConnections(settings.effectiveMaxConnections())
+                // a blocking socket holds one 8 KiB read array per connection; Helidon's default NIO socket holds
+                // two 8 KiB buffers (read and write) for the connection's whole life, and every open SSE stream is
+                // a connection (docs/benchmarks.md, "Memory per stream")
+                .useNio(false)
                 // the response stream's buffer is held by every open SSE stream for its whole life; a stream
                 // writes each batch as one array (SseStream), which passes a small buffer straight through
                 .writeBufferSize(STREAM_WRITE_BUFFER_BYTES)
