@@ -76,11 +76,12 @@ public final class EventLog {
     }
 
     /**
-     * Up to {@code limit} stored events after id {@code after} that the audience may see, oldest first,
+     * Up to {@code limit} stored events after id {@code after} that the audience may see, oldest first
+     * (read through a {@link Feed}, which orders the replay against live delivery),
      * including everything this instance has committed: from memory when it reaches back to
      * {@code after} (the usual resume or poll), else from the database.
      */
-    public List<Event> readAfter(long after, Audience audience, int limit) {
+    List<Event> readAfter(long after, Audience audience, int limit) {
         // read-your-writes: memory only answers once it holds everything this instance committed
         // (the sequencer delivers a few microseconds after commit; a poll right after a 201 must see it)
         long committed = appender.lastCommitted();
@@ -98,7 +99,7 @@ public final class EventLog {
      * client invented an id): the newest stored id, which the client reloads from. Empty for a known
      * id. Only ids beyond what this instance knows of cost a query.
      */
-    public OptionalLong resetPoint(long after) {
+    OptionalLong resetPoint(long after) {
         if (after <= newestKnown()) {
             return OptionalLong.empty();
         }
@@ -145,7 +146,7 @@ public final class EventLog {
      * starts after it ("from now"), so an event committed just before it opened, and not yet delivered,
      * is not sent to it.
      */
-    public long newestKnown() {
+    long newestKnown() {
         return Math.max(appender.lastCommitted(), sequencer.delivered());
     }
 

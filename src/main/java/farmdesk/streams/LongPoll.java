@@ -1,11 +1,9 @@
 package farmdesk.streams;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
@@ -13,98 +11,53 @@ import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 
-import farmdesk.events.Broadcaster;
+import farmdesk.events.Batch;
 import farmdesk.events.Event;
-import farmdesk.events.EventLog;
-import farmdesk.events.Subscriber;
+import farmdesk.events.Feed;
+import farmdesk.events.Feeds;
 
 /**
- * Serves one spec as a long-poll: the same ids, order and visibility as the SSE stream, one batch per
- * answer. Answers at once when the log holds something after {@code after}; otherwise subscribes,
- * checks the log again (so an event committed in between is not missed) and waits.
+ * Serves a {@link Feed} as a long-poll: the same ids, order and visibility as the SSE stream, one batch
+ * per answer (what the log holds after {@code after}, else what comes within the timeout).
  */
 final class LongPoll {
 
-    static final int MAX_BATCH = 100;
     static final int DEFAULT_TIMEOUT_SECONDS = 25;
     static final int MAX_TIMEOUT_SECONDS = 30;
-    private static final int QUEUE_CAPACITY = 1024;
+    static final Feed.Options FEED = new Feed.Options(false, 1024, 100);
     private static final byte[] HEAD = "{\"events\":[".getBytes(StandardCharsets.US_ASCII);
     private static final Header JSON = HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json");
     private static final Header NO_STORE = HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-cache, no-store");
 
-    private final EventLog log;
-    private final Broadcaster broadcaster;
+    private final Feeds feeds;
     private final OpenStreams open;
 
-    LongPoll(EventLog log, Broadcaster broadcaster, OpenStreams open) {
-        this.log = log;
-        this.broadcaster = broadcaster;
+    LongPoll(Feeds feeds, OpenStreams open) {
+        this.feeds = feeds;
         this.open = open;
     }
 
     /** {@code after} absent: answer at once with the newest id of the whole log (start from now). */
     void latest(ServerResponse res) {
-        send(res, List.of(), log.latestId(), null);
+        send(res, List.of(), feeds.latestId(), null);
     }
 
-    void serve(StreamSpec spec, int timeoutSeconds, ServerResponse res) {
-        long after = spec.resumeAfter();
-        List<Event> events = log.readAfter(after, spec.audience(), MAX_BATCH);
-        if (events.isEmpty()) {
-            OptionalLong reset = log.resetPoint(after);
-            if (reset.isPresent()) {
-                // an id from the future (the database was replaced): tell the client to reload
-                long latest = reset.getAsLong();
-                send(res, List.of(), latest, "{\"id\":null,\"type\":\"reset\",\"data\":{\"latest\":" + latest + "}}");
-                return;
-            }
-            if (timeoutSeconds > 0) {
-                events = await(spec, after, timeoutSeconds);
-            }
-        }
-        long next = events.isEmpty() ? after : events.getLast().id();
-        send(res, events, next, null);
-    }
-
-    private List<Event> await(StreamSpec spec, long after, int timeoutSeconds) {
-        Subscriber subscriber = new Subscriber(spec.audience(), false, QUEUE_CAPACITY);
-        broadcaster.subscribe(subscriber);
-        open.add(subscriber);
+    /** Answers with the feed's next batch (opened on this thread, resuming after {@code after}). */
+    void serve(Feed feed, long after, int timeoutSeconds, ServerResponse res) {
+        open.add(feed);
+        Batch batch;
         try {
-            List<Event> events = log.readAfter(after, spec.audience(), MAX_BATCH);
-            if (!events.isEmpty()) {
-                return events;
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-            List<Event> fresh = new ArrayList<>();
-            while (fresh.isEmpty()) {
-                long left = deadline - System.nanoTime();
-                Event first = left > 0 ? subscriber.poll(left, TimeUnit.NANOSECONDS) : null;
-                if (first == null) {
-                    return fresh;
-                }
-                List<Event> got = new ArrayList<>();
-                got.add(first);
-                subscriber.drainTo(got);
-                if (got.contains(StreamSignals.END)) {
-                    return fresh; // told to end (the server stops): answer now, the client polls again elsewhere
-                }
-                for (Event e : got) {
-                    if (e.id() > after && fresh.size() < MAX_BATCH) {
-                        fresh.add(e);
-                    }
-                }
-            }
-            return fresh;
+            batch = feed.next(Duration.ofSeconds(timeoutSeconds));
         } catch (InterruptedException stopping) {
             // the server is stopping: answer "nothing yet", the client polls again elsewhere or later
             Thread.currentThread().interrupt();
-            return List.of();
+            batch = new Batch(List.of(), false, after, null);
         } finally {
-            broadcaster.unsubscribe(subscriber);
-            open.remove(subscriber);
+            open.remove(feed);
         }
+        // an id from the future (the database was replaced): tell the client to reload
+        String reset = batch.reset() ? "{\"id\":null,\"type\":\"reset\",\"data\":{\"latest\":" + batch.last() + "}}" : null;
+        send(res, batch.events(), batch.last(), reset);
     }
 
     private static void send(ServerResponse res, List<Event> events, long next, String extra) {

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import farmdesk.events.Subscriber;
+import farmdesk.events.Feed;
 
 /**
  * Every open SSE stream and held poll of this instance, so a stop can end each one normally: its handler
@@ -14,18 +14,18 @@ import farmdesk.events.Subscriber;
  */
 final class OpenStreams {
 
-    private final Set<Subscriber> open = ConcurrentHashMap.newKeySet();
+    private final Set<Feed> open = ConcurrentHashMap.newKeySet();
     private volatile boolean ending;
 
     /** Counts a stream or poll in (call before it waits); one that arrives while ending is told to end at once. */
-    void add(Subscriber s) {
+    void add(Feed s) {
         open.add(s);
         if (ending) {
             s.signal(StreamSignals.END); // after the add: endAll either sees this one, or this sees ending
         }
     }
 
-    void remove(Subscriber s) {
+    void remove(Feed s) {
         open.remove(s);
     }
 

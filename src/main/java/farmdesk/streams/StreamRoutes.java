@@ -16,7 +16,8 @@ import farmdesk.auth.Viewer;
 import farmdesk.events.Audience;
 import farmdesk.events.Broadcaster;
 import farmdesk.events.EventLog;
-import farmdesk.events.Subscriber;
+import farmdesk.events.Feed;
+import farmdesk.events.Feeds;
 import farmdesk.events.Topic;
 import farmdesk.http.ApiError;
 import farmdesk.http.Caller;
@@ -33,7 +34,8 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(StreamRoutes.class.getName());
 
-    private static final int QUEUE_CAPACITY = 2048;
+    /** Streams take typing and heartbeats; a replay page is written with one flush. */
+    private static final Feed.Options STREAM_FEED = new Feed.Options(true, 2048, 500);
     /** How long a stop waits for every stream and held poll to end normally before the server goes. */
     private static final Duration END_WAIT = Duration.ofSeconds(5);
 
@@ -41,6 +43,7 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
     private final Caller caller;
     private final StreamQuota quota;
     private final StreamMetrics metrics;
+    private final Feeds feeds;
     private final SseStream sse;
     private final LongPoll poll;
     private final Heartbeats heartbeats;
@@ -53,8 +56,9 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
         this.caller = caller;
         this.quota = quota;
         this.metrics = metrics;
-        this.sse = new SseStream(log, broadcaster, open, expiries);
-        this.poll = new LongPoll(log, broadcaster, open);
+        this.feeds = new Feeds(log, broadcaster);
+        this.sse = new SseStream(open, expiries);
+        this.poll = new LongPoll(feeds, open);
         this.heartbeats = new Heartbeats(broadcaster, heartbeat);
     }
 
@@ -119,15 +123,17 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
         Long resumeAfter = resume.map(String::strip).filter(s -> !s.isEmpty())
                 .map(s -> StreamParams.eventId(s, "Last-Event-ID")).orElse(null);
         StreamSpec spec = new StreamSpec(viewer, audience, resumeAfter);
-        Subscriber subscriber = new Subscriber(audience, true, QUEUE_CAPACITY);
-        // at the cap, a reconnect to this same stream replaces the user's oldest one here (see StreamQuota)
-        StreamQuota.Slot slot = holdSlot(viewer, audience.topic(), () -> subscriber.signal(StreamSignals.END));
-        metrics.streamOpened(spec.kind());
-        try {
-            sse.serve(spec, subscriber, res);
-        } finally {
-            metrics.streamClosed(spec.kind());
-            slot.release();
+        // opened here, before anything is written: its "from now" start point is taken now
+        try (Feed feed = feeds.open(audience, resumeAfter, STREAM_FEED)) {
+            // at the cap, a reconnect to this same stream replaces the user's oldest one here (see StreamQuota)
+            StreamQuota.Slot slot = holdSlot(viewer, audience.topic(), () -> feed.signal(StreamSignals.END));
+            metrics.streamOpened(spec.kind());
+            try {
+                sse.serve(spec, feed, res);
+            } finally {
+                metrics.streamClosed(spec.kind());
+                slot.release();
+            }
         }
     }
 
@@ -144,13 +150,14 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
             poll.latest(res);
             return;
         }
-        StreamSpec spec = new StreamSpec(viewer, audience, StreamParams.eventId(after.get(), "after"));
+        long resumeAfter = StreamParams.eventId(after.get(), "after");
         StreamQuota.Slot slot = holdSlot(viewer, null, null);
-        metrics.pollStarted(spec.kind());
-        try {
-            poll.serve(spec, timeout, res);
+        String kind = audience.topic().kind();
+        metrics.pollStarted(kind);
+        try (Feed feed = feeds.open(audience, resumeAfter, LongPoll.FEED)) {
+            poll.serve(feed, resumeAfter, timeout, res);
         } finally {
-            metrics.pollEnded(spec.kind());
+            metrics.pollEnded(kind);
             slot.release();
         }
     }

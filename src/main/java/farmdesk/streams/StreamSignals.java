@@ -3,9 +3,8 @@ package farmdesk.streams;
 import farmdesk.events.Event;
 
 /**
- * What a stream's own code puts in its subscriber's queue besides events (see
- * {@link farmdesk.events.Subscriber#signal}): they wake the stream's thread wherever it waits, and reach
- * it in order after what was queued before.
+ * What a stream's own code ends its feed with (see {@link farmdesk.events.Feed#signal}): it wakes the
+ * stream's thread wherever it waits and comes back as the batch's {@code endedBy}.
  */
 final class StreamSignals {
 
@@ -16,9 +15,5 @@ final class StreamSignals {
     static final Event END = Event.live("end", 0, "", null, false, "{}");
 
     private StreamSignals() {
-    }
-
-    static boolean isSignal(Event e) {
-        return e == TOKEN_EXPIRED || e == END;
     }
 }
