@@ -5,10 +5,6 @@ import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import io.helidon.dbclient.DbClient;
-import io.helidon.health.HealthCheck;
-import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.service.registry.Services;
 import io.helidon.webserver.WebServer;
@@ -24,11 +20,7 @@ import farmdesk.api.TicketRoutes;
 import farmdesk.auth.RateLimiter;
 import farmdesk.auth.StreamQuota;
 import farmdesk.auth.Tokens;
-import farmdesk.events.Broadcaster;
-import farmdesk.events.EventLog;
-import farmdesk.events.PgRelay;
-import farmdesk.events.Relay;
-import farmdesk.events.Sequencer;
+import farmdesk.events.EventSystem;
 import farmdesk.http.AccessLog;
 import farmdesk.http.Caller;
 import farmdesk.http.ClientGoneLog;
@@ -40,6 +32,7 @@ import farmdesk.http.ErrorHandling;
 import farmdesk.http.SecurityHeaders;
 import farmdesk.http10.Http1Selector;
 import farmdesk.storage.Database;
+import farmdesk.storage.DatabaseHealthCheck;
 import farmdesk.streams.StreamMetrics;
 import farmdesk.streams.StreamRoutes;
 import farmdesk.tickets.TicketService;
@@ -63,10 +56,7 @@ public final class Farmdesk implements AutoCloseable {
     private static final Duration DRAIN_WAIT = Duration.ofSeconds(10);
 
     private final Database database;
-    private final Relay relay;
-    private final Broadcaster broadcaster;
-    private final Sequencer sequencer;
-    private final EventLog log;
+    private final EventSystem events;
     private final StreamMetrics metrics;
     private final Settings settings;
     private final Tokens tokens;
@@ -78,25 +68,18 @@ public final class Farmdesk implements AutoCloseable {
 
     private Farmdesk(Settings settings) {
         database = Database.open(settings.dbUrl(), settings.effectiveDbUser(), settings.effectiveDbPassword());
-        DbClient db = database.client();
-        broadcaster = new Broadcaster();
-        sequencer = new Sequencer(broadcaster, (after, upTo, limit) -> EventLog.readRange(db, after, upTo, limit),
-                EventLog.latestId(db), settings.recentEventsBytes());
-        relay = database.isPostgres()
-                ? new PgRelay(db, settings.dbUrl(), settings.effectiveDbUser(), settings.effectiveDbPassword(),
-                        settings.authSecret())
-                : Relay.localOnly();
-        log = new EventLog(db, sequencer, relay);
-        relay.start(sequencer);
+        events = EventSystem.open(database.client(), database.isPostgres(), settings.dbUrl(),
+                settings.effectiveDbUser(), settings.effectiveDbPassword(), settings.authSecret(),
+                settings.recentEventsBytes());
 
         Tokens tokens = Tokens.create(settings.authSecret());
         Caller caller = new Caller(tokens);
-        TicketService tickets = new TicketService(database.client(), log);
-        metrics = new StreamMetrics(Services.get(MeterRegistry.class), broadcaster::publishedCount);
-        broadcaster.onDrop(s -> metrics.subscriberDropped());
+        TicketService tickets = new TicketService(database.client(), events.log());
+        metrics = new StreamMetrics(Services.get(MeterRegistry.class), events.broadcaster()::publishedCount);
+        events.broadcaster().onDrop(s -> metrics.subscriberDropped());
 
         TicketRoutes ticketRoutes = new TicketRoutes(tickets, caller, new RateLimiter(settings.rateLimit()));
-        StreamRoutes streamRoutes = new StreamRoutes(tickets, log, broadcaster, caller,
+        StreamRoutes streamRoutes = new StreamRoutes(tickets, events.feeds(), events.broadcaster(), caller,
                 new StreamQuota(settings.streamsPerUser()), metrics, settings.heartbeat());
 
         this.settings = settings;
@@ -171,7 +154,7 @@ public final class Farmdesk implements AutoCloseable {
                 .protocolsDiscoverServices(false)
                 .addConnectionSelector(Http1Selector.create())
                 .addFeature(ObserveFeature.just(
-                        HealthObserver.builder().addCheck(databaseCheck(database)).details(true).build(),
+                        HealthObserver.builder().addCheck(new DatabaseHealthCheck(database)).details(true).build(),
                         MetricsObserver.create()))
                 .routing(routing -> {
                     routing.addFilter(new AccessLog())
@@ -227,29 +210,8 @@ public final class Farmdesk implements AutoCloseable {
         if (server != null) {
             server.stop(); // only a server this object started; a test extension stops its own
         }
-        log.close(); // the write in progress commits; none starts after
-        relay.close();
-        sequencer.close();
+        events.close(); // the write in progress commits; none starts after
         metrics.close();
         database.close();
-    }
-
-    private static HealthCheck databaseCheck(Database database) {
-        return new HealthCheck() {
-            @Override
-            public HealthCheckType type() {
-                return HealthCheckType.READINESS;
-            }
-
-            @Override
-            public String name() {
-                return "database";
-            }
-
-            @Override
-            public HealthCheckResponse call() {
-                return HealthCheckResponse.builder().status(database.ping()).build();
-            }
-        };
     }
 }

@@ -15,7 +15,6 @@ import farmdesk.auth.StreamQuota;
 import farmdesk.auth.Viewer;
 import farmdesk.events.Audience;
 import farmdesk.events.Broadcaster;
-import farmdesk.events.EventLog;
 import farmdesk.events.Feed;
 import farmdesk.events.Feeds;
 import farmdesk.events.Topic;
@@ -50,13 +49,13 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
     private final OpenStreams open = new OpenStreams();
     private final Expiries expiries = new Expiries();
 
-    public StreamRoutes(TicketService tickets, EventLog log, Broadcaster broadcaster, Caller caller,
+    public StreamRoutes(TicketService tickets, Feeds feeds, Broadcaster broadcaster, Caller caller,
                         StreamQuota quota, StreamMetrics metrics, Duration heartbeat) {
         this.tickets = tickets;
         this.caller = caller;
         this.quota = quota;
         this.metrics = metrics;
-        this.feeds = new Feeds(log, broadcaster);
+        this.feeds = feeds;
         this.sse = new SseStream(open, expiries);
         this.poll = new LongPoll(feeds, open);
         this.heartbeats = new Heartbeats(broadcaster, heartbeat);
