@@ -42,11 +42,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Attacks the existing suites do not cover (tokens: TicketsContractTest.tokenRules; another farmer's
- * ticket on every path and internal notes: AuthorizationMatrixTest; rate, stream and body limits:
- * TicketsContractTest): forged tokens on every kind of path, a token subject that would inject SSE
- * framing, the token in {@code ?access_token=} never reaching a log, CORS for configured origins only,
- * and many connections that never finish their request headers.
+ * Attacks the existing suites do not cover (tokens: TokensAndUnknownPathsContractTest.tokenRules; another
+ * farmer's ticket on every path and internal notes: AuthorizationMatrixTest; rate and stream limits:
+ * RateLimitsContractTest; body limits: TextAndBodiesContractTest): forged tokens on every kind of path, a
+ * token subject that would inject SSE framing, the token in {@code ?access_token=} never reaching a log,
+ * CORS for configured origins only, and many connections that never finish their request headers.
  */
 class AttacksTest {
 
