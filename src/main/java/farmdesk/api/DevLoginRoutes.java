@@ -9,10 +9,10 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import farmdesk.Refused;
 import farmdesk.auth.Role;
 import farmdesk.auth.Tokens;
 import farmdesk.http.JsonBody;
-import farmdesk.tickets.Refused;
 import farmdesk.tickets.Text;
 
 /**

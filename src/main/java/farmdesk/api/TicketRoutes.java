@@ -10,13 +10,12 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import farmdesk.Json;
+import farmdesk.Refused;
 import farmdesk.auth.RateLimiter;
 import farmdesk.auth.Viewer;
-import farmdesk.http.ApiError;
 import farmdesk.http.Caller;
 import farmdesk.http.JsonBody;
 import farmdesk.tickets.Inputs;
-import farmdesk.tickets.Refused;
 import farmdesk.tickets.Ticket;
 import farmdesk.tickets.TicketId;
 import farmdesk.tickets.TicketPage;
@@ -122,7 +121,7 @@ public final class TicketRoutes implements HttpService {
         Viewer viewer = caller.require(req);
         long wait = rateLimiter.acquire(viewer.id());
         if (wait > 0) {
-            throw ApiError.tooMany("too many requests; retry in " + wait + " s", wait);
+            throw Refused.tooMany("too many requests; retry in " + wait + " s", wait);
         }
         return viewer;
     }
@@ -151,7 +150,7 @@ public final class TicketRoutes implements HttpService {
         try {
             return Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
-            throw ApiError.badRequest(name + " must be a whole number");
+            throw Refused.invalid(name + " must be a whole number");
         }
     }
 
@@ -159,11 +158,11 @@ public final class TicketRoutes implements HttpService {
         try {
             long v = Long.parseLong(value.strip());
             if (v < 1) {
-                throw ApiError.badRequest(name + " must be a positive whole number");
+                throw Refused.invalid(name + " must be a positive whole number");
             }
             return v;
         } catch (NumberFormatException e) {
-            throw ApiError.badRequest(name + " must be a positive whole number");
+            throw Refused.invalid(name + " must be a positive whole number");
         }
     }
 }

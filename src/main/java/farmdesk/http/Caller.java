@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
+import farmdesk.Refused;
 import farmdesk.auth.Tokens;
 import farmdesk.auth.VerifiedToken;
 import farmdesk.auth.Viewer;
@@ -32,7 +33,8 @@ public final class Caller {
     public Viewer require(ServerRequest req) {
         VerifiedToken token = verify(bearer(req));
         if (token.streamOnly()) {
-            throw ApiError.unauthorized("a stream token only opens streams and polls; this call needs the session token");
+            throw Refused.unauthenticated(
+                    "a stream token only opens streams and polls; this call needs the session token");
         }
         return token.viewer();
     }
@@ -49,14 +51,14 @@ public final class Caller {
         }
         VerifiedToken token = verify(found);
         if (!Instant.now().isBefore(token.exp())) {
-            throw ApiError.unauthorized("the token has expired: a stream or poll needs a token that has not");
+            throw Refused.unauthenticated("the token has expired: a stream or poll needs a token that has not");
         }
         return token.viewer();
     }
 
     private VerifiedToken verify(Optional<String> token) {
         if (token.isEmpty()) {
-            throw ApiError.unauthorized("a token is required: Authorization: Bearer <token>");
+            throw Refused.unauthenticated("a token is required: Authorization: Bearer <token>");
         }
         VerifiedToken known = verified.get(token.get());
         if (known != null && Instant.now().isBefore(known.acceptedUntil())) {
@@ -71,7 +73,7 @@ public final class Caller {
             return checked;
         } catch (Tokens.InvalidToken e) {
             verified.remove(token.get());
-            throw ApiError.unauthorized(e.getMessage());
+            throw Refused.unauthenticated(e.getMessage());
         }
     }
 

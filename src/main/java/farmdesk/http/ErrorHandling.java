@@ -2,6 +2,7 @@ package farmdesk.http;
 
 import java.sql.SQLTransientConnectionException;
 import java.sql.SQLNonTransientConnectionException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -15,8 +16,8 @@ import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 
 import farmdesk.Json;
+import farmdesk.Refused;
 import farmdesk.events.EventLog;
-import farmdesk.tickets.Refused;
 
 /**
  * Turns every failure into problem+json: refusals into their 4xx, a database that is away into 503,
@@ -30,8 +31,7 @@ public final class ErrorHandling {
     }
 
     public static void register(HttpRouting.Builder routing) {
-        routing.error(ApiError.class, (req, res, e) -> Problem.send(res, e.status(), e.getMessage(), e.headers()))
-                .error(Refused.class, (req, res, e) -> Problem.send(res, status(e.why()), e.getMessage()))
+        routing.error(Refused.class, (req, res, e) -> Problem.send(res, status(e.why()), e.getMessage(), headers(e)))
                 .error(HttpException.class, (req, res, e) -> {
                     if (e.status().code() < 400) {
                         // not an error: e.g. 304 Not Modified from the static pages, which has no body
@@ -83,10 +83,26 @@ public final class ErrorHandling {
     private static int status(Refused.Why why) {
         return switch (why) {
             case INVALID -> 400;
+            case UNAUTHENTICATED -> 401;
             case FORBIDDEN -> 403;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
+            case TOO_LARGE -> 413;
+            case TOO_MANY -> 429;
         };
+    }
+
+    /** The headers a refusal's answer carries besides the problem's own. */
+    private static Map<String, String> headers(Refused e) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (e.why() == Refused.Why.UNAUTHENTICATED) {
+            headers.put("WWW-Authenticate", "Bearer");
+        }
+        e.retryAfterSeconds().ifPresent(s -> headers.put("Retry-After", Long.toString(s)));
+        if (e.endsConnection()) {
+            headers.put("Connection", "close");
+        }
+        return headers;
     }
 
     /** A connection that could not be had or was lost, anywhere in the cause chain. */

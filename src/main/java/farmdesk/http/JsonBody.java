@@ -3,7 +3,6 @@ package farmdesk.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.common.buffers.DataReader;
@@ -13,6 +12,7 @@ import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 
 import farmdesk.Json;
+import farmdesk.Refused;
 
 /**
  * A JSON object request body, read with a size limit, and typed access to its fields with errors a
@@ -43,16 +43,16 @@ public final class JsonBody {
             if (emptyIsObject) {
                 return new JsonBody(Json.emptyObject());
             }
-            throw ApiError.badRequest("the request body must be a JSON object");
+            throw Refused.invalid("the request body must be a JSON object");
         }
         JsonNode node;
         try {
             node = Json.read(bytes);
         } catch (IOException e) {
-            throw ApiError.badRequest("malformed JSON: " + firstLine(e.getMessage()));
+            throw Refused.invalid("malformed JSON: " + firstLine(e.getMessage()));
         }
         if (node == null || !node.isObject()) {
-            throw ApiError.badRequest("the request body must be a JSON object");
+            throw Refused.invalid("the request body must be a JSON object");
         }
         return new JsonBody(node);
     }
@@ -84,23 +84,23 @@ public final class JsonBody {
      * that ends before the body does (the client went away). None is a server fault: 400, no stack trace,
      * and the connection closes, since where the next request would start is unknown.
      */
-    private static ApiError unreadable(Exception e, boolean chunked) {
-        Map<String, String> close = Map.of("Connection", "close");
+    private static Refused unreadable(Exception e, boolean chunked) {
         if (e instanceof RequestException re && re.status().code() == 413) {
-            return new ApiError(413, "the request body must be at most " + MAX_BYTES + " bytes", close);
+            return Refused.tooLarge("the request body must be at most " + MAX_BYTES + " bytes").endingConnection();
         }
         if (e instanceof DataReader.InsufficientDataAvailableException || e instanceof IOException
                 || e instanceof UncheckedIOException || e instanceof ServerConnectionException) {
-            return new ApiError(400, "the request body ended before it was complete (connection closed)", close);
+            return Refused.invalid("the request body ended before it was complete (connection closed)")
+                    .endingConnection();
         }
-        return new ApiError(400, chunked ? "the request body is not valid chunked transfer coding (RFC 9112 7.1;"
-                + " chunk extensions are not supported)" : "the request body could not be read", close);
+        return Refused.invalid(chunked ? "the request body is not valid chunked transfer coding (RFC 9112 7.1;"
+                + " chunk extensions are not supported)" : "the request body could not be read").endingConnection();
     }
 
-    private static ApiError tooLarge() {
-        // no "Connection: close": the server then reads the rest of the body (up to its own larger limit),
-        // and the client receives this answer instead of a reset connection
-        return new ApiError(413, "the request body must be at most " + MAX_BYTES + " bytes");
+    private static Refused tooLarge() {
+        // the connection stays open: the server then reads the rest of the body (up to its own larger
+        // limit), and the client receives this answer instead of a reset connection
+        return Refused.tooLarge("the request body must be at most " + MAX_BYTES + " bytes");
     }
 
     /** A string field; null when absent or JSON null; 400 for any other type. */
@@ -110,7 +110,7 @@ public final class JsonBody {
             return null;
         }
         if (!v.isTextual()) {
-            throw ApiError.badRequest(field + " must be a string");
+            throw Refused.invalid(field + " must be a string");
         }
         return v.textValue();
     }
@@ -119,7 +119,7 @@ public final class JsonBody {
     public String requiredString(String field) {
         String v = string(field);
         if (v == null) {
-            throw ApiError.badRequest(field + " is required");
+            throw Refused.invalid(field + " is required");
         }
         return v;
     }
@@ -135,7 +135,7 @@ public final class JsonBody {
             return fallback;
         }
         if (!v.isBoolean()) {
-            throw ApiError.badRequest(field + " must be true or false");
+            throw Refused.invalid(field + " must be true or false");
         }
         return v.booleanValue();
     }
@@ -144,10 +144,10 @@ public final class JsonBody {
     public long requiredId(String field) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
-            throw ApiError.badRequest(field + " is required");
+            throw Refused.invalid(field + " is required");
         }
         if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 1) {
-            throw ApiError.badRequest(field + " must be a positive whole number");
+            throw Refused.invalid(field + " must be a positive whole number");
         }
         return v.longValue();
     }

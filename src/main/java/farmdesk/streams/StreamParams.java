@@ -1,6 +1,7 @@
 package farmdesk.streams;
 
-import farmdesk.http.ApiError;
+import farmdesk.Refused;
+
 
 /**
  * Reads the numbers a stream or poll request carries ({@code Last-Event-ID}, {@code lastEventId},
@@ -18,7 +19,7 @@ final class StreamParams {
      */
     static long eventId(String value, String name) {
         if (!isDigits(value)) {
-            throw ApiError.badRequest(name + " must be an event id (a whole number >= 0, ASCII digits)");
+            throw Refused.invalid(name + " must be an event id (a whole number >= 0, ASCII digits)");
         }
         try {
             return Long.parseLong(value);
@@ -31,7 +32,7 @@ final class StreamParams {
     static int timeoutSeconds(String value) {
         String v = value.strip();
         if (!isDigits(v)) {
-            throw ApiError.badRequest("timeout must be a whole number of seconds (0.." + LongPoll.MAX_TIMEOUT_SECONDS + ")");
+            throw Refused.invalid("timeout must be a whole number of seconds (0.." + LongPoll.MAX_TIMEOUT_SECONDS + ")");
         }
         int first = 0;
         while (first < v.length() - 1 && v.charAt(first) == '0') {

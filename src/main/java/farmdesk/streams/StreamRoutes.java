@@ -10,6 +10,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import farmdesk.Refused;
 import farmdesk.auth.Access;
 import farmdesk.auth.StreamQuota;
 import farmdesk.auth.Viewer;
@@ -18,9 +19,7 @@ import farmdesk.events.Broadcaster;
 import farmdesk.events.Feed;
 import farmdesk.events.Feeds;
 import farmdesk.events.Topic;
-import farmdesk.http.ApiError;
 import farmdesk.http.Caller;
-import farmdesk.tickets.Refused;
 import farmdesk.tickets.TicketId;
 import farmdesk.tickets.TicketService;
 
@@ -101,14 +100,14 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
     private Audience farmerAudience(ServerRequest req, Viewer viewer) {
         String farmerId = req.path().pathParameters().get("farmerId");
         if (!Access.mayOpenFarmerStream(viewer, farmerId)) {
-            throw ApiError.forbidden("only " + farmerId + " and admins may open this stream");
+            throw Refused.forbidden("only " + farmerId + " and admins may open this stream");
         }
         return new Audience(new Topic.Farmer(farmerId), viewer.id(), viewer.isAdmin());
     }
 
     private Audience adminAudience(ServerRequest req, Viewer viewer) {
         if (!viewer.isAdmin()) {
-            throw ApiError.forbidden("only admins may open the admin stream");
+            throw Refused.forbidden("only admins may open the admin stream");
         }
         return new Audience(new Topic.All(), viewer.id(), true);
     }
@@ -164,7 +163,7 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
     private StreamQuota.Slot holdSlot(Viewer viewer, Object replaces, Runnable end) {
         StreamQuota.Slot slot = quota.acquire(viewer.id(), replaces, end);
         if (slot == null) {
-            throw ApiError.tooMany("too many open streams and polls for " + viewer.id(), 5);
+            throw Refused.tooMany("too many open streams and polls for " + viewer.id(), 5);
         }
         return slot;
     }

@@ -1,5 +1,7 @@
 package farmdesk.tickets;
 
+import farmdesk.Refused;
+
 /**
  * The text rules: values are trimmed, then measured in Unicode code points; a value of only invisible
  * characters is empty; NUL and unpaired surrogates are refused (PostgreSQL cannot store the first,

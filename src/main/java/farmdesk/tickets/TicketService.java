@@ -13,6 +13,7 @@ import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;
 
 import farmdesk.Json;
+import farmdesk.Refused;
 import farmdesk.auth.Access;
 import farmdesk.auth.Viewer;
 import farmdesk.events.Event;

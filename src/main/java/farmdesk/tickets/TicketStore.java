@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 
+import farmdesk.Refused;
 import farmdesk.auth.Viewer;
 import farmdesk.storage.Sql;
 

@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import farmdesk.http.ApiError;
+import farmdesk.Refused;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,11 +31,12 @@ class StreamParamsTest {
         assertEquals(0, StreamParams.eventId("0", "after"));
         assertEquals(Long.MAX_VALUE, StreamParams.eventId("99999999999999999999", "after"));
         for (String bad : List.of("+5", "-1", "٥", "５", "1.5", "1e3", "0x10", "", " 1")) {
-            ApiError e = assertThrows(ApiError.class, () -> StreamParams.eventId(bad, "after"), bad);
-            assertEquals(400, e.status(), bad);
+            Refused e = assertThrows(Refused.class, () -> StreamParams.eventId(bad, "after"), bad);
+            assertEquals(Refused.Why.INVALID, e.why(), bad);
         }
         for (String bad : List.of("+5", "-1", "٥", "５", "x", "")) {
-            assertEquals(400, assertThrows(ApiError.class, () -> StreamParams.timeoutSeconds(bad), bad).status(), bad);
+            assertEquals(Refused.Why.INVALID,
+                    assertThrows(Refused.class, () -> StreamParams.timeoutSeconds(bad), bad).why(), bad);
         }
     }
 }

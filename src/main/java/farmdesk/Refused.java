@@ -1,0 +1,81 @@
+package farmdesk;
+
+import java.util.OptionalLong;
+
+/**
+ * A request Farmdesk refuses, whoever decides it: a ticket rule (a closed ticket, a farmer setting a
+ * priority) or the HTTP edge (no token, a body too large, too many requests). One type for both, so
+ * every refusal is answered the same way; it lives beside {@link Json} so that the rules need nothing
+ * from HTTP: {@code http/ErrorHandling} alone turns a {@link Why} into a status and headers.
+ */
+public final class Refused extends RuntimeException {
+
+    /** Why the request is refused; each is one HTTP status at the edge. */
+    public enum Why { INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, TOO_MANY }
+
+    private final Why why;
+    private final OptionalLong retryAfterSeconds;
+    private final boolean endsConnection;
+
+    private Refused(Why why, String detail, OptionalLong retryAfterSeconds, boolean endsConnection) {
+        // no stack trace: a refusal is an answer, not a fault
+        super(detail, null, false, false);
+        this.why = why;
+        this.retryAfterSeconds = retryAfterSeconds;
+        this.endsConnection = endsConnection;
+    }
+
+    public Refused(Why why, String detail) {
+        this(why, detail, OptionalLong.empty(), false);
+    }
+
+    public Why why() {
+        return why;
+    }
+
+    /** When asking again may succeed (only for {@link Why#TOO_MANY}). */
+    public OptionalLong retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    /**
+     * True when the request could not be read to its end, so where the next request on the same
+     * connection would start is unknown: the connection must close after the answer.
+     */
+    public boolean endsConnection() {
+        return endsConnection;
+    }
+
+    /** This refusal, with the connection closed after it is answered. */
+    public Refused endingConnection() {
+        return new Refused(why, getMessage(), retryAfterSeconds, true);
+    }
+
+    public static Refused invalid(String detail) {
+        return new Refused(Why.INVALID, detail);
+    }
+
+    public static Refused unauthenticated(String detail) {
+        return new Refused(Why.UNAUTHENTICATED, detail);
+    }
+
+    public static Refused forbidden(String detail) {
+        return new Refused(Why.FORBIDDEN, detail);
+    }
+
+    public static Refused notFound(String detail) {
+        return new Refused(Why.NOT_FOUND, detail);
+    }
+
+    public static Refused conflict(String detail) {
+        return new Refused(Why.CONFLICT, detail);
+    }
+
+    public static Refused tooLarge(String detail) {
+        return new Refused(Why.TOO_LARGE, detail);
+    }
+
+    public static Refused tooMany(String detail, long retryAfterSeconds) {
+        return new Refused(Why.TOO_MANY, detail, OptionalLong.of(retryAfterSeconds), false);
+    }
+}
