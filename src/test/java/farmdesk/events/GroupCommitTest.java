@@ -50,45 +50,18 @@ class GroupCommitTest {
 
     @Test
     void aFailedWriteInABatchUndoesOnlyItself() throws Exception {
-        CountDownLatch firstRunning = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-        try {
-            Future<String> first = pool.submit(() -> log.write(tx -> {
-                tx.append(Event.NEW_MESSAGE, 1, "F-1", false, "{\"n\":\"first\"}");
-                firstRunning.countDown();
-                await(releaseFirst);
-                return "first";
-            }));
-            firstRunning.await();
-            List<Future<String>> queued = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                int n = i;
-                queued.add(pool.submit(() -> log.write(tx -> {
-                    tx.append(Event.NEW_MESSAGE, 1, "F-1", false, "{\"n\":" + n + "}");
-                    if (n % 2 == 1) {
-                        throw Refused.conflict("write " + n + " refused after it wrote");
-                    }
-                    return "ok " + n;
-                })));
+        List<Future<String>> queued = oneBatch((tx, n) -> {
+            if (n % 2 == 1) {
+                throw Refused.conflict("write " + n + " refused after it wrote");
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (log.queuedWrites() < 10) { // all ten wait behind the first: they form one batch
-                assertTrue(System.nanoTime() < deadline, "the writes never queued");
-                Thread.sleep(5);
+        });
+        for (int i = 0; i < 10; i++) {
+            if (i % 2 == 0) {
+                assertEquals("ok " + i, queued.get(i).get());
+            } else {
+                Throwable e = assertThrows(queued.get(i));
+                assertInstanceOf(Refused.class, e);
             }
-            releaseFirst.countDown();
-            assertEquals("first", first.get());
-            for (int i = 0; i < 10; i++) {
-                if (i % 2 == 0) {
-                    assertEquals("ok " + i, queued.get(i).get());
-                } else {
-                    Throwable e = assertThrows(queued.get(i));
-                    assertInstanceOf(Refused.class, e);
-                }
-            }
-        } finally {
-            pool.shutdownNow();
         }
         List<Event> stored = EventLog.readRange(database.client(), 0, Long.MAX_VALUE, 100);
         List<String> data = stored.stream().map(Event::data).toList();
@@ -96,9 +69,7 @@ class GroupCommitTest {
         assertEquals("{\"n\":\"first\"}", data.getFirst());
         assertEquals(Set.of("{\"n\":0}", "{\"n\":2}", "{\"n\":4}", "{\"n\":6}", "{\"n\":8}"),
                 Set.copyOf(data.subList(1, 6)));
-        for (int i = 1; i < stored.size(); i++) {
-            assertTrue(stored.get(i).id() > stored.get(i - 1).id());
-        }
+        assertIdsIncrease(stored);
     }
 
     /**
@@ -108,6 +79,37 @@ class GroupCommitTest {
      */
     @Test
     void aStatementTheDatabaseRejectsFailsOnlyItsOwnWrite() throws Exception {
+        List<Future<String>> queued = oneBatch((tx, n) -> {
+            if (n % 3 == 1) {
+                // events.type is VARCHAR(32): the database refuses this row, on H2 and on PostgreSQL
+                tx.append("x".repeat(33), 1, "F-1", false, "{}");
+            }
+        });
+        for (int i = 0; i < 10; i++) {
+            if (i % 3 == 1) {
+                assertThrows(queued.get(i));
+            } else {
+                assertEquals("ok " + i, queued.get(i).get(), "write " + i + " shared the batch of a failing one");
+            }
+        }
+        List<Event> stored = EventLog.readRange(database.client(), 0, Long.MAX_VALUE, 100);
+        List<String> data = stored.stream().map(Event::data).toList();
+        assertEquals(List.of("{\"n\":\"first\"}"), data.subList(0, 1));
+        assertEquals(List.of("{\"n\":0}", "{\"n\":2}", "{\"n\":3}", "{\"n\":5}", "{\"n\":6}", "{\"n\":8}", "{\"n\":9}"),
+                data.subList(1, data.size()).stream().sorted().toList(), "each write that did not fail, once: " + data);
+        assertIdsIncrease(stored);
+    }
+
+    /** What each of the ten queued writes does after appending its own event ({@code n} is its number). */
+    private interface Then {
+        void run(LogTransaction tx, int n);
+    }
+
+    /**
+     * A first write that holds the appender until ten more wait behind it (so those ten form one batch),
+     * then lets them all run; answers the ten writes' futures, each "ok n" unless {@code then} failed it.
+     */
+    private List<Future<String>> oneBatch(Then then) throws Exception {
         CountDownLatch firstRunning = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
@@ -124,10 +126,7 @@ class GroupCommitTest {
                 int n = i;
                 queued.add(pool.submit(() -> log.write(tx -> {
                     tx.append(Event.NEW_MESSAGE, 1, "F-1", false, "{\"n\":" + n + "}");
-                    if (n % 3 == 1) {
-                        // events.type is VARCHAR(32): the database refuses this row, on H2 and on PostgreSQL
-                        tx.append("x".repeat(33), 1, "F-1", false, "{}");
-                    }
+                    then.run(tx, n);
                     return "ok " + n;
                 })));
             }
@@ -138,21 +137,20 @@ class GroupCommitTest {
             }
             releaseFirst.countDown();
             assertEquals("first", first.get());
-            for (int i = 0; i < 10; i++) {
-                if (i % 3 == 1) {
-                    assertThrows(queued.get(i));
-                } else {
-                    assertEquals("ok " + i, queued.get(i).get(), "write " + i + " shared the batch of a failing one");
+            for (Future<String> f : queued) {
+                try {
+                    f.get(); // every write has answered before the caller looks at the log
+                } catch (java.util.concurrent.ExecutionException failed) {
+                    // the caller asserts which failed
                 }
             }
+            return queued;
         } finally {
             pool.shutdownNow();
         }
-        List<Event> stored = EventLog.readRange(database.client(), 0, Long.MAX_VALUE, 100);
-        List<String> data = stored.stream().map(Event::data).toList();
-        assertEquals(List.of("{\"n\":\"first\"}"), data.subList(0, 1));
-        assertEquals(List.of("{\"n\":0}", "{\"n\":2}", "{\"n\":3}", "{\"n\":5}", "{\"n\":6}", "{\"n\":8}", "{\"n\":9}"),
-                data.subList(1, data.size()).stream().sorted().toList(), "each write that did not fail, once: " + data);
+    }
+
+    private static void assertIdsIncrease(List<Event> stored) {
         for (int i = 1; i < stored.size(); i++) {
             assertTrue(stored.get(i).id() > stored.get(i - 1).id());
         }
