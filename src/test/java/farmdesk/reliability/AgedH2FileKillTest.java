@@ -38,7 +38,7 @@ class AgedH2FileKillTest {
 
     @Test
     void anAcknowledgedPostSurvivesKillOnAnAgedFileAndItsIdsAreNeverHandedOutAgain(@TempDir Path dir) {
-        assumeFalse(TestPostgres.selected(), "an H2 file only");
+        assumeFalse(TestPostgres.selected(), "H2 files only: it runs in the H2 execution of the suite (CI runs both)");
         String url = AgedH2File.copy(AgedH2File.REPRO, dir);
         String admin = TOKENS.mint("A-aged", Role.ADMIN, "Aged admin", Duration.ofHours(1));
         List<Posted> posted = new ArrayList<>();

@@ -117,14 +117,14 @@ class ChaosTest {
     /** The same run on a copy of an H2 file on which kill -9 lost acknowledged posts (issue 10, item 0). */
     @Test
     void theSameFromAnAgedH2File(@TempDir Path dir) throws Exception {
-        assumeFalse(TestPostgres.selected(), "an H2 file only");
+        assumeFalse(TestPostgres.selected(), "H2 files only: it runs in the H2 execution of the suite (CI runs both)");
         run(new ServerProcess(AgedH2File.copy(AgedH2File.REPRO, dir), null, dir.resolve("server.log"), Map.of()), "aged");
     }
 
     /** The same run on an H2 file full of free space, aged by the test itself. */
     @Test
     void theSameFromAChurnedH2File(@TempDir Path dir) throws Exception {
-        assumeFalse(TestPostgres.selected(), "an H2 file only");
+        assumeFalse(TestPostgres.selected(), "H2 files only: it runs in the H2 execution of the suite (CI runs both)");
         run(new ServerProcess(AgedH2File.churned(dir), null, dir.resolve("server.log"), Map.of()), "churned");
     }
 
