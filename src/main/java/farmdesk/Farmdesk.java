@@ -1,6 +1,5 @@
 package farmdesk;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -9,32 +8,24 @@ import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.service.registry.Services;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.observe.ObserveFeature;
-import io.helidon.webserver.observe.health.HealthObserver;
-import io.helidon.webserver.observe.metrics.MetricsObserver;
-import io.helidon.webserver.staticcontent.StaticContentFeature;
 
-import farmdesk.api.DevLoginRoutes;
-import farmdesk.api.StreamTokenRoutes;
-import farmdesk.api.TicketRoutes;
+import farmdesk.api.DevLoginEndpoint;
+import farmdesk.api.StreamTokenEndpoint;
+import farmdesk.api.TicketEndpoints;
 import farmdesk.auth.RateLimiter;
 import farmdesk.auth.StreamQuota;
 import farmdesk.auth.Tokens;
 import farmdesk.events.EventSystem;
-import farmdesk.http.AccessLog;
 import farmdesk.http.Caller;
 import farmdesk.http.ClientGoneLog;
-import farmdesk.http.ConditionalDates;
-import farmdesk.http.ConnectionClose;
 import farmdesk.http.Cors;
 import farmdesk.http.Drain;
 import farmdesk.http.ErrorHandling;
-import farmdesk.http.SecurityHeaders;
 import farmdesk.http10.Http1Selector;
 import farmdesk.storage.Database;
 import farmdesk.storage.DatabaseHealthCheck;
 import farmdesk.streams.StreamMetrics;
-import farmdesk.streams.StreamRoutes;
+import farmdesk.streams.StreamEndpoints;
 import farmdesk.tickets.TicketService;
 
 /**
@@ -60,9 +51,8 @@ public final class Farmdesk implements AutoCloseable {
     private final StreamMetrics metrics;
     private final Settings settings;
     private final Tokens tokens;
-    private final TicketRoutes ticketRoutes;
-    private final StreamRoutes streamRoutes;
-    private final StreamTokenRoutes streamTokenRoutes;
+    private final StreamEndpoints streamEndpoints;
+    private final Routes routes;
     private final Drain drain = new Drain();
     private WebServer server;
 
@@ -78,15 +68,16 @@ public final class Farmdesk implements AutoCloseable {
         metrics = new StreamMetrics(Services.get(MeterRegistry.class), events.broadcaster()::publishedCount);
         events.broadcaster().onDrop(s -> metrics.subscriberDropped());
 
-        TicketRoutes ticketRoutes = new TicketRoutes(tickets, caller, new RateLimiter(settings.rateLimit()));
-        StreamRoutes streamRoutes = new StreamRoutes(tickets, events.feeds(), events.broadcaster(), caller,
+        streamEndpoints = new StreamEndpoints(tickets, events.feeds(), events.broadcaster(), caller,
                 new StreamQuota(settings.streamsPerUser()), metrics, settings.heartbeat());
-
+        routes = new Routes(
+                new TicketEndpoints(tickets, caller, new RateLimiter(settings.rateLimit())),
+                streamEndpoints,
+                new StreamTokenEndpoint(tokens, caller),
+                settings.devLogin() ? new DevLoginEndpoint(tokens) : null,
+                drain, new Cors(settings.corsOrigins()), new DatabaseHealthCheck(database), settings.webDir());
         this.settings = settings;
         this.tokens = tokens;
-        this.ticketRoutes = ticketRoutes;
-        this.streamRoutes = streamRoutes;
-        this.streamTokenRoutes = new StreamTokenRoutes(tokens, caller);
     }
 
     /** Builds everything but the web server. Use {@link #start} or {@link #configure} next. */
@@ -152,32 +143,8 @@ public final class Farmdesk implements AutoCloseable {
                 // HTTP/1 by Farmdesk's selector, which serves HTTP/1.0 too (nginx's default proxy_pass, ab,
                 // curl -0; Helidon's own answers 505): it replaces Helidon's, which is then not created
                 .protocolsDiscoverServices(false)
-                .addConnectionSelector(Http1Selector.create())
-                .addFeature(ObserveFeature.just(
-                        HealthObserver.builder().addCheck(new DatabaseHealthCheck(database)).details(true).build(),
-                        MetricsObserver.create()))
-                .routing(routing -> {
-                    routing.addFilter(new AccessLog())
-                            .addFilter(new ConnectionClose())
-                            .addFilter(new SecurityHeaders()) // before drain: a refusal (503, 403) carries them too
-                            .addFilter(drain)
-                            .addFilter(new Cors(settings.corsOrigins()))
-                            .addFilter(new ConditionalDates());
-                    ErrorHandling.register(routing);
-                    if (settings.devLogin()) {
-                        routing.register(new DevLoginRoutes(tokens));
-                    }
-                    routing.register(ticketRoutes);
-                    routing.register(streamTokenRoutes);
-                    routing.register(streamRoutes);
-                });
-        if (Files.isDirectory(settings.webDir())) {
-            builder.addFeature(StaticContentFeature.builder()
-                    .addPath(p -> p.location(settings.webDir().toAbsolutePath()).context("/").welcome("index.html"))
-                    .build());
-        } else {
-            LOG.warning("web folder " + settings.webDir().toAbsolutePath() + " not found: pages are not served");
-        }
+                .addConnectionSelector(Http1Selector.create());
+        routes.addTo(builder);
     }
 
     public int port() {
@@ -206,7 +173,7 @@ public final class Farmdesk implements AutoCloseable {
             LOG.warning("requests still in progress after " + DRAIN_WAIT.toSeconds() + " s; stopping anyway");
         }
         // streams and held polls end normally (a complete response) before the server cuts connections
-        streamRoutes.close();
+        streamEndpoints.close();
         if (server != null) {
             server.stop(); // only a server this object started; a test extension stops its own
         }

@@ -5,8 +5,6 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -28,9 +26,9 @@ import farmdesk.tickets.TicketService;
  * {@code <stream>/poll}. This class decides who may open what and where they resume; {@link SseStream}
  * and {@link LongPoll} only deliver.
  */
-public final class StreamRoutes implements HttpService, AutoCloseable {
+public final class StreamEndpoints implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(StreamRoutes.class.getName());
+    private static final Logger LOG = Logger.getLogger(StreamEndpoints.class.getName());
 
     /** Streams take typing and heartbeats; a replay page is written with one flush. */
     private static final Feed.Options STREAM_FEED = new Feed.Options(true, 2048, 500);
@@ -48,7 +46,7 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
     private final OpenStreams open = new OpenStreams();
     private final Expiries expiries = new Expiries();
 
-    public StreamRoutes(TicketService tickets, Feeds feeds, Broadcaster broadcaster, Caller caller,
+    public StreamEndpoints(TicketService tickets, Feeds feeds, Broadcaster broadcaster, Caller caller,
                         StreamQuota quota, StreamMetrics metrics, Duration heartbeat) {
         this.tickets = tickets;
         this.caller = caller;
@@ -74,14 +72,35 @@ public final class StreamRoutes implements HttpService, AutoCloseable {
         expiries.close();
     }
 
-    @Override
-    public void routing(HttpRules rules) {
-        rules.get("/api/tickets/{id}/events", (req, res) -> stream(req, res, this::ticketAudience))
-                .get("/api/tickets/{id}/events/poll", (req, res) -> poll(req, res, this::ticketAudience))
-                .get("/api/farmers/{farmerId}/events", (req, res) -> stream(req, res, this::farmerAudience))
-                .get("/api/farmers/{farmerId}/events/poll", (req, res) -> poll(req, res, this::farmerAudience))
-                .get("/api/admin/events", (req, res) -> stream(req, res, this::adminAudience))
-                .get("/api/admin/events/poll", (req, res) -> poll(req, res, this::adminAudience));
+
+    /** {@code GET /api/tickets/{id}/events}: one ticket's events as SSE. */
+    public void ticketStream(ServerRequest req, ServerResponse res) {
+        stream(req, res, this::ticketAudience);
+    }
+
+    /** {@code GET /api/tickets/{id}/events/poll}: the same events, long-polled. */
+    public void ticketPoll(ServerRequest req, ServerResponse res) {
+        poll(req, res, this::ticketAudience);
+    }
+
+    /** {@code GET /api/farmers/{farmerId}/events}: every ticket of one farmer as SSE. */
+    public void farmerStream(ServerRequest req, ServerResponse res) {
+        stream(req, res, this::farmerAudience);
+    }
+
+    /** {@code GET /api/farmers/{farmerId}/events/poll}: the same events, long-polled. */
+    public void farmerPoll(ServerRequest req, ServerResponse res) {
+        poll(req, res, this::farmerAudience);
+    }
+
+    /** {@code GET /api/admin/events}: every ticket, for admins, as SSE. */
+    public void adminStream(ServerRequest req, ServerResponse res) {
+        stream(req, res, this::adminAudience);
+    }
+
+    /** {@code GET /api/admin/events/poll}: the same events, long-polled. */
+    public void adminPoll(ServerRequest req, ServerResponse res) {
+        poll(req, res, this::adminAudience);
     }
 
     /** Decides what a verified viewer may receive on the requested stream, or refuses (403/404). */

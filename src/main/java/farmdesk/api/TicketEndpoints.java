@@ -4,8 +4,6 @@ import java.util.OptionalLong;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -21,31 +19,21 @@ import farmdesk.tickets.TicketId;
 import farmdesk.tickets.TicketPage;
 import farmdesk.tickets.TicketService;
 
-/** The REST surface of tickets and messages (docs/api.md, "Tickets and messages"). */
-public final class TicketRoutes implements HttpService {
+/** The handlers of tickets and messages (docs/api.md, "Tickets and messages"; paths in {@code farmdesk.Routes}). */
+public final class TicketEndpoints {
 
     private final TicketService tickets;
     private final Caller caller;
     private final RateLimiter rateLimiter;
 
-    public TicketRoutes(TicketService tickets, Caller caller, RateLimiter rateLimiter) {
+    public TicketEndpoints(TicketService tickets, Caller caller, RateLimiter rateLimiter) {
         this.tickets = tickets;
         this.caller = caller;
         this.rateLimiter = rateLimiter;
     }
 
-    @Override
-    public void routing(HttpRules rules) {
-        rules.post("/api/tickets", this::create)
-                .get("/api/tickets", this::list)
-                .get("/api/tickets/{id}", this::get)
-                .patch("/api/tickets/{id}", this::update)
-                .post("/api/tickets/{id}/messages", this::post)
-                .post("/api/tickets/{id}/read", this::read)
-                .post("/api/tickets/{id}/typing", this::typing);
-    }
 
-    private void create(ServerRequest req, ServerResponse res) {
+    public void create(ServerRequest req, ServerResponse res) {
         Viewer viewer = poster(req);
         JsonBody body = JsonBody.read(req);
         var outcome = tickets.createTicket(viewer, new Inputs.NewTicket(
@@ -56,7 +44,7 @@ public final class TicketRoutes implements HttpService {
         sendJson(res, outcome.created() ? Status.CREATED_201 : Status.OK_200, ticket);
     }
 
-    private void list(ServerRequest req, ServerResponse res) {
+    public void list(ServerRequest req, ServerResponse res) {
         Viewer viewer = caller.require(req);
         var query = req.query();
         int limit = 50;
@@ -71,7 +59,7 @@ public final class TicketRoutes implements HttpService {
         sendJson(res, Status.OK_200, page);
     }
 
-    private void get(ServerRequest req, ServerResponse res) {
+    public void get(ServerRequest req, ServerResponse res) {
         Viewer viewer = caller.require(req);
         long num = ticketNum(req);
         Long before = null;
@@ -81,7 +69,7 @@ public final class TicketRoutes implements HttpService {
         sendJson(res, Status.OK_200, tickets.get(viewer, num, before));
     }
 
-    private void update(ServerRequest req, ServerResponse res) {
+    public void update(ServerRequest req, ServerResponse res) {
         Viewer viewer = poster(req);
         long num = ticketNum(req);
         JsonBody body = JsonBody.read(req);
@@ -91,7 +79,7 @@ public final class TicketRoutes implements HttpService {
         sendJson(res, Status.OK_200, ticket);
     }
 
-    private void post(ServerRequest req, ServerResponse res) {
+    public void post(ServerRequest req, ServerResponse res) {
         Viewer viewer = poster(req);
         long num = ticketNum(req);
         JsonBody body = JsonBody.read(req);
@@ -100,7 +88,7 @@ public final class TicketRoutes implements HttpService {
         sendJson(res, outcome.created() ? Status.CREATED_201 : Status.OK_200, outcome.value());
     }
 
-    private void read(ServerRequest req, ServerResponse res) {
+    public void read(ServerRequest req, ServerResponse res) {
         Viewer viewer = poster(req);
         long num = ticketNum(req);
         JsonBody body = JsonBody.read(req);
@@ -108,7 +96,7 @@ public final class TicketRoutes implements HttpService {
         res.status(Status.NO_CONTENT_204).send();
     }
 
-    private void typing(ServerRequest req, ServerResponse res) {
+    public void typing(ServerRequest req, ServerResponse res) {
         Viewer viewer = poster(req);
         long num = ticketNum(req);
         // optional body {"internal": true}: an admin typing an internal note, shown to admins only

@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 
 import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -18,12 +16,12 @@ import farmdesk.http.Caller;
  * poll URLs instead ({@code ?access_token=}: URLs end up in proxies' logs). It opens streams and polls
  * of the same viewer for two minutes, and nothing else; see {@link Tokens}.
  */
-public final class StreamTokenRoutes implements HttpService {
+public final class StreamTokenEndpoint {
 
     private final Tokens tokens;
     private final Caller caller;
 
-    public StreamTokenRoutes(Tokens tokens, Caller caller) {
+    public StreamTokenEndpoint(Tokens tokens, Caller caller) {
         this.tokens = tokens;
         this.caller = caller;
     }
@@ -32,16 +30,12 @@ public final class StreamTokenRoutes implements HttpService {
     record StreamTokenAnswer(String token, long expiresIn) {
     }
 
-    @Override
-    public void routing(HttpRules rules) {
-        rules.post("/api/stream-token", this::mint);
-    }
 
-    private void mint(ServerRequest req, ServerResponse res) {
+    public void mint(ServerRequest req, ServerResponse res) {
         Viewer session = caller.require(req); // a session token: a stream token cannot renew itself
         Instant now = Instant.now();
         long opensFor = Math.min(Tokens.STREAM_TOKEN_OPENS_FOR.toSeconds(),
                 Math.max(0, Duration.between(now, session.expiresAt()).toSeconds()));
-        TicketRoutes.sendJson(res, Status.OK_200, new StreamTokenAnswer(tokens.mintStream(session, now), opensFor));
+        TicketEndpoints.sendJson(res, Status.OK_200, new StreamTokenAnswer(tokens.mintStream(session, now), opensFor));
     }
 }

@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 
 import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -19,7 +17,7 @@ import farmdesk.tickets.Text;
  * {@code POST /api/dev/token}: tokens for anyone, for the demo and for tests. Only routed when dev
  * login is on; otherwise the path answers 404 like any unknown path.
  */
-public final class DevLoginRoutes implements HttpService {
+public final class DevLoginEndpoint {
 
     /** User ids: what the marketplace uses, e.g. {@code F-1001} or {@code A-7}. */
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
@@ -27,7 +25,7 @@ public final class DevLoginRoutes implements HttpService {
 
     private final Tokens tokens;
 
-    public DevLoginRoutes(Tokens tokens) {
+    public DevLoginEndpoint(Tokens tokens) {
         this.tokens = tokens;
     }
 
@@ -35,12 +33,8 @@ public final class DevLoginRoutes implements HttpService {
     record TokenAnswer(String token) {
     }
 
-    @Override
-    public void routing(HttpRules rules) {
-        rules.post("/api/dev/token", this::token);
-    }
 
-    private void token(ServerRequest req, ServerResponse res) {
+    public void token(ServerRequest req, ServerResponse res) {
         JsonBody body = JsonBody.read(req);
         Role role = Role.parse(body.requiredString("role"));
         if (role == null) {
@@ -52,6 +46,6 @@ public final class DevLoginRoutes implements HttpService {
         }
         String name = body.string("name");
         name = name == null || name.isBlank() ? id : Text.required(name, "name", 100);
-        TicketRoutes.sendJson(res, Status.OK_200, new TokenAnswer(tokens.mint(id, role, name, LIFETIME)));
+        TicketEndpoints.sendJson(res, Status.OK_200, new TokenAnswer(tokens.mint(id, role, name, LIFETIME)));
     }
 }

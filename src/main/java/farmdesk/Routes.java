@@ -1,0 +1,88 @@
+package farmdesk;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.logging.Logger;
+
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.helidon.webserver.staticcontent.StaticContentFeature;
+
+import farmdesk.api.DevLoginEndpoint;
+import farmdesk.api.StreamTokenEndpoint;
+import farmdesk.api.TicketEndpoints;
+import farmdesk.http.AccessLog;
+import farmdesk.http.ConditionalDates;
+import farmdesk.http.ConnectionClose;
+import farmdesk.http.Cors;
+import farmdesk.http.Drain;
+import farmdesk.http.ErrorHandling;
+import farmdesk.http.SecurityHeaders;
+import farmdesk.storage.DatabaseHealthCheck;
+import farmdesk.streams.StreamEndpoints;
+
+/**
+ * Every path Farmdesk answers, in one place (docs/api.md is the contract of each), and the filters
+ * every request passes first, in their order. The handlers live with their concept: {@code api} for
+ * tickets and tokens, {@code streams} for SSE and long-poll.
+ *
+ * @param devLogin null when dev login is off: the path is then not routed and answers 404
+ */
+record Routes(TicketEndpoints tickets, StreamEndpoints streams, StreamTokenEndpoint streamToken,
+              DevLoginEndpoint devLogin, Drain drain, Cors cors, DatabaseHealthCheck databaseHealth,
+              Path webDir) {
+
+    private static final Logger LOG = Logger.getLogger(Routes.class.getName());
+
+    void addTo(WebServerConfig.Builder server) {
+        server.routing(this::route);
+        // GET /observe/health (liveness, and readiness = the database answers), GET /observe/metrics
+        server.addFeature(ObserveFeature.just(
+                HealthObserver.builder().addCheck(databaseHealth).details(true).build(),
+                MetricsObserver.create()));
+        // GET /, /farmer.html, /admin.html and their scripts and styles: the files of web/
+        if (Files.isDirectory(webDir)) {
+            server.addFeature(StaticContentFeature.builder()
+                    .addPath(p -> p.location(webDir.toAbsolutePath()).context("/").welcome("index.html"))
+                    .build());
+        } else {
+            LOG.warning("web folder " + webDir.toAbsolutePath() + " not found: pages are not served");
+        }
+    }
+
+    private void route(HttpRouting.Builder routing) {
+        routing.addFilter(new AccessLog())
+                .addFilter(new ConnectionClose())
+                .addFilter(new SecurityHeaders()) // before drain: a refusal (503, 403) carries them too
+                .addFilter(drain)
+                .addFilter(cors)
+                .addFilter(new ConditionalDates());
+        ErrorHandling.register(routing);
+
+        // sign-in
+        if (devLogin != null) {
+            routing.post("/api/dev/token", devLogin::token);
+        }
+        routing.post("/api/stream-token", streamToken::mint);
+
+        // tickets and messages
+        routing.post("/api/tickets", tickets::create)
+                .get("/api/tickets", tickets::list)
+                .get("/api/tickets/{id}", tickets::get)
+                .patch("/api/tickets/{id}", tickets::update)
+                .post("/api/tickets/{id}/messages", tickets::post)
+                .post("/api/tickets/{id}/read", tickets::read)
+                .post("/api/tickets/{id}/typing", tickets::typing);
+
+        // live events: SSE at the stream's path, long-poll at <path>/poll, the same ids on both
+        routing.get("/api/tickets/{id}/events", streams::ticketStream)
+                .get("/api/tickets/{id}/events/poll", streams::ticketPoll)
+                .get("/api/farmers/{farmerId}/events", streams::farmerStream)
+                .get("/api/farmers/{farmerId}/events/poll", streams::farmerPoll)
+                .get("/api/admin/events", streams::adminStream)
+                .get("/api/admin/events/poll", streams::adminPoll);
+    }
+}
