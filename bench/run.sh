@@ -26,7 +26,9 @@
 # ("nchan socketio pushpin"; missing ones are skipped with a message), PG (auto|0|1), SHARED_BENCH
 # (default ../shared/bench relative to the repo), FARMDESK_JAVA_OPTS (extra JVM options for Farmdesk,
 # e.g. JFR), BUDGET (seconds, default 840: steps that would start later are skipped), STEP_TIMEOUT,
-# NO_BUILD=1 (use target/farmdesk.jar as it is), and the sizes below.
+# NO_BUILD=1 (use target/farmdesk.jar as it is), BASELINE (a git ref: that commit is built too and runs
+# as one more target, fd-base, on H2 beside fd-h2, for a before/after comparison under the same load),
+# and the sizes below.
 set -uo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -40,7 +42,8 @@ PG="${PG:-auto}"
 OUT="${OUT:-${TMPDIR:-/tmp}/farmdesk-bench/$(date +%Y%m%d-%H%M%S)}"
 BUDGET="${BUDGET:-840}"
 STEP_TIMEOUT="${STEP_TIMEOUT:-240}"
-FD_H2_PORT="${FD_H2_PORT:-19101}"; FD_PG_PORT="${FD_PG_PORT:-19102}"; PG_PORT="${PG_PORT:-19190}"
+FD_H2_PORT="${FD_H2_PORT:-19101}"; FD_PG_PORT="${FD_PG_PORT:-19102}"; FD_BASE_PORT="${FD_BASE_PORT:-19103}"; PG_PORT="${PG_PORT:-19190}"
+BASELINE="${BASELINE:-}"
 SECRET="farmdesk-bench-secret-0123456789abcdef"
 
 if [[ "$QUICK" == 1 ]]; then
@@ -84,6 +87,17 @@ if [[ "${NO_BUILD:-0}" != 1 ]]; then
     || { echo "build failed, see $OUT/build.log" >&2; exit 1; }
 fi
 cp -r "$repo/target/farmdesk.jar" "$repo/target/libs" "$APP/" || { echo "no target/farmdesk.jar" >&2; exit 1; }
+if [[ -n "$BASELINE" ]]; then
+  # the baseline is built from a throw-away worktree of this repository, at that commit
+  BASE_APP="$OUT/app-base"; mkdir -p "$BASE_APP"
+  echo "building the baseline $BASELINE ($(git -C "$repo" rev-parse --short "$BASELINE" 2>/dev/null))"
+  { git -C "$repo" worktree add -q --detach "$OUT/base-src" "$BASELINE" \
+    && (cd "$OUT/base-src" && PATH="$JAVA_HOME/bin:$PATH" mvn -q -B -DskipTests package) \
+    && cp -r "$OUT/base-src/target/farmdesk.jar" "$OUT/base-src/target/libs" "$BASE_APP/"; } > "$OUT/build-base.log" 2>&1 \
+    || { echo "baseline build failed, see $OUT/build-base.log" >&2; exit 1; }
+  git -C "$repo" worktree remove --force "$OUT/base-src"
+  echo "baseline: $BASELINE = $(git -C "$repo" rev-parse --short "$BASELINE")" >> "$OUT/env.txt"
+fi
 "$JAVAC" -d "$CLASSES" "$SHARED/SseBench.java" "$here/PostBench.java" 2>"$OUT/javac.log" \
   || { echo "javac failed, see $OUT/javac.log" >&2; exit 1; }
 SSEBENCH=("$JAVA" -cp "$CLASSES" SseBench)
@@ -104,14 +118,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "interrupted"; exit 130' INT TERM
 
-# start_farmdesk NAME PORT DB_URL DB_USER -> sets FD_PID; workdir $OUT/NAME (H2 file under ./data there)
+# start_farmdesk NAME PORT DB_URL DB_USER [APP_DIR] -> sets FD_PID; workdir $OUT/NAME (H2 file under ./data there)
 start_farmdesk() {
-  local name="$1" port="$2" url="$3" user="$4" dir="$OUT/$1"
+  local name="$1" port="$2" url="$3" user="$4" dir="$OUT/$1" app="${5:-$APP}"
   mkdir -p "$dir"
   local opts=(); read -r -a opts <<< "${FARMDESK_JAVA_OPTS:-}"
   (cd "$dir" && PORT="$port" FARMDESK_DB_URL="$url" FARMDESK_DB_USER="$user" FARMDESK_RATE_LIMIT=0 \
      FARMDESK_STREAMS_PER_USER=0 FARMDESK_AUTH_SECRET="$SECRET" FARMDESK_DEV_LOGIN=true FARMDESK_WEB_DIR="$repo/web" \
-     exec "$JAVA" "${opts[@]}" -jar "$APP/farmdesk.jar" > server.log 2>&1) &
+     exec "$JAVA" "${opts[@]}" -jar "$app/farmdesk.jar" > server.log 2>&1) &
   FD_PID=$!
   FD_PIDS+=("$FD_PID")
   for _ in $(seq 150); do
@@ -139,6 +153,8 @@ start_pg() {
   echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT (synchronous_commit=$("${RUNPG[@]}" psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atc 'show synchronous_commit'))"
 }
 
+# the port of a Farmdesk target
+fd_port() { case "$1" in fd-pg) echo "$FD_PG_PORT" ;; fd-base) echo "$FD_BASE_PORT" ;; *) echo "$FD_H2_PORT" ;; esac; }
 pids_of_tree() { { echo "$1"; pgrep -P "$1"; } | paste -sd, -; }
 
 # ---------------------------------------------------------------- targets
@@ -147,6 +163,12 @@ declare -A PIDS
 echo "starting Farmdesk (H2) on :$FD_H2_PORT"
 if start_farmdesk fd-h2 "$FD_H2_PORT" "jdbc:h2:file:./data/farmdesk" "sa"; then
   TARGETS+=(fd-h2); PIDS[fd-h2]=$FD_PID
+fi
+if [[ -n "$BASELINE" ]]; then
+  echo "starting the baseline Farmdesk (H2) on :$FD_BASE_PORT"
+  if start_farmdesk fd-base "$FD_BASE_PORT" "jdbc:h2:file:./data/farmdesk" "sa" "$BASE_APP"; then
+    TARGETS+=(fd-base); PIDS[fd-base]=$FD_PID
+  fi
 fi
 if [[ "$PG" != 0 ]]; then
   if start_pg; then
@@ -214,8 +236,8 @@ EXTRACT='"text":"bench {run} (?<seq>\d+) (?<ts>\d+)","internal"'
 args_for() {
   local t="$1"
   case "$t" in
-    fd-h2|fd-pg)
-      local port=$FD_H2_PORT; [[ $t == fd-pg ]] && port=$FD_PG_PORT
+    fd-h2|fd-pg|fd-base)
+      local port; port=$(fd_port "$t")
       local b="http://127.0.0.1:$port" dir="$OUT/$t"
       ARGS=(--sub-url "$b/api/tickets/{topic}/events" --pub-url "$b/api/tickets/{topic}/messages"
             --topic-list "$dir/tickets.txt" -H "Authorization: Bearer $(cat "$dir/admin.token")"
@@ -252,9 +274,9 @@ deliver() {
 
 # JIT warm-up of each Farmdesk JVM (not measured): posts, then a small fan-out over SSE and over long-polling. Without it the first
 # scenarios measure C2 compiling (floor1 then costs ~8 ms of server CPU per message instead of ~0.3).
-for t in fd-h2 fd-pg; do
+for t in fd-h2 fd-base fd-pg; do
   has "$t" || continue
-  port=$FD_H2_PORT; [[ $t == fd-pg ]] && port=$FD_PG_PORT
+  port=$(fd_port "$t")
   echo "--- $t warm-up (JIT; not measured)"
   "${POSTBENCH[@]}" posts --label warmup --base "http://127.0.0.1:$port" --token "$(cat "$OUT/$t/admin.token")" \
     --tickets "$OUT/$t/tickets.txt" --conns 8 --seconds "${WARM_S:-6}" --warmup 0 > "$OUT/$t-warmup.log" 2>&1
@@ -298,20 +320,20 @@ for t in "${TARGETS[@]}"; do
   deliver saturation "$t" --mode fanout --subs "$FAN_S" --messages "$FAN_M" --rate "$FAN_R" --warmup "$FAN_W"
 done
 # durable posts (Farmdesk only): closed loop, as fast as the server answers
-for t in fd-h2 fd-pg; do
+for t in fd-h2 fd-base fd-pg; do
   has "$t" || continue
-  port=$FD_H2_PORT; [[ $t == fd-pg ]] && port=$FD_PG_PORT
+  port=$(fd_port "$t")
   step "$t-posts" "${POSTBENCH[@]}" posts --label "$t-posts" --base "http://127.0.0.1:$port" \
     --token "$(cat "$OUT/$t/admin.token")" --tickets "$OUT/$t/tickets.txt" --conns "$POSTS_C" \
     --seconds "$POSTS_SEC" --warmup "$POSTS_WARM" --pid "${PIDS[$t]}"
-  if [[ $t == fd-h2 ]]; then
+  if [[ $t != fd-pg ]]; then
     step "$t-posts-slow" "${POSTBENCH[@]}" posts --label "$t-posts-slow" --base "http://127.0.0.1:$port" \
       --token "$(cat "$OUT/$t/admin.token")" --tickets "$OUT/$t/tickets.txt" --conns "$POSTS_C" \
       --seconds "$POSTS_SEC" --warmup "$POSTS_WARM" --pid "${PIDS[$t]}" --stuck "$STUCK" --stuck-path /api/admin/events
     curl -s "http://127.0.0.1:$port/observe/metrics" | grep -E '^farmdesk_subscribers_dropped' | sed 's/^/    /'
   fi
 done
-for t in fd-h2 fd-pg; do
+for t in fd-h2 fd-base fd-pg; do
   has "$t" && grep -hE 'Exception|SEVERE' "$OUT/$t/server.log" 2>/dev/null | sort | uniq -c | sort -rn | head -5 | sed "s/^/    $t log: /"
 done
 

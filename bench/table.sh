@@ -45,9 +45,11 @@ function row(label, s, kind, key, lim, dir, goal,   r, t, line, met) {
 }
 /^RESULT/ { kv($0) }
 END {
-  nt = split("fd-h2 fd-pg nchan sio pushpin", T, " ")
-  print "| scenario (p50 / p99 ms unless noted) | Farmdesk H2 | Farmdesk PostgreSQL | nchan SSE | Socket.IO seed (websocket) | Pushpin SSE | Farmdesk H2 / nchan | goal | met |"
-  print "|---|---|---|---|---|---|---|---|---|"
+  # a baseline build (bench/run.sh BASELINE=<ref>) gets a column beside Farmdesk H2
+  base = 0; for (k in have) if (k ~ /^fd-base-/) base = 1
+  nt = split(base ? "fd-h2 fd-base fd-pg nchan sio pushpin" : "fd-h2 fd-pg nchan sio pushpin", T, " ")
+  print "| scenario (p50 / p99 ms unless noted) | Farmdesk H2 |" (base ? " Farmdesk H2, baseline |" : "") " Farmdesk PostgreSQL | nchan SSE | Socket.IO seed (websocket) | Pushpin SSE | Farmdesk H2 / nchan | goal | met |"
+  print "|---|---|---|---|---|---|---|---|---|" (base ? "---|" : "")
   row("floor1: 1 sub, 20 msg/s", "floor1", "lat", "p99_ms", 2, "le", "p99 <= 2x nchan")
   row("rooms: 2,000 subs / 1,000 tickets, 200 msg/s", "rooms", "lat", "p99_ms", 1, "le", "p99 <= nchan")
   row("fanout20: 1,000 subs on one ticket, 20 msg/s", "fanout20", "lat", "p99_ms", 1, "le", "p99 <= nchan")
@@ -79,4 +81,18 @@ END {
   if (ok("fd-pg-posts")) printf ", fd-pg %s us/post", V["fd-pg-posts", "server_us_per_post"]
   print ""
   for (sc in have) if (!ok(sc)) printf "- %s: %s\n", sc, (V[sc, "skipped"] != "" ? "skipped (" V[sc, "skipped"] ")" : "no result (see its log)")
+  if (base) {
+    # before/after under the same load: this build over the baseline (lower is better except rates)
+    printf "\nThis build / baseline (H2, same run): "
+    split("floor1 rooms fanout20 poll-fanout20", L, " ")
+    for (s = 1; s <= 4; s++) if (ok("fd-h2-" L[s]) && ok("fd-base-" L[s]))
+      printf "%s p99 %s; ", L[s], ratio(V["fd-h2-" L[s], "p99_ms"], V["fd-base-" L[s], "p99_ms"])
+    if (ok("fd-h2-saturation") && ok("fd-base-saturation")) printf "saturation deliveries/s %s; ", ratio(V["fd-h2-saturation", "deliv_rate"], V["fd-base-saturation", "deliv_rate"])
+    if (ok("fd-h2-idle") && ok("fd-base-idle")) printf "idle KB/stream %s; ", ratio(V["fd-h2-idle", "pss_kb_per_conn"], V["fd-base-idle", "pss_kb_per_conn"])
+    if (ok("fd-h2-posts") && ok("fd-base-posts")) printf "posts/s %s; ", ratio(V["fd-h2-posts", "rate"], V["fd-base-posts", "rate"])
+    split("fanout20 rooms saturation", S, " ")
+    for (s = 1; s <= 3; s++) if (ok("fd-h2-" S[s]) && ok("fd-base-" S[s]))
+      printf "%s CPU/delivery %s; ", S[s], ratio(V["fd-h2-" S[s], "server_us_per_delivery"], V["fd-base-" S[s], "server_us_per_delivery"])
+    print ""
+  }
 }' "$1"
