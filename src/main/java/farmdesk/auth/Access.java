@@ -9,7 +9,7 @@ import java.util.List;
  * belongs to one of their own tickets and is not admin-only (an internal note, or news that reveals one).
  *
  * <p>Why both forms live here: live delivery and REST answers check records in memory, while replay,
- * the ticket list and the messages of a ticket filter in the database. Written apart, the two drifted
+ * the ticket list and the messages of a ticket filter in the database. Written apart, the two could drift
  * silently: a farmer could get on reconnect what was hidden live. Both forms are built from the two
  * facts above, and the tests {@code ReplayVisibilityTest} and {@code TicketVisibilityTest} hold the SQL
  * against {@link #maySee} on H2 and PostgreSQL.
