@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
 
+import farmdesk.auth.Access;
 import farmdesk.storage.Sql;
 
 /**
@@ -108,7 +109,8 @@ public final class EventLog {
     }
 
     /**
-     * From the database: the same visibility rule as {@link Audience#accepts}, expressed in SQL.
+     * From the database: {@link Audience#accepts} in SQL, the topic here and who may see what from
+     * {@link Access} (stored events are never a live echo).
      */
     List<Event> readStored(long after, Audience audience, int limit) {
         StringBuilder sql = new StringBuilder(
@@ -126,10 +128,9 @@ public final class EventLog {
             }
             case Topic.All a -> { }
         }
-        if (!audience.admin()) {
-            sql.append(" AND farmer_id = ? AND admin_only = FALSE");
-            params.add(audience.viewerId());
-        }
+        Access.Where visible = audience.access().where("farmer_id", "admin_only");
+        sql.append(" AND ").append(visible.sql());
+        params.addAll(visible.params());
         sql.append(" ORDER BY id LIMIT ").append(Math.max(1, limit));
         try (Stream<DbRow> rows = db.execute().query(sql.toString(), params.toArray())) {
             return rows.map(EventLog::toEvent).toList();

@@ -101,7 +101,7 @@ public final class TicketService {
             if (clientId != null) {
                 var earlier = TicketStore.messageByClientId(exec, num, clientId);
                 if (earlier.isPresent()) {
-                    if (earlier.get().internal() && !viewer.isAdmin()) {
+                    if (!Access.of(viewer).maySee(ticket.farmerId(), earlier.get().internal())) {
                         throw Refused.conflict("clientId is already used on this ticket");
                     }
                     return new Outcome<>(earlier.get(), false);
@@ -182,7 +182,7 @@ public final class TicketService {
             DbExecute exec = tx.db();
             Ticket ticket = visibleTicket(exec, num, viewer);
             Message message = TicketStore.message(exec, num, messageId)
-                    .filter(m -> viewer.isAdmin() || !m.internal())
+                    .filter(m -> Access.of(viewer).maySee(ticket.farmerId(), m.internal()))
                     .orElseThrow(() -> Refused.invalid("messageId " + messageId + " is not a message of " + ticket.id()));
             long mark = TicketStore.readMark(exec, num, viewer.id());
             if (messageId <= mark) {
@@ -218,10 +218,11 @@ public final class TicketService {
     /** The ticket with its messages (latest page, or the page before {@code before}) and unread count. */
     public Ticket get(Viewer viewer, long num, Long before) {
         DbExecute exec = db.execute();
+        Access access = Access.of(viewer);
         Ticket ticket = TicketStore.findFor(exec, num, viewer)
-                .filter(t -> Access.maySeeTicketOf(viewer, t.farmerId()))
+                .filter(t -> access.maySeeTicketOf(t.farmerId()))
                 .orElseThrow(() -> notFound(num));
-        return ticket.withMessages(TicketStore.messages(exec, num, viewer.isAdmin(), before, MESSAGES_PAGE));
+        return ticket.withMessages(TicketStore.messages(exec, num, access, before, MESSAGES_PAGE));
     }
 
     /** A page of tickets: a farmer's own, or all for admins. */

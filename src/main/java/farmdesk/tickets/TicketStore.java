@@ -12,6 +12,7 @@ import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 
 import farmdesk.Refused;
+import farmdesk.auth.Access;
 import farmdesk.auth.Viewer;
 import farmdesk.storage.Sql;
 
@@ -23,12 +24,15 @@ final class TicketStore {
             + " t.status, t.assignee_id, t.created_at, t.updated_at,"
             + " m.id AS lm_id, m.sender_role AS lm_role, m.text AS lm_text, m.created_at AS lm_at";
     private static final String FROM = " FROM tickets t LEFT JOIN messages m ON m.id = t.last_message_id";
-    /** Messages of the other side (never internal notes) newer than the reader's read mark. */
+    /**
+     * Messages of the other side newer than the reader's read mark. Internal notes never count, for
+     * admins either: that is what "unread" means, not who may see them (that is {@link Access}).
+     */
     private static final String UNREAD = ", (SELECT COUNT(*) FROM messages u WHERE u.ticket_num = t.num"
             + " AND u.sender_role = ? AND u.internal = FALSE AND u.id > COALESCE("
             + "(SELECT r.message_id FROM read_marks r WHERE r.ticket_num = t.num AND r.reader_id = ?), 0)) AS unread";
-    private static final String MESSAGE_COLUMNS =
-            "id, ticket_num, sender_role, sender_id, sender_name, text, internal, client_id, created_at";
+    private static final String MESSAGE_COLUMNS = "m.id, m.ticket_num, m.sender_role, m.sender_id, m.sender_name,"
+            + " m.text, m.internal, m.client_id, m.created_at";
 
     /** The public state of a ticket (as events carry it), or empty. */
     static Optional<Ticket> find(DbExecute exec, long num) {
@@ -48,14 +52,12 @@ final class TicketStore {
 
     /** One page of the ticket list, newest activity first, and the cursor of the next page (or null). */
     static TicketPage list(DbExecute exec, Viewer viewer, Status status, String assignee, int limit, Cursor after) {
-        StringBuilder sql = new StringBuilder("SELECT " + TICKET_COLUMNS + UNREAD + FROM + " WHERE 1 = 1");
+        Access.Where visible = Access.of(viewer).whereTicket("t.farmer_id");
+        StringBuilder sql = new StringBuilder("SELECT " + TICKET_COLUMNS + UNREAD + FROM + " WHERE " + visible.sql());
         List<Object> params = new ArrayList<>();
         params.add(otherSide(viewer));
         params.add(viewer.id());
-        if (viewer.isFarmer()) {
-            sql.append(" AND t.farmer_id = ?");
-            params.add(viewer.id());
-        }
+        params.addAll(visible.params());
         if (status != null) {
             sql.append(" AND t.status = ?");
             params.add(status.json());
@@ -88,37 +90,41 @@ final class TicketStore {
         return new TicketPage(tickets.subList(0, limit), new Cursor(last.updatedAt(), nums.get(limit - 1)).encode());
     }
 
-    /** Up to {@code limit} messages before {@code before} (or the latest), oldest first. */
-    static List<Message> messages(DbExecute exec, long num, boolean withInternal, Long before, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE ticket_num = ?");
+    /**
+     * Up to {@code limit} messages the viewer may see before {@code before} (or the latest), oldest first.
+     * The ticket is joined for its owner, so the rule holds here even for a caller that forgot to check it;
+     * its primary key comes first, so the join costs one lookup.
+     */
+    static List<Message> messages(DbExecute exec, long num, Access access, Long before, int limit) {
+        Access.Where visible = access.where("t.farmer_id", "m.internal");
+        StringBuilder sql = new StringBuilder("SELECT " + MESSAGE_COLUMNS
+                + " FROM tickets t JOIN messages m ON m.ticket_num = t.num WHERE t.num = ? AND " + visible.sql());
         List<Object> params = new ArrayList<>();
         params.add(num);
-        if (!withInternal) {
-            sql.append(" AND internal = FALSE");
-        }
+        params.addAll(visible.params());
         if (before != null) {
-            sql.append(" AND id < ?");
+            sql.append(" AND m.id < ?");
             params.add(before);
         }
-        sql.append(" ORDER BY id DESC LIMIT ").append(limit);
+        sql.append(" ORDER BY m.id DESC LIMIT ").append(limit);
         try (Stream<DbRow> rows = exec.query(sql.toString(), params.toArray())) {
             return rows.map(TicketStore::message).toList().reversed();
         }
     }
 
     static Optional<Message> message(DbExecute exec, long num, long id) {
-        return exec.get("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE ticket_num = ? AND id = ?", num, id)
+        return exec.get("SELECT " + MESSAGE_COLUMNS + " FROM messages m WHERE m.ticket_num = ? AND m.id = ?", num, id)
                 .map(TicketStore::message);
     }
 
     static Optional<Message> messageByClientId(DbExecute exec, long num, String clientId) {
-        return exec.get("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE ticket_num = ? AND client_id = ?",
+        return exec.get("SELECT " + MESSAGE_COLUMNS + " FROM messages m WHERE m.ticket_num = ? AND m.client_id = ?",
                 num, clientId).map(TicketStore::message);
     }
 
     static Optional<Message> firstMessage(DbExecute exec, long num) {
-        return exec.get("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE ticket_num = ? ORDER BY id LIMIT 1", num)
-                .map(TicketStore::message);
+        return exec.get("SELECT " + MESSAGE_COLUMNS + " FROM messages m WHERE m.ticket_num = ? ORDER BY m.id LIMIT 1",
+                num).map(TicketStore::message);
     }
 
     /** The reader's read mark on the ticket, 0 when they have read nothing. */
