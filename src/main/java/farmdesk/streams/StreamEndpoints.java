@@ -113,7 +113,7 @@ public final class StreamEndpoints implements AutoCloseable {
         String id = req.path().pathParameters().get("id");
         long num = TicketId.parse(id).orElseThrow(() -> Refused.notFound("no ticket " + id));
         tickets.farmerOf(viewer, num); // 404 unless the viewer may see this ticket
-        return new Audience(new Topic.Ticket(num), viewer.id(), viewer.isAdmin());
+        return new Audience(new Topic.Ticket(num), Access.of(viewer));
     }
 
     private Audience farmerAudience(ServerRequest req, Viewer viewer) {
@@ -121,14 +121,14 @@ public final class StreamEndpoints implements AutoCloseable {
         if (!Access.mayOpenFarmerStream(viewer, farmerId)) {
             throw Refused.forbidden("only " + farmerId + " and admins may open this stream");
         }
-        return new Audience(new Topic.Farmer(farmerId), viewer.id(), viewer.isAdmin());
+        return new Audience(new Topic.Farmer(farmerId), Access.of(viewer));
     }
 
     private Audience adminAudience(ServerRequest req, Viewer viewer) {
         if (!viewer.isAdmin()) {
             throw Refused.forbidden("only admins may open the admin stream");
         }
-        return new Audience(new Topic.All(), viewer.id(), true);
+        return new Audience(new Topic.All(), Access.of(viewer));
     }
 
     private void stream(ServerRequest req, ServerResponse res, AudienceOf audienceOf) {
