@@ -177,7 +177,6 @@ class Http10Test {
     @Test
     void aStreamEndsByCloseWhenTheServerStops(Servers servers) throws Exception {
         Farmdesk own = servers.start(TestSettings.inMemory());
-        CompletableFuture<Void> stopping;
         Api ownApi = new Api(own.port());
         String ownAdmin = ownApi.admin("A-h10-stop");
         String ownTicket = ownApi.createTicket(ownApi.farmer("F-h10-stop"), "Stop", "hello");
@@ -192,7 +191,7 @@ class Http10Test {
             for (SseClient.Event e = null; e == null || !"new-message".equals(e.type()); ) {
                 e = parser.line(sseLine(c));
             }
-            stopping = CompletableFuture.runAsync(() -> servers.stop(own));
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> servers.stop(own));
             List<SseClient.Event> rest = readStream(c); // to the close; every line a stream line
             stopping.get(60, TimeUnit.SECONDS);
             assertFalse(rest.stream().anyMatch(e -> "new-message".equals(e.type())), "nothing after: " + rest);
