@@ -1,7 +1,6 @@
 package farmdesk;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,14 +8,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.testing.Api;
-import farmdesk.testing.TestSettings;
+import farmdesk.testing.FarmdeskServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,25 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The pages come from the web folder, with caching that works (revalidation gives 304, not an error),
  * under a strict Content-Security-Policy, and cannot be framed by another site.
  */
-@ServerTest
+@FarmdeskServer
 class PagesServedTest {
 
-    private static Farmdesk app;
     private final Api api;
 
-    PagesServedTest(URI uri) {
-        this.api = new Api(uri.getPort());
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        app = Farmdesk.create(TestSettings.inMemory());
-        app.configure(server);
-    }
-
-    @AfterAll
-    static void close() {
-        app.close();
+    PagesServedTest(Api api) {
+        this.api = api;
     }
 
     @Test

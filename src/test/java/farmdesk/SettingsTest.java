@@ -8,7 +8,9 @@ import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.testing.Api;
+import farmdesk.testing.FarmdeskServer;
 import farmdesk.testing.LogCapture;
+import farmdesk.testing.Servers;
 import farmdesk.testing.TestSettings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the environment turns into, in particular the secure default of dev login. */
+@FarmdeskServer
 class SettingsTest {
 
     private static final String SECRET = TestSettings.SECRET;
@@ -41,8 +44,9 @@ class SettingsTest {
     }
 
     @Test
-    void theStartLineWarnsThatAnyoneCanSignInWhenDevLoginIsOnWithARealSecret() {
-        try (LogCapture log = LogCapture.start(); Farmdesk open = Farmdesk.start(TestSettings.builder().authSecret(SECRET).devLogin(true).build())) {
+    void theStartLineWarnsThatAnyoneCanSignInWhenDevLoginIsOnWithARealSecret(Servers servers) {
+        try (LogCapture log = LogCapture.start()) {
+            Farmdesk open = servers.start(settings -> settings.authSecret(SECRET).devLogin(true));
             assertEquals(200, new Api(open.port()).post("/api/dev/token", null,
                     "{\"role\":\"admin\",\"id\":\"A-1\",\"name\":\"x\"}").status());
             List<LogRecord> start = log.records().stream()

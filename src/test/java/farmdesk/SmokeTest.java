@@ -1,39 +1,21 @@
 package farmdesk;
 
-import java.net.URI;
-
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.testing.Api;
+import farmdesk.testing.FarmdeskServer;
 import farmdesk.testing.SseClient;
-import farmdesk.testing.TestSettings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The first thing a user does: log in, open a ticket, watch it arrive on the admin stream. */
-@ServerTest
+@FarmdeskServer
 class SmokeTest {
 
-    private static Farmdesk app;
     private final Api api;
 
-    SmokeTest(URI uri) {
-        this.api = new Api(uri.getPort());
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        app = Farmdesk.create(TestSettings.inMemory());
-        app.configure(server);
-    }
-
-    @AfterAll
-    static void close() {
-        app.close();
+    SmokeTest(Api api) {
+        this.api = api;
     }
 
     @Test

@@ -1,22 +1,16 @@
 package farmdesk.api;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import farmdesk.Farmdesk;
 import farmdesk.testing.Api;
+import farmdesk.testing.FarmdeskServer;
 import farmdesk.testing.SseClient;
-import farmdesk.testing.TestSettings;
 
 import static farmdesk.api.ApiAsserts.assertJson;
 import static farmdesk.api.ApiAsserts.assertProblem;
@@ -33,28 +27,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Who may do what: farmer A (the owner), farmer B (another farmer) and an admin against every endpoint,
  * REST, SSE and long-poll; and internal notes, which must never reach a farmer by any path.
  */
-@ServerTest
+@FarmdeskServer
 class AuthorizationMatrixTest {
 
     private static final AtomicInteger SEQ = new AtomicInteger();
     private static final String[] SSE = {"Accept", "text/event-stream"};
-    private static Farmdesk app;
 
     private final Api api;
 
-    AuthorizationMatrixTest(URI uri) {
-        this.api = new Api(uri.getPort());
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        app = Farmdesk.create(TestSettings.inMemory());
-        app.configure(server);
-    }
-
-    @AfterAll
-    static void close() {
-        app.close();
+    AuthorizationMatrixTest(Api api) {
+        this.api = api;
     }
 
     /** Farmer A with a ticket, farmer B with a ticket, and an admin; fresh ids for every test. */

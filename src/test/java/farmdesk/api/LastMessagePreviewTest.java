@@ -4,13 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import farmdesk.Farmdesk;
 import farmdesk.testing.Api;
-import farmdesk.testing.TestSettings;
+import farmdesk.testing.FarmdeskServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,22 +17,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A ticket's {@code lastMessage} carries a preview of at most 200 characters (code points), in events and
  * in REST answers alike: a 4,000-character message is not repeated whole in every ticket summary.
  */
+@FarmdeskServer
 class LastMessagePreviewTest {
 
     private static final int PREVIEW = 200;
 
-    private static Farmdesk app;
-    private static Api api;
+    private final Api api;
 
-    @BeforeAll
-    static void start() {
-        app = Farmdesk.start(TestSettings.inMemory());
-        api = new Api(app.port());
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
+    LastMessagePreviewTest(Api api) {
+        this.api = api;
     }
 
     private static String firstCodePoints(String s, int n) {

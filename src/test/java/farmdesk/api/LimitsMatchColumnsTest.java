@@ -1,13 +1,11 @@
 package farmdesk.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import farmdesk.Farmdesk;
 import farmdesk.testing.Api;
-import farmdesk.testing.TestSettings;
+import farmdesk.testing.FarmdeskServer;
 
 import static farmdesk.testing.Api.quote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,26 +17,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * points): the value is stored, one more character is a 400, never a 500 from the database. The suite
  * runs this on H2 and on PostgreSQL, with the same answers.
  */
+@FarmdeskServer
 class LimitsMatchColumnsTest {
 
     private static final String WIDE = "😀"; // U+1F600: one code point, two UTF-16 units, four UTF-8 bytes
 
-    private static Farmdesk app;
     private static Api api;
     private static String farmer;
     private static String admin;
 
     @BeforeAll
-    static void start() {
-        app = Farmdesk.start(TestSettings.inMemory());
-        api = new Api(app.port());
+    static void start(Api client) {
+        api = client;
         farmer = api.token("farmer", "F-limits", WIDE.repeat(100));
         admin = api.admin("A-limits");
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     /** The reproduction from the issue: 33 emoji are 33 characters of the 64 allowed. */

@@ -11,38 +11,30 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
-import farmdesk.Farmdesk;
 import farmdesk.testing.Api;
-import farmdesk.testing.TestSettings;
+import farmdesk.testing.FarmdeskServer;
 
 import static farmdesk.api.ApiAsserts.assertJson;
 
 /**
  * What the REST contract tests of tickets and messages share: one Farmdesk per test class on a fresh
- * database ({@link TestSettings#inMemory()}), the test client for it, and the ticket calls they all make.
- * Per-class instances, so the server is the instance's own and test classes never share one.
+ * database ({@link FarmdeskServer}), the test client for it, and the ticket calls they all make.
+ * Per-class instances, so the client is the instance's own and test classes never share one.
  */
+@FarmdeskServer
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class TicketsContractBase {
 
     private static final AtomicInteger SEQ = new AtomicInteger();
 
-    private Farmdesk app;
     Api api;
 
     @BeforeAll
-    void startFarmdesk() {
-        app = Farmdesk.start(TestSettings.inMemory());
-        api = new Api(app.port());
-    }
-
-    @AfterAll
-    void closeFarmdesk() {
-        app.close();
+    void connect(Api api) {
+        this.api = api;
     }
 
     /** A farmer id used by one test only, so lists and counts are not shared between tests. */

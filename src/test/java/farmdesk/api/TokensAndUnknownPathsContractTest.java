@@ -14,6 +14,7 @@ import farmdesk.Farmdesk;
 import farmdesk.auth.Role;
 import farmdesk.auth.Tokens;
 import farmdesk.testing.Api;
+import farmdesk.testing.Servers;
 import farmdesk.testing.TestSettings;
 
 import static farmdesk.api.ApiAsserts.assertJson;
@@ -77,14 +78,13 @@ class TokensAndUnknownPathsContractTest extends TicketsContractBase {
     }
 
     @Test
-    void withDevLoginOffTheTokenPathIs404AndMintedTokensWork() {
-        try (Farmdesk prod = Farmdesk.start(TestSettings.builder().authSecret(TestSettings.SECRET).devLogin(false).build())) {
-            Api p = new Api(prod.port());
-            assertProblem(p.post("/api/dev/token", null, "{\"role\":\"admin\",\"id\":\"A-1\",\"name\":\"x\"}"), 404);
-            String farmer = hs256(TestSettings.SECRET, claims("F-prod", "farmer").build());
-            assertJson(p.post("/api/tickets", farmer, "{\"subject\":\"s\",\"text\":\"t\"}"), 201);
-            assertProblem(p.get("/api/tickets", null), 401);
-        }
+    void withDevLoginOffTheTokenPathIs404AndMintedTokensWork(Servers servers) {
+        Farmdesk prod = servers.start(settings -> settings.authSecret(TestSettings.SECRET).devLogin(false));
+        Api p = new Api(prod.port());
+        assertProblem(p.post("/api/dev/token", null, "{\"role\":\"admin\",\"id\":\"A-1\",\"name\":\"x\"}"), 404);
+        String farmer = hs256(TestSettings.SECRET, claims("F-prod", "farmer").build());
+        assertJson(p.post("/api/tickets", farmer, "{\"subject\":\"s\",\"text\":\"t\"}"), 201);
+        assertProblem(p.get("/api/tickets", null), 401);
     }
 
     @Test

@@ -12,14 +12,15 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.Farmdesk;
 import farmdesk.auth.Role;
 import farmdesk.testing.Api;
+import farmdesk.testing.FarmdeskServer;
 import farmdesk.testing.RawHttp;
+import farmdesk.testing.Servers;
 import farmdesk.testing.SseClient;
 import farmdesk.testing.SseParser;
 import farmdesk.testing.TestSettings;
@@ -36,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * kind of answer complete, never chunked (RFC 9112 forbids Transfer-Encoding towards HTTP/1.0), its end the
  * Content-Length or the close; a held poll and a stream too. HTTP/1.1 keeps its keep-alive and chunks.
  */
+@FarmdeskServer
 class Http10Test {
 
     /** A line of a text/event-stream; a chunk-size line ("1a3", "0") is not one. */
@@ -48,17 +50,12 @@ class Http10Test {
     private static String ticket;
 
     @BeforeAll
-    static void start() {
-        app = Farmdesk.start(TestSettings.inMemory());
-        api = new Api(app.port());
+    static void start(Api client, Farmdesk server) {
+        api = client;
+        app = server;
         farmer = api.farmer("F-h10");
         admin = api.admin("A-h10");
         ticket = api.createTicket(farmer, "Over HTTP/1.0", "first");
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     private static String host() {
@@ -178,9 +175,8 @@ class Http10Test {
     }
 
     @Test
-    void aStreamEndsByCloseWhenTheServerStops() throws Exception {
-        Farmdesk own = Farmdesk.start(TestSettings.inMemory());
-        CompletableFuture<Void> stopping = null;
+    void aStreamEndsByCloseWhenTheServerStops(Servers servers) throws Exception {
+        Farmdesk own = servers.start(TestSettings.inMemory());
         Api ownApi = new Api(own.port());
         String ownAdmin = ownApi.admin("A-h10-stop");
         String ownTicket = ownApi.createTicket(ownApi.farmer("F-h10-stop"), "Stop", "hello");
@@ -195,14 +191,10 @@ class Http10Test {
             for (SseClient.Event e = null; e == null || !"new-message".equals(e.type()); ) {
                 e = parser.line(sseLine(c));
             }
-            stopping = CompletableFuture.runAsync(own::close);
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> servers.stop(own));
             List<SseClient.Event> rest = readStream(c); // to the close; every line a stream line
             stopping.get(60, TimeUnit.SECONDS);
             assertFalse(rest.stream().anyMatch(e -> "new-message".equals(e.type())), "nothing after: " + rest);
-        } finally {
-            if (stopping == null) {
-                own.close();
-            }
         }
     }
 

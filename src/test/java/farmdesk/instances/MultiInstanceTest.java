@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 import farmdesk.Farmdesk;
 import farmdesk.Settings;
 import farmdesk.testing.Api;
+import farmdesk.testing.FarmdeskServer;
 import farmdesk.testing.ConcurrentWorkload;
+import farmdesk.testing.Servers;
 import farmdesk.testing.SseClient;
 import farmdesk.testing.TestSettings;
 
@@ -24,88 +26,88 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Two instances on one PostgreSQL database: same ids, same guarantees as one instance. */
+@FarmdeskServer
 @Tag("postgres-only")
 class MultiInstanceTest {
 
     @Test
-    void anEventPostedOnOneInstanceReachesStreamsOnTheOther() throws Exception {
+    void anEventPostedOnOneInstanceReachesStreamsOnTheOther(Servers servers) throws Exception {
         Settings shared = TestSettings.postgres();
-        try (Farmdesk a = Farmdesk.start(shared); Farmdesk b = Farmdesk.start(shared)) {
-            Api onA = new Api(a.port());
-            Api onB = new Api(b.port());
-            String farmer = onA.farmer("F-multi");
-            String admin = onA.admin("A-multi");
-            String ticket = onA.createTicket(farmer, "Across", "instances");
-            // as the pages do: start after the newest id (a poll without `after`), so the ticket's own events,
-            // which may reach instance B after its streams opened, are not part of what is asserted
-            long from = onA.get("/api/admin/events/poll", admin).json().get("next").asLong();
-            String after = "?lastEventId=" + from;
-            try (SseClient streamA = SseClient.open(onA.base(), "/api/tickets/" + ticket + "/events" + after, admin);
-                 SseClient streamB = SseClient.open(onB.base(), "/api/tickets/" + ticket + "/events" + after, admin);
-                 SseClient farmerB = SseClient.open(onB.base(), "/api/farmers/F-multi/events" + after, farmer)) {
-                onA.postMessage(farmer, ticket, "posted on A");
-                SseClient.Event seenOnA = streamA.next();
-                SseClient.Event seenOnB = streamB.next();
-                assertEquals("posted on A", seenOnB.json().at("/message/text").asText());
-                assertEquals(seenOnA.id(), seenOnB.id(), "the same id everywhere");
-                assertEquals(seenOnA.data(), seenOnB.data(), "the same bytes everywhere");
+        Farmdesk a = servers.start(shared);
+        Farmdesk b = servers.start(shared);
+        Api onA = new Api(a.port());
+        Api onB = new Api(b.port());
+        String farmer = onA.farmer("F-multi");
+        String admin = onA.admin("A-multi");
+        String ticket = onA.createTicket(farmer, "Across", "instances");
+        // as the pages do: start after the newest id (a poll without `after`), so the ticket's own events,
+        // which may reach instance B after its streams opened, are not part of what is asserted
+        long from = onA.get("/api/admin/events/poll", admin).json().get("next").asLong();
+        String after = "?lastEventId=" + from;
+        try (SseClient streamA = SseClient.open(onA.base(), "/api/tickets/" + ticket + "/events" + after, admin);
+             SseClient streamB = SseClient.open(onB.base(), "/api/tickets/" + ticket + "/events" + after, admin);
+             SseClient farmerB = SseClient.open(onB.base(), "/api/farmers/F-multi/events" + after, farmer)) {
+            onA.postMessage(farmer, ticket, "posted on A");
+            SseClient.Event seenOnA = streamA.next();
+            SseClient.Event seenOnB = streamB.next();
+            assertEquals("posted on A", seenOnB.json().at("/message/text").asText());
+            assertEquals(seenOnA.id(), seenOnB.id(), "the same id everywhere");
+            assertEquals(seenOnA.data(), seenOnB.data(), "the same bytes everywhere");
 
-                onB.postMessage(admin, ticket, "posted on B");
-                assertEquals("posted on B", streamA.next().json().at("/message/text").asText());
+            onB.postMessage(admin, ticket, "posted on B");
+            assertEquals("posted on B", streamA.next().json().at("/message/text").asText());
 
-                // typing is live only but still crosses instances; not to the typist's own streams
-                onA.post("/api/tickets/" + ticket + "/typing", admin, null);
-                assertEquals("posted on A", farmerB.next().json().at("/message/text").asText());
-                assertEquals("posted on B", farmerB.next().json().at("/message/text").asText());
-                SseClient.Event t = farmerB.next();
-                assertEquals("typing", t.type());
-                assertNull(t.id());
-                assertEquals("admin", t.json().get("role").asText());
-            }
+            // typing is live only but still crosses instances; not to the typist's own streams
+            onA.post("/api/tickets/" + ticket + "/typing", admin, null);
+            assertEquals("posted on A", farmerB.next().json().at("/message/text").asText());
+            assertEquals("posted on B", farmerB.next().json().at("/message/text").asText());
+            SseClient.Event t = farmerB.next();
+            assertEquals("typing", t.type());
+            assertNull(t.id());
+            assertEquals("admin", t.json().get("role").asText());
         }
     }
 
     @Test
-    void concurrentWritersOnBothInstancesWithRandomResubscribes() throws Exception {
+    void concurrentWritersOnBothInstancesWithRandomResubscribes(Servers servers) throws Exception {
         Settings shared = TestSettings.postgres();
-        try (Farmdesk a = Farmdesk.start(shared); Farmdesk b = Farmdesk.start(shared)) {
-            new ConcurrentWorkload(List.of(new Api(a.port()), new Api(b.port())), 4, 100).run();
-        }
+        Farmdesk a = servers.start(shared);
+        Farmdesk b = servers.start(shared);
+        new ConcurrentWorkload(List.of(new Api(a.port()), new Api(b.port())), 4, 100).run();
     }
 
     @Test
-    void whenAnInstanceDiesItsClientsResumeOnAnotherAndMissNothing() throws Exception {
+    void whenAnInstanceDiesItsClientsResumeOnAnotherAndMissNothing(Servers servers) throws Exception {
         Settings shared = TestSettings.postgres();
-        try (Farmdesk b = Farmdesk.start(shared)) {
-            Api onB = new Api(b.port());
-            String farmer = onB.farmer("F-dies");
-            String admin = onB.admin("A-dies");
-            String ticket = onB.createTicket(farmer, "Dies", "start");
-            List<String> got = new ArrayList<>();
-            long last;
-            Farmdesk a = Farmdesk.start(shared);
-            Api onA = new Api(a.port());
-            try (SseClient s = SseClient.open(onA.base(), "/api/tickets/" + ticket + "/events", farmer,
-                    "Last-Event-ID", "0")) {
-                assertEquals("ticket-created", s.next().type());
-                SseClient.Event e = s.next();
-                got.add(e.json().at("/message/text").asText());
-                onB.postMessage(admin, ticket, "before the crash");
-                e = s.next();
-                got.add(e.json().at("/message/text").asText());
-                last = e.numericId();
-                a.close(); // the instance goes away under its client
-                assertTrue(s.awaitEnd(Duration.ofSeconds(30)), "the stream ended with its instance");
-            }
-            onB.postMessage(admin, ticket, "while reconnecting 1");
-            onB.postMessage(admin, ticket, "while reconnecting 2");
-            try (SseClient s = SseClient.open(onB.base(), "/api/tickets/" + ticket + "/events", farmer,
-                    "Last-Event-ID", Long.toString(last))) {
-                got.add(s.next().json().at("/message/text").asText());
-                got.add(s.next().json().at("/message/text").asText());
-            }
-            assertEquals(List.of("start", "before the crash", "while reconnecting 1", "while reconnecting 2"), got);
+        Farmdesk b = servers.start(shared);
+        Api onB = new Api(b.port());
+        String farmer = onB.farmer("F-dies");
+        String admin = onB.admin("A-dies");
+        String ticket = onB.createTicket(farmer, "Dies", "start");
+        List<String> got = new ArrayList<>();
+        long last;
+        Farmdesk a = servers.start(shared);
+        Api onA = new Api(a.port());
+        try (SseClient s = SseClient.open(onA.base(), "/api/tickets/" + ticket + "/events", farmer,
+                "Last-Event-ID", "0")) {
+            assertEquals("ticket-created", s.next().type());
+            SseClient.Event e = s.next();
+            got.add(e.json().at("/message/text").asText());
+            onB.postMessage(admin, ticket, "before the crash");
+            e = s.next();
+            got.add(e.json().at("/message/text").asText());
+            last = e.numericId();
+            servers.stop(a); // the instance goes away under its client
+            assertTrue(s.awaitEnd(Duration.ofSeconds(30)), "the stream ended with its instance");
         }
+        onB.postMessage(admin, ticket, "while reconnecting 1");
+        onB.postMessage(admin, ticket, "while reconnecting 2");
+        try (SseClient s = SseClient.open(onB.base(), "/api/tickets/" + ticket + "/events", farmer,
+                "Last-Event-ID", Long.toString(last))) {
+            got.add(s.next().json().at("/message/text").asText());
+            got.add(s.next().json().at("/message/text").asText());
+        }
+        assertEquals(List.of("start", "before the crash", "while reconnecting 1", "while reconnecting 2"), got);
     }
 
     @Test
@@ -114,6 +116,7 @@ class MultiInstanceTest {
         EmbeddedPostgres pg = startPostgres(dir, port);
         Settings shared = TestSettings.builder().db(pg.getJdbcUrl("postgres", "postgres"), "postgres", null)
                 .heartbeat(Duration.ofSeconds(1)).build();
+        // not Servers: the instances must stop before this test's own PostgreSQL does (the finally)
         try (Farmdesk a = Farmdesk.start(shared); Farmdesk b = Farmdesk.start(shared)) {
             Api onA = new Api(a.port());
             Api onB = new Api(b.port());

@@ -21,6 +21,8 @@ import org.postgresql.PGNotification;
 import farmdesk.Farmdesk;
 import farmdesk.Settings;
 import farmdesk.testing.Api;
+import farmdesk.testing.FarmdeskServer;
+import farmdesk.testing.Servers;
 import farmdesk.testing.SseClient;
 import farmdesk.testing.TestSettings;
 
@@ -36,16 +38,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and garbage. A farmer's stream gets none of it, its ids stay the log's, and real events (stored and
  * live) still flow after.
  */
+@FarmdeskServer
 @Tag("postgres-only")
 class RelayForgeryTest {
 
     private static final String CHANNEL = "farmdesk_events";
 
     @Test
-    void notificationsNoInstanceSentNeverBecomeEvents() throws Exception {
+    void notificationsNoInstanceSentNeverBecomeEvents(Servers servers) throws Exception {
         Settings shared = TestSettings.postgres();
-        try (Farmdesk a = Farmdesk.start(shared); Farmdesk b = Farmdesk.start(shared);
-             Connection intruder = intruder(shared.dbUrl())) {
+        Farmdesk a = servers.start(shared);
+        Farmdesk b = servers.start(shared);
+        try (Connection intruder = intruder(shared.dbUrl())) {
             assertThrows(SQLException.class, () -> intruder.createStatement().executeQuery("SELECT * FROM events"),
                     "the intruding role has no grants");
             Api onA = new Api(a.port());

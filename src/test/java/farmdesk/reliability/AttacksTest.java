@@ -32,7 +32,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.Farmdesk;
+import farmdesk.Settings;
 import farmdesk.testing.Api;
+import farmdesk.testing.FarmdeskServer;
+import farmdesk.testing.ServerSettings;
+import farmdesk.testing.Servers;
 import farmdesk.testing.SseClient;
 import farmdesk.testing.TestSettings;
 
@@ -48,6 +52,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * token subject that would inject SSE framing, the token in {@code ?access_token=} never reaching a log,
  * CORS for configured origins only, and many connections that never finish their request headers.
  */
+@FarmdeskServer
 class AttacksTest {
 
     private static final String[] SSE = {"Accept", "text/event-stream"};
@@ -77,18 +82,22 @@ class AttacksTest {
     private static final Logger ACCESS = Logger.getLogger("farmdesk.access");
     private static Level accessLevel;
 
+    @ServerSettings
+    static void settings(Settings.Builder settings) {
+        settings.corsOrigins(List.of(ORIGIN, "http://localhost:5173"));
+    }
+
     @BeforeAll
-    static void start() {
+    static void start(Api client, Farmdesk server) {
+        api = client;
+        app = server;
         accessLevel = ACCESS.getLevel();
         ACCESS.setLevel(Level.INFO);
         Logger.getLogger("").addHandler(CAPTURE);
-        app = Farmdesk.start(TestSettings.builder().corsOrigins(List.of(ORIGIN, "http://localhost:5173")).build());
-        api = new Api(app.port());
     }
 
     @AfterAll
     static void stop() {
-        app.close();
         Logger.getLogger("").removeHandler(CAPTURE);
         ACCESS.setLevel(accessLevel); // as configured (off for the suite), not inherited from the root (INFO)
     }
@@ -270,13 +279,12 @@ class AttacksTest {
     }
 
     @Test
-    void withoutConfiguredOriginsThereAreNoCorsHeaders() {
-        try (Farmdesk plain = Farmdesk.start(TestSettings.inMemory())) {
-            Api p = new Api(plain.port());
-            Api.Answer a = p.send("GET", "/api/tickets", p.admin("A-nocors"), null, new String[] {"Origin", ORIGIN});
-            assertEquals(200, a.status());
-            assertNull(a.header("Access-Control-Allow-Origin"));
-        }
+    void withoutConfiguredOriginsThereAreNoCorsHeaders(Servers servers) {
+        Farmdesk plain = servers.start(TestSettings.inMemory());
+        Api p = new Api(plain.port());
+        Api.Answer a = p.send("GET", "/api/tickets", p.admin("A-nocors"), null, new String[] {"Origin", ORIGIN});
+        assertEquals(200, a.status());
+        assertNull(a.header("Access-Control-Allow-Origin"));
     }
 
     // ------------------------------------------------------------------ slow connections

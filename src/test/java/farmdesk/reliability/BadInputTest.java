@@ -12,14 +12,13 @@ import java.util.List;
 import java.util.Random;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.Farmdesk;
 import farmdesk.testing.Api;
+import farmdesk.testing.FarmdeskServer;
 import farmdesk.testing.SseClient;
-import farmdesk.testing.TestSettings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>Tries per property: {@code -Dfarmdesk.fuzz.tries=N} (default 150); seed: {@code -Dfarmdesk.fuzz.seed=S}
  * (printed on failure). See docs/reliability.md.
  */
+@FarmdeskServer
 class BadInputTest {
 
     private static final int TRIES = Integer.getInteger("farmdesk.fuzz.tries", 150);
@@ -61,19 +61,14 @@ class BadInputTest {
     private static long messageId;
 
     @BeforeAll
-    static void start() {
-        app = Farmdesk.start(TestSettings.inMemory());
-        api = new Api(app.port());
+    static void start(Api client, Farmdesk server) {
+        api = client;
+        app = server;
         farmer = api.farmer("F-fuzz");
         other = api.farmer("F-fuzz-other");
         admin = api.admin("A-fuzz");
         ticket = api.createTicket(farmer, "fuzz", "first");
         messageId = api.get("/api/tickets/" + ticket, farmer).json().at("/messages/0/id").asLong();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     // ------------------------------------------------------------------ the invariant

@@ -11,7 +11,6 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 import farmdesk.Farmdesk;
 import farmdesk.testing.Api;
+import farmdesk.testing.FarmdeskServer;
 import farmdesk.testing.LogCapture;
-import farmdesk.testing.TestSettings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 400 problem that closes the connection (never a 500 with a SEVERE stack trace), and a client that goes
  * away in the middle of a request leaves at most one log line, without a stack trace.
  */
+@FarmdeskServer
 class MalformedFramingTest {
 
     private static final String BODY = "{\"subject\":\"s\",\"text\":\"chunked\"}";
@@ -41,16 +41,11 @@ class MalformedFramingTest {
     private LogCapture log;
 
     @BeforeAll
-    static void start() {
-        app = Farmdesk.start(TestSettings.inMemory());
-        api = new Api(app.port());
+    static void start(Api client, Farmdesk server) {
+        api = client;
+        app = server;
         farmer = api.farmer("F-framing");
         admin = api.admin("A-framing");
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     @BeforeEach

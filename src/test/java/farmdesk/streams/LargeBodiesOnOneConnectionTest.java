@@ -13,13 +13,11 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.Farmdesk;
 import farmdesk.testing.Api;
-import farmdesk.testing.TestSettings;
+import farmdesk.testing.FarmdeskServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,21 +26,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Requests and answers larger than the server socket's 8 KiB read buffer pass whole, several on one
  * kept-alive connection (the listener's socket type is chosen in Farmdesk.configure, see docs/benchmarks.md).
  */
+@FarmdeskServer
 class LargeBodiesOnOneConnectionTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Farmdesk app;
-    private static Api api;
+    private final Farmdesk app;
+    private final Api api;
 
-    @BeforeAll
-    static void start() {
-        app = Farmdesk.start(TestSettings.inMemory());
-        api = new Api(app.port());
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
+    LargeBodiesOnOneConnectionTest(Api api, Farmdesk app) {
+        this.api = api;
+        this.app = app;
     }
 
     @Test

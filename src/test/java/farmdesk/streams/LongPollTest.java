@@ -1,47 +1,32 @@
 package farmdesk.streams;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.Farmdesk;
 import farmdesk.testing.Api;
+import farmdesk.testing.FarmdeskServer;
 import farmdesk.testing.SseClient;
-import farmdesk.testing.TestSettings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Long-polling: same ids, order and visibility as SSE; immediate, held and woken answers. */
-@ServerTest
+@FarmdeskServer
 class LongPollTest {
 
-    private static Farmdesk app;
     private final Api api;
+    private final Farmdesk app;
 
-    LongPollTest(URI uri) {
-        this.api = new Api(uri.getPort());
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        app = Farmdesk.create(TestSettings.inMemory());
-        app.configure(server);
-    }
-
-    @AfterAll
-    static void close() {
-        app.close();
+    LongPollTest(Api api, Farmdesk app) {
+        this.api = api;
+        this.app = app;
     }
 
     @Test

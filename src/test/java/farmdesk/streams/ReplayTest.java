@@ -1,20 +1,17 @@
 package farmdesk.streams;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import farmdesk.Farmdesk;
 import farmdesk.testing.Api;
+import farmdesk.testing.FarmdeskServer;
+import farmdesk.testing.Servers;
 import farmdesk.testing.SseClient;
 import farmdesk.testing.TestSettings;
 
@@ -23,25 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Resuming a stream with Last-Event-ID: exactly the missed events, in order, also after a restart. */
-@ServerTest
+@FarmdeskServer
 class ReplayTest {
 
-    private static Farmdesk app;
     private final Api api;
 
-    ReplayTest(URI uri) {
-        this.api = new Api(uri.getPort());
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        app = Farmdesk.create(TestSettings.inMemory());
-        app.configure(server);
-    }
-
-    @AfterAll
-    static void close() {
-        app.close();
+    ReplayTest(Api api) {
+        this.api = api;
     }
 
     @Test
@@ -148,32 +133,33 @@ class ReplayTest {
     }
 
     @Test
-    void resumeWorksAcrossAServerRestartOnAnH2File(@TempDir Path dir) throws Exception {
+    void resumeWorksAcrossAServerRestartOnAnH2File(@TempDir Path dir, Servers servers) throws Exception {
         var settings = TestSettings.file(dir);
         String ticket;
         long seen;
-        try (Farmdesk first = Farmdesk.start(settings)) {
+        { // the first run, stopped before the second starts on the same file
+            Farmdesk first = servers.start(settings);
             Api a = new Api(first.port());
             String farmer = a.farmer("F-restart");
             ticket = a.createTicket(farmer, "Restart", "before the restart");
             seen = latestId(a, a.admin("A-restart"));
             a.postMessage(farmer, ticket, "missed 1");
             a.postMessage(farmer, ticket, "missed 2");
+            servers.stop(first);
         }
-        try (Farmdesk second = Farmdesk.start(settings)) {
-            Api a = new Api(second.port());
-            String farmer = a.farmer("F-restart");
-            try (SseClient s = SseClient.open(a.base(), "/api/tickets/" + ticket + "/events", farmer,
-                    "Last-Event-ID", Long.toString(seen))) {
-                List<String> got = new ArrayList<>();
-                got.add(s.next().json().at("/message/text").asText());
-                got.add(s.next().json().at("/message/text").asText());
-                assertEquals(List.of("missed 1", "missed 2"), got);
-                a.postMessage(farmer, ticket, "after restart");
-                SseClient.Event live = s.next();
-                assertEquals("after restart", live.json().at("/message/text").asText());
-                assertEquals(seen + 3, live.numericId(), "the sequence continues after the restart");
-            }
+        Farmdesk second = servers.start(settings);
+        Api a = new Api(second.port());
+        String farmer = a.farmer("F-restart");
+        try (SseClient s = SseClient.open(a.base(), "/api/tickets/" + ticket + "/events", farmer,
+                "Last-Event-ID", Long.toString(seen))) {
+            List<String> got = new ArrayList<>();
+            got.add(s.next().json().at("/message/text").asText());
+            got.add(s.next().json().at("/message/text").asText());
+            assertEquals(List.of("missed 1", "missed 2"), got);
+            a.postMessage(farmer, ticket, "after restart");
+            SseClient.Event live = s.next();
+            assertEquals("after restart", live.json().at("/message/text").asText());
+            assertEquals(seen + 3, live.numericId(), "the sequence continues after the restart");
         }
     }
 

@@ -13,35 +13,37 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.Farmdesk;
+import farmdesk.Settings;
 import farmdesk.auth.Role;
 import farmdesk.testing.Api;
+import farmdesk.testing.FarmdeskServer;
+import farmdesk.testing.ServerSettings;
 import farmdesk.testing.SseClient;
-import farmdesk.testing.TestSettings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Heartbeats, noticing gone clients, token expiry, typing, and a subscriber that never reads. */
+@FarmdeskServer
 class StreamLifecycleTest {
 
     private static Farmdesk app;
     private static Api api;
 
-    @BeforeAll
-    static void start() {
-        app = Farmdesk.start(TestSettings.builder().heartbeat(Duration.ofSeconds(1)).build());
-        api = new Api(app.port());
+    @ServerSettings
+    static void settings(Settings.Builder settings) {
+        settings.heartbeat(Duration.ofSeconds(1));
     }
 
-    @AfterAll
-    static void stop() {
-        app.close();
+    @BeforeAll
+    static void start(Api client, Farmdesk server) {
+        api = client;
+        app = server;
     }
 
     @Test

@@ -2,14 +2,14 @@ package farmdesk.streams;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.Farmdesk;
+import farmdesk.Settings;
 import farmdesk.testing.Api;
+import farmdesk.testing.FarmdeskServer;
+import farmdesk.testing.ServerSettings;
 import farmdesk.testing.SseClient;
-import farmdesk.testing.TestSettings;
 
 import static farmdesk.streams.StreamLifecycleTest.awaitCondition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,21 +20,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * heartbeats), so at the cap its reconnect to the same stream takes the slot of the user's oldest stream
  * there (a native EventSource never retries a 429). Anything else at the cap is still 429.
  */
+@FarmdeskServer
 class StreamQuotaTest {
 
-    private static Farmdesk app;
-    private static Api api;
+    private final Farmdesk app;
+    private final Api api;
 
-    @BeforeAll
-    static void start() {
+    @ServerSettings
+    static void settings(Settings.Builder settings) {
         // heartbeats an hour apart: a vanished client goes unnoticed for the whole test
-        app = Farmdesk.start(TestSettings.builder().heartbeat(Duration.ofHours(1)).streamsPerUser(2).build());
-        api = new Api(app.port());
+        settings.heartbeat(Duration.ofHours(1)).streamsPerUser(2);
     }
 
-    @AfterAll
-    static void stop() {
-        app.close();
+    StreamQuotaTest(Api api, Farmdesk app) {
+        this.api = api;
+        this.app = app;
     }
 
     @Test

@@ -2,15 +2,14 @@ package farmdesk.streams;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import farmdesk.Farmdesk;
+import farmdesk.Settings;
 import farmdesk.testing.Api;
+import farmdesk.testing.FarmdeskServer;
+import farmdesk.testing.ServerSettings;
 import farmdesk.testing.SseClient;
-import farmdesk.testing.TestSettings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -18,21 +17,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * A stream opened without a resume id starts "from now": the start point is taken before anything is
  * written, so an event committed once the client has seen the stream open is sent to it.
  */
+@FarmdeskServer
 class StreamStartTest {
 
-    private static Farmdesk app;
-    private static Api api;
+    private final Api api;
 
-    @BeforeAll
-    static void start() {
+    @ServerSettings
+    static void settings(Settings.Builder settings) {
         // heartbeats far apart: only events wake the stream
-        app = Farmdesk.start(TestSettings.builder().heartbeat(Duration.ofHours(1)).build());
-        api = new Api(app.port());
+        settings.heartbeat(Duration.ofHours(1));
     }
 
-    @AfterAll
-    static void stop() {
-        app.close();
+    StreamStartTest(Api api) {
+        this.api = api;
     }
 
     @AfterEach

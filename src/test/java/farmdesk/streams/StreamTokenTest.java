@@ -12,8 +12,6 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.Farmdesk;
@@ -21,6 +19,7 @@ import farmdesk.auth.Role;
 import farmdesk.auth.Tokens;
 import farmdesk.auth.Viewer;
 import farmdesk.testing.Api;
+import farmdesk.testing.FarmdeskServer;
 import farmdesk.testing.SseClient;
 import farmdesk.testing.TestSettings;
 
@@ -34,20 +33,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * session token. They open streams and polls of their viewer for two minutes and do nothing else, and
  * the two kinds never pass for each other.
  */
+@FarmdeskServer
 class StreamTokenTest {
 
-    private static Farmdesk app;
-    private static Api api;
+    private final Farmdesk app;
+    private final Api api;
 
-    @BeforeAll
-    static void start() {
-        app = Farmdesk.start(TestSettings.inMemory());
-        api = new Api(app.port());
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
+    StreamTokenTest(Api api, Farmdesk app) {
+        this.api = api;
+        this.app = app;
     }
 
     @Test

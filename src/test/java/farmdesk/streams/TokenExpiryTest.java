@@ -4,15 +4,15 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.Farmdesk;
+import farmdesk.Settings;
 import farmdesk.auth.Role;
 import farmdesk.testing.Api;
+import farmdesk.testing.FarmdeskServer;
+import farmdesk.testing.ServerSettings;
 import farmdesk.testing.SseClient;
-import farmdesk.testing.TestSettings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -22,21 +22,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Streams and expired tokens: the REST leeway (60 s) does not let a stream or poll open with an expired
  * token, and a stream ends with token-expired at the token's exp, not at its next heartbeat.
  */
+@FarmdeskServer
 class TokenExpiryTest {
 
-    private static Farmdesk app;
-    private static Api api;
+    private final Farmdesk app;
+    private final Api api;
 
-    @BeforeAll
-    static void start() {
+    @ServerSettings
+    static void settings(Settings.Builder settings) {
         // heartbeats an hour apart: nothing but the token's exp can end a quiet stream during the test
-        app = Farmdesk.start(TestSettings.builder().heartbeat(Duration.ofHours(1)).build());
-        api = new Api(app.port());
+        settings.heartbeat(Duration.ofHours(1));
     }
 
-    @AfterAll
-    static void stop() {
-        app.close();
+    TokenExpiryTest(Api api, Farmdesk app) {
+        this.api = api;
+        this.app = app;
     }
 
     @Test

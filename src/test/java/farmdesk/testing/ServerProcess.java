@@ -24,6 +24,11 @@ import java.util.concurrent.TimeUnit;
  * target/classes and every dependency jar, and exists in Maven's test phase (the packaged jar and
  * target/libs only come later, in the package phase). Output goes to one log file, appended across
  * restarts, which tests read (e.g. to check that no token reached the log).
+ *
+ * <p>The one kind of server {@link FarmdeskExtension} does not start: an in-process server shares the
+ * test's JVM, so it cannot be killed with SIGKILL or stopped by a signal, and a test of that owns the
+ * process's whole life (start, kill, start again on the same port and database) as its subject. Such a
+ * test opens it in a try-with-resources around exactly that; {@link #close()} kills what is left.
  */
 public final class ServerProcess implements AutoCloseable {
 
