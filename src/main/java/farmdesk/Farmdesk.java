@@ -80,12 +80,7 @@ public final class Farmdesk implements AutoCloseable {
         this.tokens = tokens;
     }
 
-    /** Builds everything but the web server. Use {@link #start} or {@link #configure} next. */
-    public static Farmdesk create(Settings settings) {
-        return new Farmdesk(settings);
-    }
-
-    /** Builds and starts: the usual way. */
+    /** Builds and starts. */
     public static Farmdesk start(Settings settings) {
         Farmdesk farmdesk = new Farmdesk(settings);
         try {
@@ -121,11 +116,8 @@ public final class Farmdesk implements AutoCloseable {
                         : "; demo only (random secret)");
     }
 
-    /**
-     * Puts Farmdesk's routes, features and limits on a server being built (also used by tests that
-     * let Helidon's test extension own the server).
-     */
-    public void configure(WebServerConfig.Builder builder) {
+    /** Puts Farmdesk's routes, features and limits on the server being built. */
+    private void configure(WebServerConfig.Builder builder) {
         ClientGoneLog.install();
         builder.maxPayloadSize(HARD_BODY_LIMIT_BYTES)
                 // Nagle off: a small SSE frame or a response's last bytes must leave now, not wait for the
@@ -175,7 +167,7 @@ public final class Farmdesk implements AutoCloseable {
         // streams and held polls end normally (a complete response) before the server cuts connections
         streamEndpoints.close();
         if (server != null) {
-            server.stop(); // only a server this object started; a test extension stops its own
+            server.stop();
         }
         events.close(); // the write in progress commits; none starts after
         metrics.close();
