@@ -41,7 +41,6 @@ const parts = {
   },
   newTicket(t) { byId('announce').textContent = 'New ticket from ' + t.farmerName + ': ' + t.subject; },
 };
-desk.setUp(me, parts);
 for (const filter of ['f-status', 'f-assignee', 'f-unread']) byId(filter).onchange = () => desk.render();
 byId('more').onclick = () => desk.load(older);
 
@@ -56,4 +55,4 @@ byId('assign').onsubmit = e => { e.preventDefault(); patch({ assigneeId: byId('t
 byId('assign-me').onclick = () => { byId('t-assignee').value = me.id; patch({ assigneeId: me.id }); };
 
 const live = new LiveConnection('/api/admin/events', me.id, desk.handlers);
-desk.start(live, outbox(me.id, live, desk.sent));
+desk.start(me, parts, live, outbox(me.id, live, desk.sent));

@@ -3,7 +3,6 @@ import { api, ticketPath, readSaved, save } from './session.js';
 
 export function conversation(list, typing, marker, me, ticketId, onEnd) {
   const shown = new Set(), seenKey = 'farmdesk.seen.' + ticketId;
-  // receipts: from ticket-read events seen here
   let seenUpTo = readSaved(seenKey, 0), readUpTo = 0, newestOther = 0, typingTimer;
   const atEnd = () => list.scrollHeight - list.scrollTop - list.clientHeight < 48;
   const pendingRow = clientId => clientId && list.querySelector('li.pending[data-cid="' + CSS.escape(clientId) + '"]');
@@ -23,7 +22,7 @@ export function conversation(list, typing, marker, me, ticketId, onEnd) {
     const who = mine ? 'You' : (m.senderName || m.senderId) + (m.senderRole === 'admin' ? ' (support)' : '');
     const receipt = pending || (!m.internal && m.senderRole === me.role);
     return el('li', { class: 'msg' + (mine ? ' mine' : '') + (m.internal ? ' note' : '') + (pending ? ' pending' : ''),
-      'data-id': pending ? null : String(m.id), 'data-cid': m.clientId || null },
+      'data-id': !pending && m.id, 'data-cid': m.clientId },
     el('div', { class: 'meta' },
       m.internal ? el('strong', { class: 'tag' }, 'Internal note') : null,
       el('span', { class: 'who' }, who), ' · ',

@@ -7,10 +7,9 @@ export const store = new TicketStore();
 export let openId = null;
 let me, page, otherRole, outbox, field, talk; // talk: the open conversation
 
-// page: list, composer (ids), describe, showHeader, load; optional keep, rendered, newTicket, newUnread
-export function setUp(user, parts) {
-  me = user;
-  page = parts;
+// page: its ids and parts (farmer.js, admin.js)
+export async function start(user, parts, live, box) {
+  me = user, page = parts, outbox = box;
   otherRole = me.role === 'farmer' ? 'admin' : 'farmer';
   byId('me').textContent = me.name + ' (' + me.id + ')';
   byId('logout').onclick = signOut;
@@ -31,13 +30,8 @@ export function setUp(user, parts) {
     api('POST', ticketPath(openId, '/typing'), undefined, true).catch(() => {});
   });
   document.addEventListener('visibilitychange', () => markRead() && render());
-}
-
-export async function start(live, box) {
   window.Farmdesk = { live }; // for the browser tests
-  outbox = box;
-  await live.prime();
-  live.start();
+  await live.start();
   await load();
   live.ready();
   route();
@@ -76,10 +70,9 @@ function show(viewing) {
 async function openTicket(id, reload) {
   if (openId === id && !reload) return;
   openId = id;
-  const opened = talk = conversation(byId('messages'), byId('typing'), byId('newmsg'), me, id, () => markRead() && render());
+  const list = byId('messages'), opened = talk = conversation(list, byId('typing'), byId('newmsg'), me, id, () => markRead() && render());
   if (store.get(id)) page.showHeader(store.get(id));
   show(true);
-  const list = byId('messages');
   list.setAttribute('aria-busy', 'true');
   try {
     const full = await api('GET', ticketPath(id));

@@ -1,4 +1,4 @@
-// Safety: user text is only ever set as text (el()), never parsed as HTML.
+// Safety: user text is only ever set as text, never parsed as HTML.
 export const byId = id => document.getElementById(id);
 export const isVisible = () => document.visibilityState !== 'hidden';
 
@@ -10,14 +10,13 @@ export function el(tag, attrs, ...children) {
     else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
     else node.setAttribute(name, value);
   }
-  for (const c of children) if (c != null && c !== false) node.append(c.nodeType ? c : document.createTextNode(String(c)));
+  for (const c of children) if (c != null && c !== false) node.append(c); // a string becomes a text node
   return node;
 }
 
 let noticeTimer;
 export function notify(text, kind) {
   const box = byId('notice');
-  if (!box) return;
   box.textContent = text;
   box.dataset.kind = kind || 'error';
   box.hidden = !text;

@@ -6,7 +6,42 @@ import * as desk from './desk.js';
 
 const STATUS = { open: 'Open', pending: 'Waiting for you', resolved: 'Resolved', closed: 'Closed' };
 const me = requireUser('farmer'), status = t => STATUS[t.status] || t.status;
-desk.setUp(me, {
+
+const form = byId('new-form'), newButton = byId('new-btn');
+function showForm(open) {
+  form.hidden = !open;
+  newButton.setAttribute('aria-expanded', open);
+}
+newButton.onclick = () => { showForm(form.hidden); if (!form.hidden) byId('new-subject').focus(); };
+byId('new-cancel').onclick = () => { showForm(false); newButton.focus(); };
+
+let clientId = null; // kept until created: a resend creates it once
+form.onsubmit = async e => {
+  e.preventDefault();
+  const [subject, text, category] = ['new-subject', 'new-text', 'new-category'].map(id => byId(id).value.trim());
+  if (!subject || !text) return;
+  const button = form.querySelector('[type=submit]');
+  button.disabled = true;
+  try {
+    const t = await api('POST', '/api/tickets', { subject, text, category: category || undefined, clientId: clientId = clientId || newClientId() });
+    clientId = null;
+    form.reset();
+    showForm(false);
+    desk.store.upsert(t);
+    desk.go(t.id);
+  } catch (err) { /* the notice shows why */ }
+  button.disabled = false;
+};
+
+byId('reply-text').addEventListener('keydown', e => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); byId('reply').requestSubmit(); }
+});
+
+byId('resolve').onclick = () => desk.patch({ status: 'resolved' });
+byId('close').onclick = () => confirm('Close this ticket? You will not be able to reply to it.') && desk.patch({ status: 'closed' });
+
+const live = new LiveConnection('/api/farmers/' + encodeURIComponent(me.id) + '/events', me.id, desk.handlers);
+desk.start(me, {
   list: 'tickets',
   composer: 'reply',
   describe: t => [status(t) + ' · ' + t.id + (t.lastMessage ? ' · ' + t.lastMessage.text : '')],
@@ -22,41 +57,4 @@ desk.setUp(me, {
   },
   load: () => desk.store.load(),
   newUnread(t, open) { if (!open) byId('announce').textContent = 'New message from support on “' + t.subject + '”'; },
-});
-
-const form = byId('new-form'), newButton = byId('new-btn');
-function showForm(open) {
-  form.hidden = !open;
-  newButton.setAttribute('aria-expanded', String(open));
-}
-newButton.onclick = () => { showForm(form.hidden); if (!form.hidden) byId('new-subject').focus(); };
-byId('new-cancel').onclick = () => { showForm(false); newButton.focus(); };
-
-let clientId = null; // kept until created: a resend creates it once
-form.onsubmit = async e => {
-  e.preventDefault();
-  const subject = byId('new-subject').value.trim(), text = byId('new-text').value.trim(), category = byId('new-category').value.trim();
-  if (!subject || !text) return;
-  const button = form.querySelector('[type=submit]');
-  button.disabled = true;
-  try {
-    const t = await api('POST', '/api/tickets', { subject, text, category: category || undefined, clientId: clientId = clientId || newClientId() });
-    clientId = null;
-    form.reset();
-    showForm(false);
-    desk.store.upsert(t);
-    desk.go(t.id);
-  } catch (err) { /* the notice shows why */ } finally {
-    button.disabled = false;
-  }
-};
-
-byId('reply-text').addEventListener('keydown', e => {
-  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); byId('reply').requestSubmit(); }
-});
-
-byId('resolve').onclick = () => desk.patch({ status: 'resolved' });
-byId('close').onclick = () => confirm('Close this ticket? You will not be able to reply to it.') && desk.patch({ status: 'closed' });
-
-const live = new LiveConnection('/api/farmers/' + encodeURIComponent(me.id) + '/events', me.id, desk.handlers);
-desk.start(live, outbox(me.id, live, desk.sent));
+}, live, outbox(me.id, live, desk.sent));

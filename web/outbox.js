@@ -3,7 +3,7 @@ import { api, ticketPath, readSaved, save } from './session.js';
 export const newClientId = () => (crypto.randomUUID ? crypto.randomUUID() // secure contexts only
   : Date.now().toString(36) + '-' + Array.from(crypto.getRandomValues(new Uint32Array(3)), x => x.toString(36)).join('-'));
 
-// items keep short names (cid, tid, at): an earlier page's are still sent
+// short names: an earlier page's items are still sent
 export function outbox(userId, live, onSent) {
   const key = 'farmdesk.outbox.' + userId;
   let failed, sending, again;
@@ -14,9 +14,7 @@ export function outbox(userId, live, onSent) {
     if (!items().length) return;
     if (sending) return (again = true);
     sending = true;
-    try {
-      await (navigator.locks ? navigator.locks.request(key, send) : send());
-    } finally { sending = false; }
+    try { await (navigator.locks ? navigator.locks.request(key, send) : send()); } finally { sending = false; }
     if (again) { again = false; flush(); }
   }
 

@@ -15,8 +15,7 @@ function claimsOf(token) {
   try { return JSON.parse(decodeURIComponent(escape(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))))); } catch (e) { return null; }
 }
 
-// another user's #token= link switches only if the user says so: a link on another site must not
-// sign them in as someone else
+// another user's #token= link asks first: a link on another site must not switch users
 export function requireUser(role) {
   const hash = new URLSearchParams(location.hash.slice(1)), token = hash.get('token');
   if (token) {
@@ -32,7 +31,7 @@ export function requireUser(role) {
   throw new Error('not signed in as ' + role);
 }
 
-// (401, expiry) what was typed stays for the next sign-in; signOut() drops it
+// 401, expiry: what was typed stays for the next sign-in
 export function endSession() {
   sessionStorage.removeItem(KEY);
   location.href = 'index.html';
@@ -45,7 +44,6 @@ export function signOut() {
 
 export const ticketPath = (id, rest) => '/api/tickets/' + encodeURIComponent(id) + (rest || '');
 
-// throws {status (0: unreachable), message}, shown unless quiet
 export async function api(method, path, body, quiet) {
   const fail = (status, detail) => {
     if (status === 401) {

@@ -4,19 +4,16 @@ import { api } from './session.js';
 const activity = t => (t.lastMessage && t.lastMessage.createdAt > t.updatedAt ? t.lastMessage.createdAt : t.updatedAt);
 const byActivity = (a, b) => (activity(a) < activity(b) ? 1 : activity(a) > activity(b) ? -1 : 0);
 
-// events carry no `unread`: an update keeps the count (`counted`: what REST counted)
-export class TicketStore {
-  constructor() { this.byId = new Map(); }
-  get(id) { return this.byId.get(id); }
-  clear() { this.byId.clear(); }
-  sorted(keep) { return [...this.byId.values()].filter(keep).sort(byActivity); }
+// events carry no unread count: an update keeps it
+export class TicketStore extends Map {
+  sorted(keep) { return [...this.values()].filter(keep).sort(byActivity); }
 
   upsert(t) {
-    const old = this.byId.get(t.id), ticket = Object.assign({}, old, t);
+    const old = this.get(t.id), ticket = Object.assign({}, old, t);
     ticket.unread = t.unread != null ? t.unread : (old && old.unread) || 0;
     if (t.unread != null) ticket.counted = t.lastMessage ? t.lastMessage.id : 0;
     delete ticket.messages;
-    this.byId.set(t.id, ticket);
+    this.set(t.id, ticket);
     return ticket;
   }
 
@@ -35,7 +32,7 @@ export function renderTickets(list, tickets, openId, describe, go) {
   list.replaceChildren(...tickets.map(t => el('li', null,
     el('button', { type: 'button', 'data-ticket': t.id, 'aria-current': openId === t.id && 'true', onclick: () => go(t.id) },
       el('span', { class: 'subj' }, t.subject),
-      t.unread ? el('span', { class: 'badge' }, String(t.unread), el('span', { class: 'sr-only' }, ' unread')) : el('span'),
+      t.unread ? el('span', { class: 'badge' }, t.unread, el('span', { class: 'sr-only' }, ' unread')) : el('span'),
       el('span', { class: 'sub' }, ...describe(t))))));
   const button = focused && list.querySelector('[data-ticket="' + CSS.escape(focused) + '"]');
   if (button) button.focus();

@@ -1,9 +1,8 @@
-// The heartbeat is invisible to scripts: a silent stream (held by a proxy, dead without a FIN) is
-// found by polling what it should have brought.
+// The heartbeat is invisible to scripts: a stream held by a proxy or dead without a FIN is found by polling.
 import { isVisible } from '../dom.js';
 
 export function stallAudit(live) {
-  let timer, stalls = 0; // in a row
+  let timer, stalls = 0;
   const cancel = () => clearTimeout(timer);
   const schedule = () => { cancel(); timer = setTimeout(run, live.options.auditMs * (isVisible() ? 1 : 4)); };
 
@@ -21,11 +20,7 @@ export function stallAudit(live) {
     if (!newest) return schedule();
     timer = setTimeout(() => {
       if (sse.es !== es) return;
-      if (es.lastId >= newest) {
-        stalls = 0;
-        sse.probeDelay = live.options.probeMs;
-        return schedule();
-      }
+      if (es.lastId >= newest) { stalls = 0; sse.probeDelay = live.options.probeMs; return schedule(); }
       live.stats.stalls++;
       events.forEach(e => live.apply(e.type, e.data, e.id));
       if (++stalls >= 2) live.fallBack('stalled'); else live.restart('sse');

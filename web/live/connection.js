@@ -12,8 +12,8 @@ export class LiveConnection {
     this.handlers = handlers;
     this.options = Object.assign({ openMs: 3000, fails: 3, holdS: 25, probeMs: 30000, auditMs: 30000, offlineMs: 10000 },
       readSaved('farmdesk.tuning', {}));
-    this.lastId = this.mode = null; // mode: 'sse' | 'poll'
-    this.held = []; // events, until ready()
+    this.lastId = this.mode = null;
+    this.held = [];
     this.stats = { opens: 0, errors: 0, fallbacks: 0, probes: 0, polls: 0, cuts: 0, stalls: 0, why: null };
     this.tabs = tabLeadership(this, 'farmdesk.live:' + userId + ':' + path);
     this.sse = eventStream(this);
@@ -24,11 +24,12 @@ export class LiveConnection {
     document.addEventListener('visibilitychange', () => isVisible() && this.mode === 'sse' && this.audit.run());
   }
 
-  async prime() {
+  async start() {
     try {
       const res = await this.poll();
       if (res.ok) this.lastId = (await res.json()).next;
-    } catch (e) { /* start() copes without an id */ }
+    } catch (e) { /* it copes without an id */ }
+    this.tabs.start();
   }
 
   poll(query, signal) { return this.url('/poll', query).then(url => fetch(url, { cache: 'no-store', signal })); }
@@ -44,7 +45,6 @@ export class LiveConnection {
     return this.path + suffix + '?' + query;
   }
 
-  start() { this.tabs.start(); }
   lead() { if (!this.isLeader) { this.isLeader = true; this.sse.open(); } }
   follow() { this.isLeader = false; this.stop(true); }
   ready() { const held = this.held; this.held = null; held.forEach(e => this.emit(...e)); }

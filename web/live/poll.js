@@ -7,10 +7,7 @@ export function longPoll(live) {
   const poll = { holdSeconds: learned.until > Date.now() ? learned.s : live.options.holdS, start, stop };
   let run, request, cutHold = 0;
 
-  function stop() {
-    run = null;
-    if (request) request.abort();
-  }
+  function stop() { run = null; if (request) request.abort(); }
 
   async function start() {
     const mine = run = {};
@@ -21,13 +18,15 @@ export function longPoll(live) {
       const aborter = request = new AbortController(), guard = setTimeout(() => aborter.abort(), (hold + 15) * 1000);
       try {
         live.stats.polls++;
-        const res = await live.poll(live.lastId != null ? { timeout: hold, after: live.lastId } : { timeout: hold }, aborter.signal);
+        const query = { timeout: hold };
+        if (live.lastId != null) query.after = live.lastId;
+        const res = await live.poll(query, aborter.signal);
         if (res.status === 401 || res.status === 403) {
           const problem = await res.json().catch(() => ({}));
           live.stop();
           return live.handlers.onAuthError(problem.detail || 'Not allowed.');
         }
-        if (!res.ok) throw Object.assign(new Error('poll answered ' + res.status), { retryAfter: Number(res.headers.get('Retry-After')) });
+        if (!res.ok) throw Object.assign(new Error(res.status), { retryAfter: Number(res.headers.get('Retry-After')) });
         const body = await res.json();
         if (run !== mine) return;
         const recovered = failures > 0 && live.streamed; // polls failed too: an outage, not a proxy
@@ -43,7 +42,7 @@ export function longPoll(live) {
         if (run !== mine) return;
         const held = (Date.now() - startedAt) / 1000;
         if (hold >= 5 && held >= 4 && held < hold - 1 && !e.retryAfter && navigator.onLine !== false) {
-          // cut early: a proxy's idle timeout. Hold less (for a day, once it works)
+          // cut early (a proxy's idle timeout): hold less
           live.stats.cuts++;
           cutHold = cutHold || hold;
           poll.holdSeconds = Math.max(4, Math.floor(held) - 4);

@@ -13,7 +13,7 @@ export function eventStream(live) {
     if (!url) return probe ? dropProbe() : live.fallBack('no token');
     const es = new EventSource(url);
     let failures = 0;
-    es.lastId = es.lastMessageId = 0; // for the audits
+    es.lastId = es.lastMessageId = 0;
     es.tokenRenewAt = live.tokenRenewAt;
     if (probe) { sse.probe = es; stats.probes++; } else { sse.es = es; live.trouble(); }
     const giveUp = why => { if (sse.probe === es) dropProbe(); else if (sse.es === es) live.fallBack(why); };
@@ -23,7 +23,7 @@ export function eventStream(live) {
       clearTimeout(graceTimer);
       failures = 0;
       stats.opens++;
-      if (sse.probe === es) { // it works: stream
+      if (sse.probe === es) {
         sse.probe = null;
         live.closeAll();
         live.mode = 'sse';
@@ -38,10 +38,10 @@ export function eventStream(live) {
     es.onerror = () => {
       stats.errors++;
       if (sse.es !== es) return giveUp();
-      // closed: an aged token (a new one opens it), or not SSE (a proxy's 403...)
+      // closed: an aged token, or not SSE (a proxy's 403)
       if (es.readyState === 2) return Date.now() > es.tokenRenewAt ? live.restart('sse') : live.fallBack('refused');
       if (++failures >= options.fails) return live.fallBack('failing');
-      // the browser retries in 3 s with Last-Event-ID; no flicker if it is back quickly
+      // the browser retries with Last-Event-ID: no flicker if back quickly
       clearTimeout(es.timer);
       clearTimeout(graceTimer);
       es.timer = setTimeout(() => giveUp('no reopen'), 3000 + options.openMs);
@@ -52,7 +52,7 @@ export function eventStream(live) {
         if (sse.es !== es) return;
         let data;
         try { data = JSON.parse(e.data || '{}'); } catch (x) { return; }
-        // lastEventId carries over, so live-only events have no id of their own
+        // lastEventId carries over: live-only events have none of their own
         const id = STORED.includes(type) && e.lastEventId ? Number(e.lastEventId) : null;
         if (id) es.lastId = Math.max(es.lastId, id);
         if (data.message) es.lastMessageId = Math.max(es.lastMessageId, data.message.id);
