@@ -53,7 +53,7 @@ export async function dump(pages) {
     const state = await page.evaluate(() => ({
       url: location.href, connection: document.body.dataset.connection,
       notice: document.getElementById('notice')?.textContent,
-      live: window.Farmdesk?.live && { leader: Farmdesk.live.leader, mode: Farmdesk.live.mode, lastId: Farmdesk.live.lastId, stats: Farmdesk.live.stats },
+      live: window.Farmdesk?.live && { leader: Farmdesk.live.isLeader, mode: Farmdesk.live.mode, lastId: Farmdesk.live.lastId, stats: Farmdesk.live.stats },
     })).catch(() => null);
     log(`    ${name}: ${JSON.stringify(state)}`);
   }
@@ -172,7 +172,7 @@ export async function checkOnceInOrder(page, texts, who) {
 export function liveInfo(page) {
   return page.evaluate(() => {
     const l = Farmdesk.live;
-    return { leader: !!l.leader, mode: l.mode, state: l.state, lastId: l.lastId, hold: l.hold, stats: Object.assign({}, l.stats) };
+    return { leader: !!l.isLeader, mode: l.mode, state: l.state, lastId: l.lastId, hold: l.longPoll.holdSeconds, stats: Object.assign({}, l.stats) };
   });
 }
 

@@ -1,41 +1,36 @@
-(function () {
-  'use strict';
-  const { notify } = Farmdesk;
-  const form = document.getElementById('login');
-  const uid = document.getElementById('uid');
-  const uname = document.getElementById('uname');
-  const defaults = { farmer: ['F-1001', 'Asha'], admin: ['A-7', 'Ravi'] };
-  const query = new URLSearchParams(location.search);
+// The development sign-in form (a marketplace links in with #token= instead).
+import { saveToken } from './session.js';
+import { byId, notify } from './dom.js';
 
-  function pick(role) {
-    form.elements.role.value = role;
-    if (Object.values(defaults).some(d => d[0] === uid.value)) {
-      [uid.value, uname.value] = defaults[role];
-    }
+const form = byId('login'), uid = byId('uid'), uname = byId('uname');
+const defaults = { farmer: ['F-1001', 'Asha'], admin: ['A-7', 'Ravi'] };
+const query = new URLSearchParams(location.search);
+
+function pick(role) {
+  form.elements.role.value = role;
+  if (Object.values(defaults).some(d => d[0] === uid.value)) [uid.value, uname.value] = defaults[role];
+}
+form.addEventListener('change', e => { if (e.target.name === 'role') pick(e.target.value); });
+if (query.get('role') in defaults) pick(query.get('role'));
+if (query.get('expired')) notify('Your session has expired. Please sign in again.');
+
+form.addEventListener('submit', async e => {
+  e.preventDefault();
+  const role = form.elements.role.value, button = form.querySelector('button');
+  button.disabled = true;
+  try {
+    const res = await fetch('/api/dev/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ role, id: uid.value.trim(), name: uname.value.trim() }),
+    });
+    if (res.status === 404) throw new Error('Development sign-in is off on this server. Open Farmdesk from the marketplace.');
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(body.detail || 'Sign-in failed (' + res.status + ')');
+    saveToken(body.token);
+    location.href = role + '.html' + location.hash; // keeps #ticket=
+  } catch (err) {
+    notify(err.message === 'Failed to fetch' ? 'The server cannot be reached.' : err.message);
+    button.disabled = false;
   }
-  form.addEventListener('change', e => { if (e.target.name === 'role') pick(e.target.value); });
-  if (query.get('role') in defaults) pick(query.get('role'));
-  if (query.get('expired')) notify('Your session has expired. Please sign in again.');
-
-  form.addEventListener('submit', async e => {
-    e.preventDefault();
-    const role = form.elements.role.value;
-    const button = form.querySelector('button');
-    button.disabled = true;
-    try {
-      const res = await fetch('/api/dev/token', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ role, id: uid.value.trim(), name: uname.value.trim() }),
-      });
-      if (res.status === 404) throw new Error('Development sign-in is off on this server. Open Farmdesk from the marketplace.');
-      const body = await res.json().catch(() => ({}));
-      if (!res.ok) throw new Error(body.detail || 'Sign-in failed (' + res.status + ')');
-      Farmdesk.auth.save(body.token);
-      location.href = role + '.html' + location.hash; // keeps #ticket=
-    } catch (err) {
-      notify(err.message === 'Failed to fetch' ? 'The server cannot be reached.' : err.message);
-      button.disabled = false;
-    }
-  });
-})();
+});

@@ -33,7 +33,7 @@ class PagesServedTest {
 
     @Test
     void pagesAreServed() {
-        for (String page : new String[] {"/", "/farmer.html", "/admin.html", "/farmdesk.js"}) {
+        for (String page : new String[] {"/", "/farmer.html", "/admin.html", "/farmer.js"}) {
             Api.Answer a = api.get(page, null);
             assertEquals(200, a.status(), page);
             assertTrue(a.body().length() > 100, page);
@@ -67,7 +67,7 @@ class PagesServedTest {
             Api.Answer a = api.send("GET", "/farmer.html", null, null, h);
             assertEquals(200, a.status(), String.join(": ", h) + " -> " + a);
             assertTrue(a.body().contains("<html"), String.join(": ", h));
-            Api.Answer head = api.send("HEAD", "/farmdesk.js", null, null, h);
+            Api.Answer head = api.send("HEAD", "/farmer.js", null, null, h);
             assertEquals(200, head.status(), "HEAD with " + String.join(": ", h) + " -> " + head);
         }
         // a valid date still counts
@@ -107,7 +107,7 @@ class PagesServedTest {
             assertFalse(csp.contains("unsafe"), page + ": " + csp);
             assertEquals("DENY", a.header("X-Frame-Options"), page);
         }
-        for (String file : new String[] {"/farmdesk.js", "/farmdesk.css"}) {
+        for (String file : new String[] {"/farmer.js", "/live/sse.js", "/farmdesk.css"}) {
             assertEquals("DENY", api.get(file, null).header("X-Frame-Options"), file);
         }
     }
@@ -135,6 +135,25 @@ class PagesServedTest {
             }
             Matcher attribute = INLINE_ATTRIBUTE.matcher(html);
             assertFalse(attribute.find(), () -> page + " has an inline handler or style: " + attribute.group());
+        }
+    }
+
+    /**
+     * The pages load their scripts as modules ({@code <script type="module">} and imports), which a browser
+     * runs only when served with a JavaScript type (with nosniff, a wrong type is not guessed around).
+     */
+    @Test
+    void scriptsAreServedAsJavaScript() throws IOException {
+        List<String> scripts;
+        try (Stream<Path> files = Files.walk(Path.of("web"))) {
+            scripts = files.map(f -> Path.of("web").relativize(f).toString().replace('\\', '/'))
+                    .filter(n -> n.endsWith(".js")).map(n -> "/" + n).sorted().toList();
+        }
+        assertTrue(scripts.contains("/farmer.js") && scripts.contains("/live/connection.js"), scripts.toString());
+        for (String script : scripts) {
+            Api.Answer a = api.get(script, null);
+            assertEquals(200, a.status(), script);
+            assertTrue(a.contentType().startsWith("text/javascript"), script + ": " + a.contentType());
         }
     }
 

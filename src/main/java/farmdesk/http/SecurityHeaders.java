@@ -22,7 +22,7 @@ import io.helidon.webserver.http.RoutingResponse;
  */
 public final class SecurityHeaders implements Filter {
 
-    /** What the pages need and nothing more (web/*.html, farmdesk.js, the pages' own .js and .css). */
+    /** What the pages need and nothing more: web/*.html, their module scripts (web/*.js, web/live/*.js) and .css. */
     public static final String POLICY = String.join("; ",
             "default-src 'self'",
             "script-src 'self'",

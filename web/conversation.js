@@ -1,0 +1,78 @@
+import { el, timeLabel, isVisible } from './dom.js';
+import { api, ticketPath, readSaved, save } from './session.js';
+
+export function conversation(list, typing, marker, me, ticketId, onEnd) {
+  const shown = new Set(), seenKey = 'farmdesk.seen.' + ticketId;
+  let seenUpTo = readSaved(seenKey, 0), readUpTo = 0, newestOther = 0, typingTimer;
+  const atEnd = () => list.scrollHeight - list.scrollTop - list.clientHeight < 48;
+  const pendingRow = clientId => clientId && list.querySelector('li.pending[data-cid="' + CSS.escape(clientId) + '"]');
+  const dropPending = clientId => { const li = pendingRow(clientId); if (li) li.remove(); };
+
+  function toEnd(byUser) {
+    list.scrollTop = list.scrollHeight;
+    marker.hidden = true;
+    if (!byUser) return;
+    const last = list.lastElementChild;
+    if (last) { last.tabIndex = -1; last.focus(); }
+    onEnd();
+  }
+
+  function row(m, pending) {
+    const mine = m.senderId === me.id;
+    const who = mine ? 'You' : (m.senderName || m.senderId) + (m.senderRole === 'admin' ? ' (support)' : '');
+    const receipt = pending || (!m.internal && m.senderRole === me.role);
+    return el('li', { class: 'msg' + (mine ? ' mine' : '') + (m.internal ? ' note' : '') + (pending ? ' pending' : ''),
+      'data-id': !pending && m.id, 'data-cid': m.clientId },
+    el('div', { class: 'meta' },
+      m.internal ? el('strong', { class: 'tag' }, 'Internal note') : null,
+      el('span', { class: 'who' }, who), ' · ',
+      el('time', { datetime: m.createdAt }, timeLabel(m.createdAt)),
+      receipt ? el('span', { class: 'rcpt' }, pending ? 'Not sent yet' : m.id <= seenUpTo ? 'Seen' : 'Sent') : null),
+    el('p', { class: 'text' }, m.text));
+  }
+
+  list.replaceChildren();
+  typing.textContent = '';
+  marker.hidden = true;
+  marker.onclick = () => toEnd(true);
+  list.onscroll = () => { if (atEnd()) { marker.hidden = true; onEnd(); } };
+
+  return {
+    toEnd, dropPending,
+    add(m) {
+      dropPending(m.clientId);
+      if (shown.has(m.id)) return;
+      shown.add(m.id);
+      const wasAtEnd = atEnd(), mine = m.senderId === me.id;
+      let before = null;
+      for (const li of list.children) if (!li.dataset.id || Number(li.dataset.id) > m.id) { before = li; break; }
+      list.insertBefore(row(m), before);
+      if (m.senderRole !== me.role) newestOther = Math.max(newestOther, m.id);
+      if (!mine) typing.textContent = '';
+      if (mine || wasAtEnd) toEnd(); else marker.hidden = false;
+    },
+    addPending(item) {
+      if (pendingRow(item.cid)) return;
+      list.append(row({ senderId: me.id, senderRole: me.role, text: item.text, internal: item.internal, clientId: item.cid, createdAt: item.at }, true));
+      toEnd();
+    },
+    seen(id) {
+      if (id <= seenUpTo) return;
+      save(seenKey, seenUpTo = id);
+      list.querySelectorAll('li[data-id] .rcpt').forEach(n => { if (Number(n.closest('li').dataset.id) <= id) n.textContent = 'Seen'; });
+    },
+    showTyping(name) {
+      typing.textContent = name + ' is typing…';
+      clearTimeout(typingTimer);
+      typingTimer = setTimeout(() => { typing.textContent = ''; }, 4000);
+    },
+    // only what the reader can see
+    markRead() {
+      const newest = newestOther;
+      if (!newest || newest <= readUpTo || !isVisible() || !atEnd()) return false;
+      readUpTo = newest;
+      api('POST', ticketPath(ticketId, '/read'), { messageId: newest }, true).catch(() => { readUpTo = 0; });
+      return true;
+    },
+  };
+}

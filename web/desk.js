@@ -1,0 +1,149 @@
+import { byId, notify, connectionLabel } from './dom.js';
+import { api, ticketPath, signOut } from './session.js';
+import { conversation } from './conversation.js';
+import { TicketStore, renderTickets } from './tickets.js';
+
+export const store = new TicketStore();
+export let openId = null;
+let me, page, otherRole, outbox, field, talk; // talk: the open conversation
+
+// page: its ids and parts (farmer.js, admin.js)
+export async function start(user, parts, live, box) {
+  me = user, page = parts, outbox = box;
+  otherRole = me.role === 'farmer' ? 'admin' : 'farmer';
+  byId('me').textContent = me.name + ' (' + me.id + ')';
+  byId('logout').onclick = signOut;
+  byId('back').onclick = () => go('');
+  field = byId(page.composer + '-text');
+  byId(page.composer).onsubmit = e => {
+    e.preventDefault();
+    const text = field.value.trim();
+    if (!openId || !text) return;
+    talk.addPending(outbox.add(openId, text, e.submitter && e.submitter.value === 'note'));
+    field.value = '';
+    field.focus();
+  };
+  let typedAt = 0;
+  field.addEventListener('input', () => {
+    if (!openId || !field.value.trim() || Date.now() - typedAt < 3000) return;
+    typedAt = Date.now();
+    api('POST', ticketPath(openId, '/typing'), undefined, true).catch(() => {});
+  });
+  document.addEventListener('visibilitychange', () => markRead() && render());
+  window.Farmdesk = { live }; // for the browser tests
+  await live.start();
+  await load();
+  live.ready();
+  route();
+  addEventListener('hashchange', route);
+  outbox.flush();
+}
+
+export async function load(cursor) {
+  try { await page.load(cursor); } catch (e) { /* the notice shows why */ }
+  render();
+}
+
+export function render() {
+  const keep = page.keep || (() => true), tickets = store.sorted(t => keep(t) || openId === t.id);
+  renderTickets(byId(page.list), tickets, openId, page.describe, go);
+  byId('no-tickets').hidden = tickets.length > 0;
+  if (page.rendered) page.rendered();
+}
+
+export const go = id => { location.hash = id ? 'ticket=' + encodeURIComponent(id) : ''; };
+
+function route() {
+  const id = new URLSearchParams(location.hash.slice(1)).get('ticket');
+  if (id) return openTicket(id);
+  openId = talk = null;
+  show(false);
+}
+
+function show(viewing) {
+  document.body.classList.toggle('viewing', viewing);
+  byId('t-view').hidden = !viewing;
+  byId('t-empty').hidden = viewing;
+  render();
+}
+
+async function openTicket(id, reload) {
+  if (openId === id && !reload) return;
+  openId = id;
+  const list = byId('messages'), opened = talk = conversation(list, byId('typing'), byId('newmsg'), me, id, () => markRead() && render());
+  if (store.get(id)) page.showHeader(store.get(id));
+  show(true);
+  list.setAttribute('aria-busy', 'true');
+  try {
+    const full = await api('GET', ticketPath(id));
+    if (talk !== opened) return;
+    full.messages.forEach(opened.add);
+    outbox.items(id).forEach(opened.addPending);
+    opened.toEnd();
+    header(full);
+    markRead();
+    render();
+    if (!reload) byId('t-subject').focus();
+  } catch (e) {
+    if (talk === opened && e.status === 404) go('');
+  } finally {
+    list.removeAttribute('aria-busy');
+  }
+}
+
+const header = t => page.showHeader(store.upsert(t));
+
+function markRead() {
+  const t = store.get(openId);
+  if (!t || !talk.markRead()) return false;
+  t.unread = 0;
+  return true;
+}
+
+export async function patch(change) {
+  const t = openId && await api('PATCH', ticketPath(openId), change).catch(() => null);
+  if (t) { header(t); render(); }
+  return t;
+}
+
+export function sent(item, message, error) {
+  const shown = openId === item.tid && talk;
+  if (message) return shown && shown.add(message);
+  if (shown) shown.dropPending(item.cid);
+  notify('Not sent: ' + error.message);
+  if (shown && !field.value) field.value = item.text;
+}
+
+export const handlers = {
+  onState: connectionLabel(byId('conn')),
+  onLive: () => outbox.flush(),
+  onAuthError: detail => notify(detail + ' Please sign in again.'),
+  async onReset() {
+    store.clear();
+    await load();
+    if (openId) openTicket(openId, true);
+  },
+  onEvent(type, data) {
+    const open = openId === data.ticketId, t = store.get(data.ticketId);
+    if (type === 'ticket-created') {
+      store.upsert(data.ticket);
+      if (page.newTicket) page.newTicket(data.ticket);
+    } else if (type === 'new-message') {
+      const m = data.message, fresh = m.id > ((t || {}).counted || 0), ticket = store.upsert(data.ticket);
+      if (open) talk.add(m);
+      if (fresh && m.senderRole === otherRole && !(open && markRead())) {
+        ticket.unread++;
+        if (page.newUnread) page.newUnread(ticket, open);
+      }
+    } else if (type === 'ticket-updated') {
+      if (open) header(data.ticket); else store.upsert(data.ticket);
+    } else if (type === 'ticket-read') {
+      if (t && data.readerId === me.id && t.lastMessage && data.messageId >= t.lastMessage.id) t.unread = 0;
+      if (open && data.readerRole === otherRole) talk.seen(data.messageId);
+    } else {
+      if (type === 'typing' && open && data.role === otherRole) talk.showTyping(data.name);
+      return;
+    }
+    render();
+  },
+};

@@ -1,0 +1,49 @@
+import { api, ticketPath, readSaved, save } from './session.js';
+
+export const newClientId = () => (crypto.randomUUID ? crypto.randomUUID() // secure contexts only
+  : Date.now().toString(36) + '-' + Array.from(crypto.getRandomValues(new Uint32Array(3)), x => x.toString(36)).join('-'));
+
+// short names: an earlier page's items are still sent
+export function outbox(userId, live, onSent) {
+  const key = 'farmdesk.outbox.' + userId;
+  let failed, sending, again;
+  const items = ticketId => readSaved(key, []).filter(i => !ticketId || i.tid === ticketId);
+  const drop = clientId => save(key, items().filter(i => i.cid !== clientId));
+
+  async function flush() {
+    if (!items().length) return;
+    if (sending) return (again = true);
+    sending = true;
+    try { await (navigator.locks ? navigator.locks.request(key, send) : send()); } finally { sending = false; }
+    if (again) { again = false; flush(); }
+  }
+
+  async function send() {
+    failed = false;
+    for (const item of items()) {
+      try {
+        const message = await api('POST', ticketPath(item.tid, '/messages'),
+          { text: item.text, clientId: item.cid, internal: item.internal || undefined }, true);
+        drop(item.cid);
+        live.expect(message.id);
+        onSent(item, message);
+      } catch (e) {
+        if (e.status === 0 || e.status === 429 || e.status >= 500 || e.status === 401) return (failed = true); // kept, in order
+        drop(item.cid);
+        onSent(item, null, e);
+      }
+    }
+  }
+
+  addEventListener('online', flush);
+  setInterval(() => failed && flush(), 10000);
+  return {
+    items, flush,
+    add(ticketId, text, internal) {
+      const item = { cid: newClientId(), tid: ticketId, text, internal: !!internal, at: new Date().toISOString() };
+      save(key, items().concat(item));
+      flush();
+      return item;
+    },
+  };
+}

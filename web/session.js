@@ -1,0 +1,66 @@
+import { notify } from './dom.js';
+
+const KEY = 'farmdesk.token';
+export const sessionToken = () => sessionStorage.getItem(KEY);
+export const saveToken = token => sessionStorage.setItem(KEY, token);
+
+export function readSaved(key, fallback) {
+  try { return JSON.parse(localStorage.getItem(key)) || fallback; } catch (e) { return fallback; }
+}
+export function save(key, value) {
+  try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* full, private mode */ }
+}
+
+function claimsOf(token) {
+  try { return JSON.parse(decodeURIComponent(escape(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))))); } catch (e) { return null; }
+}
+
+// another user's #token= link asks first: a link on another site must not switch users
+export function requireUser(role) {
+  const hash = new URLSearchParams(location.hash.slice(1)), token = hash.get('token');
+  if (token) {
+    const was = claimsOf(sessionToken() || ''), c = claimsOf(token), who = x => (x.name || x.sub) + ' (' + x.sub + ')';
+    if (!was || was.exp * 1000 < Date.now() || c && c.sub === was.sub && c.role === was.role ||
+        c && confirm('This link signs you in as ' + who(c) + ' instead of ' + who(was) + '. Switch?')) saveToken(token);
+    hash.delete('token');
+    history.replaceState(null, '', location.pathname + location.search + (hash + '' ? '#' + hash : ''));
+  }
+  const c = claimsOf(sessionToken() || ''), expired = c && c.exp && c.exp * 1000 < Date.now(), ticket = hash.get('ticket');
+  if (c && c.role === role && !expired) return { id: c.sub, role, name: c.name || c.sub };
+  location.replace('index.html?role=' + role + (expired ? '&expired=1' : '') + (ticket ? '#ticket=' + encodeURIComponent(ticket) : ''));
+  throw new Error('not signed in as ' + role);
+}
+
+// 401, expiry: what was typed stays for the next sign-in
+export function endSession() {
+  sessionStorage.removeItem(KEY);
+  location.href = 'index.html';
+}
+
+export function signOut() {
+  Object.keys(localStorage).forEach(k => k.startsWith('farmdesk.') && localStorage.removeItem(k));
+  endSession();
+}
+
+export const ticketPath = (id, rest) => '/api/tickets/' + encodeURIComponent(id) + (rest || '');
+
+export async function api(method, path, body, quiet) {
+  const fail = (status, detail) => {
+    if (status === 401) {
+      notify('Your session has ended: ' + detail + '. Please sign in again.');
+      setTimeout(endSession, 2500);
+    } else if (!quiet) notify(detail);
+    throw Object.assign(new Error(detail), { status });
+  };
+  let res;
+  try {
+    res = await fetch(path, {
+      method, cache: 'no-store', body: body && JSON.stringify(body),
+      headers: Object.assign({ Authorization: 'Bearer ' + sessionToken() }, body ? { 'Content-Type': 'application/json' } : {}),
+    });
+  } catch (e) { fail(0, 'The server cannot be reached. Check your connection and try again.'); }
+  if (res.ok) return res.status === 204 ? null : res.json();
+  let detail = res.statusText || 'Request failed';
+  try { const problem = await res.json(); detail = problem.detail || problem.title || detail; } catch (e) { /* not JSON */ }
+  fail(res.status, detail);
+}
