@@ -109,8 +109,8 @@ public final class EventLog {
     }
 
     /**
-     * Retention deleted the events up to {@code id}: the recent events in memory drop them too, so that
-     * this instance answers a resume from a pruned id with a reset, like one that never held them.
+     * Retention deleted the events up to {@code id} (here or on another instance): the recent events in
+     * memory drop them too, so that every instance answers a resume from a pruned id with a reset.
      */
     void pruned(long id) {
         sequencer.forgetUpTo(id);

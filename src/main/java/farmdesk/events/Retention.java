@@ -152,8 +152,9 @@ public final class Retention implements AutoCloseable {
             countAppliedAt = newest;
         }
         oldestKept = oldestId();
-        if (upTo > 0) {
-            log.pruned(upTo);
+        if (oldestKept > 0) {
+            // also what other instances pruned: every instance's memory answers for what the log keeps
+            log.pruned(oldestKept - 1);
         }
         if (deleted > 0) {
             prunedCounter.increment(deleted);
