@@ -42,8 +42,11 @@ import farmdesk.storage.Sql;
 public final class Retention implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Retention.class.getName());
-    /** Events per delete: a few milliseconds of work each (docs/benchmarks.md), so a run never holds much. */
-    static final int BATCH = 2000;
+    /**
+     * Events per delete: tens of milliseconds each on H2 (PostgreSQL: ~10), so a post never waits long
+     * behind one (docs/benchmarks.md, "Figures behind code comments"). A system property only for the benchmark.
+     */
+    static final int BATCH = Integer.getInteger("farmdesk.retention.batch", 1000);
 
     private final DbClient db;
     private final EventLog log;
@@ -127,6 +130,7 @@ public final class Retention implements AutoCloseable {
         long deleted = 0;
         long after = 0;
         long upTo = 0;
+        long longest = 0;
         while (!closed) {
             List<long[]> oldest = oldestAfter(after, cutoff);
             long last = 0;
@@ -141,12 +145,17 @@ public final class Retention implements AutoCloseable {
             if (last == 0) {
                 break;
             }
+            long batchStarted = System.nanoTime();
             deleted += db.execute().delete("DELETE FROM events WHERE id > ? AND id <= ?", after, last);
+            longest = Math.max(longest, System.nanoTime() - batchStarted);
             upTo = last;
             after = last;
             if (last != oldest.getLast()[0] || oldest.size() < BATCH) {
                 break;
             }
+            // give the database as much time for others as the batch took: a backlog (retention turned on
+            // late) is pruned at half speed, and posts never queue behind one delete after another
+            pause(System.nanoTime() - batchStarted);
         }
         if (!closed) {
             countAppliedAt = newest;
@@ -159,9 +168,19 @@ public final class Retention implements AutoCloseable {
         if (deleted > 0) {
             prunedCounter.increment(deleted);
             LOG.info("retention: pruned " + deleted + " events (ids up to " + upTo + "; " + limits() + ") in "
-                    + (System.nanoTime() - started) / 1_000_000 + " ms; oldest kept id " + oldestKept);
+                    + (System.nanoTime() - started) / 1_000_000 + " ms (longest delete " + longest / 1_000_000
+                    + " ms); oldest kept id " + oldestKept);
         }
         return deleted;
+    }
+
+    private void pause(long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(Math.min(nanos, TimeUnit.SECONDS.toNanos(1)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
     }
 
     /** Up to BATCH of the oldest events after {@code after}: {id, 1 if created before cutoff else 0}. */
