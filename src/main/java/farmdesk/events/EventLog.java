@@ -86,7 +86,7 @@ public final class EventLog {
      * ("before the first event") is always held.
      *
      * <p>Cost: nothing when memory holds {@code after} (a binary search); else one point lookup on the
-     * primary key per page read from the database.
+     * primary key, and one more after each page read from the database. Nothing per event.
      */
     List<Event> readAfter(long after, Audience audience, int limit) {
         if (after != 0 && !sequencer.recentHolds(after) && !holdsStored(after)) {
