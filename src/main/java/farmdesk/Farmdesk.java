@@ -16,6 +16,7 @@ import farmdesk.auth.RateLimiter;
 import farmdesk.auth.StreamQuota;
 import farmdesk.auth.Tokens;
 import farmdesk.events.EventSystem;
+import farmdesk.events.Retention;
 import farmdesk.http.Caller;
 import farmdesk.http.ClientGoneLog;
 import farmdesk.http.Cors;
@@ -48,6 +49,7 @@ public final class Farmdesk implements AutoCloseable {
 
     private final Database database;
     private final EventSystem events;
+    private final Retention retention;
     private final StreamMetrics metrics;
     private final Settings settings;
     private final Tokens tokens;
@@ -61,6 +63,8 @@ public final class Farmdesk implements AutoCloseable {
         events = EventSystem.open(database.client(), database.isPostgres(), settings.dbUrl(),
                 settings.effectiveDbUser(), settings.effectiveDbPassword(), settings.authSecret(),
                 settings.recentEventsBytes());
+        retention = new Retention(database.client(), events.log(), settings.retention(), settings.retentionEvents(),
+                settings.pruneEvery(), Services.get(MeterRegistry.class));
 
         Tokens tokens = Tokens.create(settings.authSecret());
         Caller caller = new Caller(tokens);
@@ -152,6 +156,11 @@ public final class Farmdesk implements AutoCloseable {
         return metrics;
     }
 
+    /** The event log's pruner (tests run it without waiting for its next run). */
+    public Retention retention() {
+        return retention;
+    }
+
     /**
      * Graceful stop (also on SIGTERM, from {@link Main}'s shutdown hook): refuses new requests with 503,
      * waits (at most 10 s) for the requests in progress to answer, ends open streams and held polls
@@ -169,6 +178,7 @@ public final class Farmdesk implements AutoCloseable {
         if (server != null) {
             server.stop();
         }
+        retention.close(); // a batch in progress finishes; none starts after
         events.close(); // the write in progress commits; none starts after
         metrics.close();
         database.close();

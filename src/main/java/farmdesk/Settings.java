@@ -28,11 +28,18 @@ public record Settings(int port,
                        int streamsPerUser,
                        List<String> corsOrigins,
                        int maxConnections,
-                       int recentEventsBytes) {
+                       int recentEventsBytes,
+                       Duration retention,
+                       long retentionEvents,
+                       Duration pruneEvery) {
 
     public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/farmdesk";
     /** {@link #maxConnections} when FARMDESK_MAX_CONNECTIONS is not set: from the process's file descriptor limit. */
     public static final int AUTO = -1;
+    /** {@link #retention} when FARMDESK_RETENTION_DAYS is not set. */
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(90);
+    /** How often the pruner runs ("at least once a minute"); tests make it shorter. */
+    public static final Duration DEFAULT_PRUNE_EVERY = Duration.ofMinutes(1);
 
     public Settings {
         if (port < 0 || port > 65535) {
@@ -53,6 +60,12 @@ public record Settings(int port,
         if (recentEventsBytes < 0) {
             throw new IllegalArgumentException("FARMDESK_RECENT_EVENTS_BYTES must be >= 0 (0: every resume reads the database)");
         }
+        if (retention.isNegative() || retentionEvents < 0) {
+            throw new IllegalArgumentException("FARMDESK_RETENTION_DAYS and FARMDESK_RETENTION_EVENTS must be >= 0 (0: no limit)");
+        }
+        if (pruneEvery.isNegative() || pruneEvery.isZero()) {
+            throw new IllegalArgumentException("the pruning period must be positive");
+        }
         if (rateLimit < 0 || streamsPerUser < 0) {
             throw new IllegalArgumentException("FARMDESK_RATE_LIMIT and FARMDESK_STREAMS_PER_USER must be >= 0");
         }
@@ -68,7 +81,8 @@ public record Settings(int port,
     /** The embedded demo: port 8080, H2 file under ./data, dev login on, random secret. */
     public static Settings defaults() {
         return new Settings(8080, DEFAULT_DB_URL, null, null, null, true, Path.of("web"),
-                Duration.ofSeconds(10), 20, 20, List.of(), AUTO, Sequencer.DEFAULT_RECENT_BYTES);
+                Duration.ofSeconds(10), 20, 20, List.of(), AUTO, Sequencer.DEFAULT_RECENT_BYTES,
+                DEFAULT_RETENTION, 0, DEFAULT_PRUNE_EVERY);
     }
 
     public static Settings fromEnvironment() {
@@ -92,6 +106,8 @@ public record Settings(int port,
                 .corsOrigins(origins(env.get("FARMDESK_CORS_ORIGINS")))
                 .maxConnections(intValue(env, "FARMDESK_MAX_CONNECTIONS", d.maxConnections()))
                 .recentEventsBytes(intValue(env, "FARMDESK_RECENT_EVENTS_BYTES", d.recentEventsBytes()))
+                .retention(Duration.ofDays(intValue(env, "FARMDESK_RETENTION_DAYS", (int) d.retention().toDays())))
+                .retentionEvents(longValue(env, "FARMDESK_RETENTION_EVENTS", d.retentionEvents()))
                 .build();
     }
 
@@ -133,6 +149,9 @@ public record Settings(int port,
         private List<String> corsOrigins;
         private int maxConnections;
         private int recentEventsBytes;
+        private Duration retention;
+        private long retentionEvents;
+        private Duration pruneEvery;
 
         private Builder(Settings from) {
             port = from.port;
@@ -148,6 +167,9 @@ public record Settings(int port,
             corsOrigins = from.corsOrigins;
             maxConnections = from.maxConnections;
             recentEventsBytes = from.recentEventsBytes;
+            retention = from.retention;
+            retentionEvents = from.retentionEvents;
+            pruneEvery = from.pruneEvery;
         }
 
         public Builder port(int port) {
@@ -208,9 +230,28 @@ public record Settings(int port,
             return this;
         }
 
+        /** Events older than this are pruned (FARMDESK_RETENTION_DAYS; tests use shorter ones); zero: no age limit. */
+        public Builder retention(Duration age) {
+            this.retention = age;
+            return this;
+        }
+
+        /** At most this many newest events are kept (FARMDESK_RETENTION_EVENTS); 0: no count limit. */
+        public Builder retentionEvents(long events) {
+            this.retentionEvents = events;
+            return this;
+        }
+
+        /** How often the pruner runs (once a minute; tests make it shorter). */
+        public Builder pruneEvery(Duration period) {
+            this.pruneEvery = period;
+            return this;
+        }
+
         public Settings build() {
             return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat,
-                    rateLimit, streamsPerUser, corsOrigins, maxConnections, recentEventsBytes);
+                    rateLimit, streamsPerUser, corsOrigins, maxConnections, recentEventsBytes,
+                    retention, retentionEvents, pruneEvery);
         }
     }
 
@@ -257,6 +298,18 @@ public record Settings(int port,
         }
         try {
             return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got '" + v + "'");
+        }
+    }
+
+    private static long longValue(Map<String, String> env, String name, long fallback) {
+        String v = blankToNull(env.get(name));
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, got '" + v + "'");
         }

@@ -1,5 +1,6 @@
 package farmdesk;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -41,6 +42,21 @@ class SettingsTest {
                 "blank counts as unset");
         assertThrows(IllegalArgumentException.class,
                 () -> Settings.fromEnvironment(Map.of("FARMDESK_DEV_LOGIN", "false")), "no secret and no dev login: no way in");
+    }
+
+    @Test
+    void retentionIsNinetyDaysAndNoCountLimitUnlessSet() {
+        Settings d = Settings.fromEnvironment(Map.of());
+        assertEquals(Duration.ofDays(90), d.retention());
+        assertEquals(0, d.retentionEvents(), "no count limit");
+        Settings set = Settings.fromEnvironment(Map.of("FARMDESK_RETENTION_DAYS", "7", "FARMDESK_RETENTION_EVENTS", "5000000000"));
+        assertEquals(Duration.ofDays(7), set.retention());
+        assertEquals(5_000_000_000L, set.retentionEvents());
+        Settings off = Settings.fromEnvironment(Map.of("FARMDESK_RETENTION_DAYS", "0", "FARMDESK_RETENTION_EVENTS", ""));
+        assertEquals(Duration.ZERO, off.retention(), "0: no age limit");
+        assertEquals(0, off.retentionEvents(), "empty: no count limit");
+        assertThrows(IllegalArgumentException.class, () -> Settings.fromEnvironment(Map.of("FARMDESK_RETENTION_DAYS", "-1")));
+        assertThrows(IllegalArgumentException.class, () -> Settings.fromEnvironment(Map.of("FARMDESK_RETENTION_EVENTS", "many")));
     }
 
     @Test

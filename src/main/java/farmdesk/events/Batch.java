@@ -7,8 +7,9 @@ import java.util.List;
  *
  * @param events  stored events (ids increasing, none sent before), live-only events and at most one
  *                heartbeat, oldest first; empty on a reset, a timeout or an end by signal
- * @param reset   the resume id was unknown (beyond the whole log: the database was replaced, or the id was
- *                invented): the client must reload, then resume from {@code last}
+ * @param reset   the resume id is not an id the log holds (pruned by retention, lost by a restore from a
+ *                backup, beyond the log, invented): the client must reload, then resume from {@code last}
+ *                (the newest stored id)
  * @param last    the id the client resumes after once it has this batch
  * @param endedBy null while the feed goes on; else nothing follows this batch: the marker given to
  *                {@link Feed#signal} (the batch's events are then dropped: the client resumes by id and

@@ -2,7 +2,6 @@ package farmdesk.events;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 import io.helidon.dbclient.DbClient;
@@ -78,11 +77,21 @@ public final class EventLog {
 
     /**
      * Up to {@code limit} stored events after id {@code after} that the audience may see, oldest first
-     * (read through a {@link Feed}, which orders the replay against live delivery),
-     * including everything this instance has committed: from memory when it reaches back to
-     * {@code after} (the usual resume or poll), else from the database.
+     * (read through a {@link Feed}, which orders the replay against live delivery), including
+     * everything this instance has committed: from memory when it reaches back to {@code after} (the
+     * usual resume or poll), else from the database. Null when {@code after} is not an id the log holds:
+     * pruned by retention, lost by a restore from a backup, or never handed out (beyond the log,
+     * invented). The client must then reload ({@code reset}): what lies between its id and the oldest
+     * event kept is gone, and resuming at the next id up would skip it without a word. {@code 0}
+     * ("before the first event") is always held.
+     *
+     * <p>Cost: nothing when memory holds {@code after} (a binary search); else one point lookup on the
+     * primary key, and one more after each page read from the database. Nothing per event.
      */
     List<Event> readAfter(long after, Audience audience, int limit) {
+        if (after != 0 && !sequencer.recentHolds(after) && !holdsStored(after)) {
+            return null;
+        }
         // read-your-writes: memory only answers once it holds everything this instance committed
         // (the sequencer delivers a few microseconds after commit; a poll right after a 201 must see it)
         long committed = appender.lastCommitted();
@@ -92,20 +101,24 @@ public final class EventLog {
                 return recent;
             }
         }
-        return readStored(after, audience, limit);
+        List<Event> page = readStored(after, audience, limit);
+        // checked again after the read: retention deletes the oldest events first, so while `after` is
+        // still there nothing above it was deleted and the page has no hole; if it went meanwhile, the
+        // page may lack events pruned between the check above and the read
+        return after == 0 || holdsStored(after) ? page : null;
     }
 
     /**
-     * The resume point when {@code after} lies beyond the whole log (the database was replaced, or the
-     * client invented an id): the newest stored id, which the client reloads from. Empty for a known
-     * id. Only ids beyond what this instance knows of cost a query.
+     * Retention deleted the events up to {@code id} (here or on another instance): the recent events in
+     * memory drop them too, so that every instance answers a resume from a pruned id with a reset.
      */
-    OptionalLong resetPoint(long after) {
-        if (after <= newestKnown()) {
-            return OptionalLong.empty();
-        }
-        long latest = latestId();
-        return after > latest ? OptionalLong.of(latest) : OptionalLong.empty();
+    void pruned(long id) {
+        sequencer.forgetUpTo(id);
+    }
+
+    /** Whether the event {@code id} is stored: one point lookup on the primary key. */
+    boolean holdsStored(long id) {
+        return db.execute().get("SELECT id FROM events WHERE id = ?", id).isPresent();
     }
 
     /**

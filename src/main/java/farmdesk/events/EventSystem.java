@@ -1,5 +1,7 @@
 package farmdesk.events;
 
+import java.time.Instant;
+
 import io.helidon.dbclient.DbClient;
 
 /**
@@ -36,12 +38,20 @@ public final class EventSystem implements AutoCloseable {
     public static EventSystem open(DbClient db, boolean postgres, String url, String user, String password,
                                    String authSecret, long recentBytes) {
         Broadcaster broadcaster = new Broadcaster();
+        Relay relay = postgres ? new PgRelay(db, url, user, password, authSecret) : Relay.localOnly();
+        // before any write of this instance: ids taken from now on are above every id ever handed out,
+        // also when the database was restored from a backup (see IdFloor)
+        try {
+            IdFloor.raise(db, relay, postgres, IdFloor.at(Instant.now()));
+        } catch (RuntimeException e) {
+            relay.close();
+            throw e;
+        }
         // the sequencer starts after the newest committed id, read before this instance's log takes a
         // write: every later event, local or from another instance, is delivered, and none twice
         Sequencer sequencer = new Sequencer(broadcaster,
                 (after, upTo, limit) -> EventLog.readRange(db, after, upTo, limit),
                 EventLog.latestId(db), recentBytes);
-        Relay relay = postgres ? new PgRelay(db, url, user, password, authSecret) : Relay.localOnly();
         // the log hands each commit to the sequencer and announces it through the relay, so both exist first
         EventLog log = new EventLog(db, sequencer, relay);
         // the relay listens last: it hands news from other instances to the sequencer, and once LISTEN is

@@ -4,12 +4,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One reader's view of what an audience may see, from a resume point: first what the log holds after
- * it (or a reset when the point is unknown), then live events, handed out in {@link Batch}es with no
+ * it (or a reset when the log does not hold the point), then live events, handed out in {@link Batch}es with no
  * gap and no duplicate. SSE and long-poll only encode the batches. One thread reads a feed; any thread
  * may {@link #signal} it.
  *
@@ -51,7 +50,6 @@ public final class Feed implements AutoCloseable {
     private volatile Event signal;
     private long last;
     private boolean replaying;
-    private boolean resetChecked;
     private boolean lagging;
 
     Feed(EventLog log, Broadcaster broadcaster, Audience audience, Long resumeAfter, Options options) {
@@ -121,18 +119,19 @@ public final class Feed implements AutoCloseable {
         }
     }
 
-    /** One page of the log after {@code last}, a reset, or null once the replay is done (nothing more stored). */
+    /**
+     * One page of the log after {@code last}, a reset, or null once the replay is done (nothing more
+     * stored). A reset when {@code last} is not an id the log holds (see {@link EventLog#readAfter}):
+     * on the first page the client's resume id, later the last event of a page handed out, when
+     * retention pruned it meanwhile. The client reloads and resumes from the newest stored id.
+     */
     private Batch replay() {
-        if (!resetChecked) {
-            resetChecked = true;
-            OptionalLong reset = log.resetPoint(last);
-            if (reset.isPresent()) {
-                replaying = false;
-                last = reset.getAsLong();
-                return new Batch(List.of(), true, last, null);
-            }
-        }
         List<Event> page = log.readAfter(last, audience, options.batchLimit());
+        if (page == null) {
+            replaying = false;
+            last = log.latestId();
+            return new Batch(List.of(), true, last, null);
+        }
         if (page.size() < options.batchLimit()) {
             replaying = false; // what is committed from now on is queued (subscribed before this read)
         }

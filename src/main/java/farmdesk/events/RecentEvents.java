@@ -69,6 +69,27 @@ final class RecentEvents {
         return out;
     }
 
+    /**
+     * Whether {@code id} is the id of an event held here: then the log held it too when it was delivered
+     * (a resume from it needs no query to know it is not an id the log never held). False says nothing
+     * either way: ask the log.
+     */
+    synchronized boolean holds(long id) {
+        int at = firstAfter(id) - 1;
+        return at >= 0 && ring[slot(at)].id() == id;
+    }
+
+    /** Drops the events up to {@code id}: retention pruned them from the log (see {@link Retention}). */
+    synchronized void forgetUpTo(long id) {
+        while (size > 0 && ring[head].id() <= id) {
+            bytes -= ring[head].footprint();
+            ring[head] = null;
+            head = (head + 1) % ring.length;
+            size--;
+        }
+        floor = Math.max(floor, id);
+    }
+
     /** The sum of the footprints of the events held (for tests). */
     synchronized long bytes() {
         return bytes;

@@ -136,6 +136,16 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
         return recent.after(after, audience, limit);
     }
 
+    /** Whether memory holds the event {@code id} (false: ask the log). */
+    boolean recentHolds(long id) {
+        return recent.holds(id);
+    }
+
+    /** Retention pruned the log up to {@code id}: memory no longer answers for those events either. */
+    void forgetUpTo(long id) {
+        recent.forgetUpTo(id);
+    }
+
     /** Delivers everything in the log after {@link #delivered} up to {@code upTo}; retries while the database is away. */
     private void fill(long upTo) throws InterruptedException {
         while (delivered < upTo) {

@@ -55,7 +55,7 @@ final class LongPoll {
         } finally {
             open.remove(feed);
         }
-        // an id from the future (the database was replaced): tell the client to reload
+        // an id the log does not hold (pruned, lost by a restore, beyond the log): tell the client to reload
         String reset = batch.reset() ? "{\"id\":null,\"type\":\"reset\",\"data\":{\"latest\":" + batch.last() + "}}" : null;
         send(res, batch.events(), batch.last(), reset);
     }

@@ -159,7 +159,9 @@ class ReplayTest {
             a.postMessage(farmer, ticket, "after restart");
             SseClient.Event live = s.next();
             assertEquals("after restart", live.json().at("/message/text").asText());
-            assertEquals(seen + 3, live.numericId(), "the sequence continues after the restart");
+            // ids keep increasing across a restart; they jump to the clock floor there (events.IdFloor),
+            // so no id is ever handed out twice, even after a restore from a backup
+            assertTrue(live.numericId() > seen + 2, "ids increase across the restart");
         }
     }
 
