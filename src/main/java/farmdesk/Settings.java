@@ -28,15 +28,35 @@ public record Settings(int port,
                        int streamsPerUser,
                        List<String> corsOrigins,
                        int maxConnections,
-                       int recentEventsBytes) {
+                       int recentEventsBytes,
+                       String host,
+                       int dbPool,
+                       int observePort) {
 
     public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/farmdesk";
     /** {@link #maxConnections} when FARMDESK_MAX_CONNECTIONS is not set: from the process's file descriptor limit. */
     public static final int AUTO = -1;
+    /** {@link #observePort} when FARMDESK_OBSERVE_PORT is not set: /observe/* is served on the public port. */
+    public static final int SAME_PORT = -1;
+    /** HikariCP's own default, which Farmdesk always used: 10 connections (plus one LISTEN connection on PostgreSQL). */
+    public static final int DEFAULT_DB_POOL = 10;
 
     public Settings {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("PORT must be 0..65535, got " + port);
+        }
+        if (observePort < SAME_PORT || observePort > 65535) {
+            throw new IllegalArgumentException("FARMDESK_OBSERVE_PORT must be 0..65535, got " + observePort);
+        }
+        if (observePort > 0 && observePort == port) {
+            throw new IllegalArgumentException("FARMDESK_OBSERVE_PORT must differ from PORT (" + port
+                    + "): leave it unset to serve /observe on the public port");
+        }
+        if (host != null && (host.isBlank() || !host.equals(host.strip()))) {
+            throw new IllegalArgumentException("FARMDESK_HOST must be an address or a host name without spaces, got '" + host + "'");
+        }
+        if (dbPool < 1) {
+            throw new IllegalArgumentException("FARMDESK_DB_POOL must be at least 1, got " + dbPool);
         }
         if (authSecret != null && authSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
             throw new IllegalArgumentException("FARMDESK_AUTH_SECRET must be at least 32 bytes");
@@ -68,7 +88,8 @@ public record Settings(int port,
     /** The embedded demo: port 8080, H2 file under ./data, dev login on, random secret. */
     public static Settings defaults() {
         return new Settings(8080, DEFAULT_DB_URL, null, null, null, true, Path.of("web"),
-                Duration.ofSeconds(10), 20, 20, List.of(), AUTO, Sequencer.DEFAULT_RECENT_BYTES);
+                Duration.ofSeconds(10), 20, 20, List.of(), AUTO, Sequencer.DEFAULT_RECENT_BYTES,
+                null, DEFAULT_DB_POOL, SAME_PORT);
     }
 
     public static Settings fromEnvironment() {
@@ -92,6 +113,9 @@ public record Settings(int port,
                 .corsOrigins(origins(env.get("FARMDESK_CORS_ORIGINS")))
                 .maxConnections(intValue(env, "FARMDESK_MAX_CONNECTIONS", d.maxConnections()))
                 .recentEventsBytes(intValue(env, "FARMDESK_RECENT_EVENTS_BYTES", d.recentEventsBytes()))
+                .host(blankToNull(env.get("FARMDESK_HOST")))
+                .dbPool(intValue(env, "FARMDESK_DB_POOL", d.dbPool()))
+                .observePort(observePortValue(env))
                 .build();
     }
 
@@ -133,6 +157,9 @@ public record Settings(int port,
         private List<String> corsOrigins;
         private int maxConnections;
         private int recentEventsBytes;
+        private String host;
+        private int dbPool;
+        private int observePort;
 
         private Builder(Settings from) {
             port = from.port;
@@ -148,6 +175,9 @@ public record Settings(int port,
             corsOrigins = from.corsOrigins;
             maxConnections = from.maxConnections;
             recentEventsBytes = from.recentEventsBytes;
+            host = from.host;
+            dbPool = from.dbPool;
+            observePort = from.observePort;
         }
 
         public Builder port(int port) {
@@ -208,9 +238,27 @@ public record Settings(int port,
             return this;
         }
 
+        /** The address both ports listen on (null: every interface). */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** The most database connections the pool holds at once. */
+        public Builder dbPool(int connections) {
+            this.dbPool = connections;
+            return this;
+        }
+
+        /** A port of its own for /observe/* (0: any free port, for tests; {@link #SAME_PORT}: the public port). */
+        public Builder observePort(int port) {
+            this.observePort = port;
+            return this;
+        }
+
         public Settings build() {
             return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat,
-                    rateLimit, streamsPerUser, corsOrigins, maxConnections, recentEventsBytes);
+                    rateLimit, streamsPerUser, corsOrigins, maxConnections, recentEventsBytes, host, dbPool, observePort);
         }
     }
 
@@ -244,6 +292,20 @@ public record Settings(int port,
         }
         return Arrays.stream(value.split(",")).map(String::strip).filter(o -> !o.isEmpty())
                 .map(o -> o.endsWith("/") ? o.substring(0, o.length() - 1) : o).toList();
+    }
+
+    /** Whether /observe/* has a port of its own (and is then not served on the public port). */
+    public boolean ownObservePort() {
+        return observePort != SAME_PORT;
+    }
+
+    /** Unset or blank: the public port; otherwise a port number (1..65535: an operator names a real port). */
+    private static int observePortValue(Map<String, String> env) {
+        int p = intValue(env, "FARMDESK_OBSERVE_PORT", SAME_PORT);
+        if (p != SAME_PORT && (p < 1 || p > 65535)) {
+            throw new IllegalArgumentException("FARMDESK_OBSERVE_PORT must be 1..65535, got " + p);
+        }
+        return p;
     }
 
     private static String blankToNull(String s) {

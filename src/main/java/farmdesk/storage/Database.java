@@ -86,7 +86,13 @@ public final class Database implements AutoCloseable {
                 .build();
     }
 
+    /** With HikariCP's default pool of 10 connections. */
     public static Database open(String url, String user, String password) {
+        return open(url, user, password, 10);
+    }
+
+    /** @param poolSize the most connections held at once (FARMDESK_DB_POOL) */
+    public static Database open(String url, String user, String password, int poolSize) {
         String jdbcUrl = withH2Options(url);
         if (jdbcUrl.startsWith("jdbc:h2:")) {
             H2Compaction.ifWorthIt(jdbcUrl, user, password);
@@ -96,7 +102,7 @@ public final class Database implements AutoCloseable {
         config.setUsername(user);
         config.setPassword(password);
         config.setPoolName("farmdesk");
-        config.setMaximumPoolSize(10);
+        config.setMaximumPoolSize(poolSize);
         // Fail fast when the database is away: requests answer 503 instead of hanging.
         config.setConnectionTimeout(3000);
         config.setValidationTimeout(1000);
@@ -174,6 +180,11 @@ public final class Database implements AutoCloseable {
 
     public boolean isPostgres() {
         return postgres;
+    }
+
+    /** The most connections the pool holds at once. */
+    public int poolSize() {
+        return pool.getMaximumPoolSize();
     }
 
     /** A cheap round trip, for the readiness check. */

@@ -1,0 +1,103 @@
+package farmdesk;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import farmdesk.testing.Api;
+import farmdesk.testing.TestSettings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Where the server listens: FARMDESK_HOST and FARMDESK_OBSERVE_PORT, over real sockets. */
+class ListenerSettingsTest {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void withAnObservePortHealthAndMetricsAreServedThereAndNotOnThePublicPort() throws Exception {
+        try (Farmdesk server = Farmdesk.start(TestSettings.builder().observePort(0).build())) {
+            assertNotEquals(server.port(), server.observePort());
+            assertEquals(404, get("127.0.0.1", server.port(), "/observe/health").statusCode(),
+                    "the public port must not answer health");
+            assertEquals(404, get("127.0.0.1", server.port(), "/observe/metrics").statusCode(),
+                    "the public port must not answer metrics");
+            assertEquals(200, get("127.0.0.1", server.observePort(), "/observe/health").statusCode());
+            HttpResponse<String> metrics = get("127.0.0.1", server.observePort(), "/observe/metrics");
+            assertEquals(200, metrics.statusCode());
+            assertTrue(metrics.body().contains("farmdesk_"), "Farmdesk's own meters on the observe port");
+            // the API stays on the public port, and only there
+            Api api = new Api(server.port());
+            assertEquals(200, api.get("/api/tickets", api.admin("A-obs")).status());
+            assertEquals(404, get("127.0.0.1", server.observePort(), "/api/tickets").statusCode());
+        }
+    }
+
+    @Test
+    void withoutAnObservePortHealthIsOnThePublicPort() throws Exception {
+        try (Farmdesk server = Farmdesk.start(TestSettings.inMemory())) {
+            assertEquals(server.port(), server.observePort());
+            assertEquals(200, get("127.0.0.1", server.port(), "/observe/health").statusCode());
+        }
+    }
+
+    @Test
+    void aHostBindsBothPortsToThatAddressOnly() throws Exception {
+        try (Farmdesk server = Farmdesk.start(TestSettings.builder().host("127.0.0.1").observePort(0).build())) {
+            assertEquals(200, get("127.0.0.1", server.observePort(), "/observe/health").statusCode());
+            assertEquals(200, get("127.0.0.1", server.port(), "/index.html").statusCode());
+            // Linux routes all of 127/8 to the loopback interface: a server on every interface (the
+            // default) accepts 127.0.0.2 too, one bound to 127.0.0.1 refuses it
+            assertThrows(ConnectException.class, () -> connect("127.0.0.2", server.port()));
+            assertThrows(ConnectException.class, () -> connect("127.0.0.2", server.observePort()));
+        }
+    }
+
+    @Test
+    void byDefaultTheServerListensOnEveryInterface() throws Exception {
+        try (Farmdesk server = Farmdesk.start(TestSettings.inMemory())) {
+            connect("127.0.0.2", server.port());
+        }
+    }
+
+    @Test
+    void theEnvironmentNamesHostPoolAndObservePort() {
+        Settings s = Settings.fromEnvironment(Map.of("FARMDESK_HOST", "127.0.0.1", "FARMDESK_DB_POOL", "4",
+                "FARMDESK_OBSERVE_PORT", "9090"));
+        assertEquals("127.0.0.1", s.host());
+        assertEquals(4, s.dbPool());
+        assertEquals(9090, s.observePort());
+        Settings d = Settings.fromEnvironment(Map.of());
+        assertEquals(null, d.host(), "every interface");
+        assertEquals(10, d.dbPool());
+        assertEquals(false, d.ownObservePort());
+        assertThrows(IllegalArgumentException.class, () -> Settings.fromEnvironment(Map.of("FARMDESK_DB_POOL", "0")));
+        assertThrows(IllegalArgumentException.class, () -> Settings.fromEnvironment(Map.of("FARMDESK_OBSERVE_PORT", "0")));
+        assertThrows(IllegalArgumentException.class, () -> Settings.fromEnvironment(Map.of("FARMDESK_OBSERVE_PORT", "x")));
+        assertThrows(IllegalArgumentException.class,
+                () -> Settings.fromEnvironment(Map.of("PORT", "9090", "FARMDESK_OBSERVE_PORT", "9090")));
+    }
+
+    private static HttpResponse<String> get(String host, int port, String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void connect(String host, int port) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 5000);
+        }
+    }
+}
