@@ -23,7 +23,7 @@ import farmdesk.tickets.Text;
 final class TokenCommand {
 
     static final String USAGE = "usage: farmdesk token --role farmer|admin --id <user id> [--name <display name>]"
-            + " [--ttl <n>m|h|d, default 12h, at most 366d]";
+            + " [--ttl <n>s|m|h|d, default 12h, at most 366d]";
     private static final Duration DEFAULT_TTL = Duration.ofHours(12);
     private static final Duration MAX_TTL = Duration.ofDays(366);
     private static final Pattern TTL = Pattern.compile("([0-9]{1,6})([smhd])");
