@@ -11,6 +11,7 @@ import java.util.Map;
 import com.sun.management.UnixOperatingSystemMXBean;
 
 import farmdesk.events.Sequencer;
+import farmdesk.storage.Database;
 
 /**
  * Everything an operator can set, read once at start from environment variables (see the settings
@@ -55,8 +56,9 @@ public record Settings(int port,
         if (host != null && (host.isBlank() || !host.equals(host.strip()))) {
             throw new IllegalArgumentException("FARMDESK_HOST must be an address or a host name without spaces, got '" + host + "'");
         }
-        if (dbPool < 1) {
-            throw new IllegalArgumentException("FARMDESK_DB_POOL must be at least 1, got " + dbPool);
+        if (dbPool < Database.MIN_POOL) {
+            throw new IllegalArgumentException("FARMDESK_DB_POOL must be at least " + Database.MIN_POOL
+                    + " (the migrations at start hold two connections), got " + dbPool);
         }
         if (authSecret != null && authSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
             throw new IllegalArgumentException("FARMDESK_AUTH_SECRET must be at least 32 bytes");
@@ -96,7 +98,8 @@ public record Settings(int port,
         return fromEnvironment(System.getenv());
     }
 
-    static Settings fromEnvironment(Map<String, String> env) {
+    /** From these variables (the process's environment, or a test's). */
+    public static Settings fromEnvironment(Map<String, String> env) {
         Settings d = defaults();
         String secret = blankToNull(env.get("FARMDESK_AUTH_SECRET"));
         return d.toBuilder()

@@ -84,6 +84,8 @@ class ListenerSettingsTest {
         assertEquals(10, d.dbPool());
         assertEquals(false, d.ownObservePort());
         assertThrows(IllegalArgumentException.class, () -> Settings.fromEnvironment(Map.of("FARMDESK_DB_POOL", "0")));
+        assertThrows(IllegalArgumentException.class, () -> Settings.fromEnvironment(Map.of("FARMDESK_DB_POOL", "1")),
+                "Flyway holds two connections at start: with one it would wait for ever");
         assertThrows(IllegalArgumentException.class, () -> Settings.fromEnvironment(Map.of("FARMDESK_OBSERVE_PORT", "0")));
         assertThrows(IllegalArgumentException.class, () -> Settings.fromEnvironment(Map.of("FARMDESK_OBSERVE_PORT", "x")));
         assertThrows(IllegalArgumentException.class,

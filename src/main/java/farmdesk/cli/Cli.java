@@ -15,6 +15,7 @@ public final class Cli {
             usage: farmdesk [serve]                  run the server (settings from the environment, README.md)
                    farmdesk token --role farmer|admin --id <user id> [--name <name>] [--ttl 8h]
                                                      print a session token signed with FARMDESK_AUTH_SECRET
+                   farmdesk migrate                  apply the database migrations (FARMDESK_DB_*) and exit
             """;
 
     private Cli() {
@@ -33,6 +34,7 @@ public final class Cli {
         List<String> rest = args.subList(1, args.size());
         return switch (args.get(0)) {
             case "token" -> TokenCommand.run(rest, env, out, err);
+            case "migrate" -> MigrateCommand.run(rest, env, out, err);
             case "help", "--help", "-h" -> {
                 out.print(USAGE);
                 yield 0;

@@ -102,7 +102,7 @@ class ReleaseTarballIT {
     }
 
     @Test
-    void withoutJavaHomeTheLauncherUsesJavaOnThePath() throws Exception {
+    void withoutJavaHomeTheLauncherUsesJavaOnThePathAndItsCommandsExit() throws Exception {
         Path launcher = unpack().resolve("bin/farmdesk");
         Path out = tmp.resolve("token.out");
         ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "token", "--role", "farmer", "--id", "F-1")
@@ -112,6 +112,15 @@ class ReleaseTarballIT {
         env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":/usr/bin:/bin");
         assertEquals(0, waitFor(pb.start()), Files.readString(tmp.resolve("token.err")));
         assertEquals(1, Files.readAllLines(out).size());
+
+        // migrate: applies the migrations to the (H2) database of this working directory and exits
+        Path migrateOut = tmp.resolve("migrate.out");
+        ProcessBuilder migrate = new ProcessBuilder(launcher.toString(), "migrate").directory(tmp.toFile())
+                .redirectOutput(migrateOut.toFile()).redirectError(tmp.resolve("migrate.err").toFile());
+        baseEnvironment(migrate);
+        assertEquals(0, waitFor(migrate.start()), Files.readString(tmp.resolve("migrate.err")));
+        assertTrue(Files.readString(migrateOut).contains("migration(s) applied"), Files.readString(migrateOut));
+        assertTrue(Files.exists(tmp.resolve("data/farmdesk.mv.db")));
 
         ProcessBuilder wrong = new ProcessBuilder(launcher.toString(), "token", "--role", "root")
                 .directory(tmp.toFile()).redirectOutput(out.toFile()).redirectError(tmp.resolve("wrong.err").toFile());
