@@ -98,15 +98,6 @@ public final class Farmdesk implements AutoCloseable {
             if (settings.host() != null) {
                 builder.host(settings.host());
             }
-            if (settings.ownObservePort()) {
-                // a listener of its own, with only /observe/* routed (Routes puts the observe feature there):
-                // health and metrics stay off the public port, which answers them 404
-                builder.putSocket(OBSERVE_SOCKET, ListenerConfig.builder()
-                        .name(OBSERVE_SOCKET)
-                        .host(settings.host() != null ? settings.host() : "0.0.0.0")
-                        .port(settings.observePort())
-                        .build());
-            }
             farmdesk.configure(builder);
             farmdesk.server = builder.build().start();
         } catch (RuntimeException e) {
@@ -162,6 +153,15 @@ public final class Farmdesk implements AutoCloseable {
                 // curl -0; Helidon's own answers 505): it replaces Helidon's, which is then not created
                 .protocolsDiscoverServices(false)
                 .addConnectionSelector(Http1Selector.create());
+        if (settings.ownObservePort()) {
+            // a listener of its own, with only /observe/* routed (Routes puts the observe feature there):
+            // health and metrics stay off the public port, which answers them 404
+            builder.putSocket(OBSERVE_SOCKET, ListenerConfig.builder()
+                    .name(OBSERVE_SOCKET)
+                    .host(settings.host() != null ? settings.host() : "0.0.0.0")
+                    .port(settings.observePort())
+                    .build());
+        }
         routes.addTo(builder);
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.logging.Logger;
 
+import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
@@ -42,6 +43,11 @@ record Routes(TicketEndpoints tickets, StreamEndpoints streams, StreamTokenEndpo
 
     void addTo(WebServerConfig.Builder server) {
         server.routing(this::route);
+        if (!observeSocket.equals(WebServer.DEFAULT_SOCKET_NAME)) {
+            // on its own port too, /observe answers 503 once a graceful stop began, as it does on the public
+            // port: a load balancer's health check takes the instance out while it drains
+            server.routing(observeSocket, observe -> observe.addFilter(drain));
+        }
         // GET /observe/health (liveness, and readiness = the database answers), GET /observe/metrics
         server.addFeature(ObserveFeature.builder()
                 .observersDiscoverServices(false)

@@ -1,6 +1,7 @@
 package farmdesk;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -8,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -42,6 +44,47 @@ class ListenerSettingsTest {
             Api api = new Api(server.port());
             assertEquals(200, api.get("/api/tickets", api.admin("A-obs")).status());
             assertEquals(404, get("127.0.0.1", server.observePort(), "/api/tickets").statusCode());
+        }
+    }
+
+    @Test
+    void whileAGracefulStopDrainsTheObservePortAnswers503LikeThePublicPort() throws Exception {
+        Farmdesk server = Farmdesk.start(TestSettings.builder().observePort(0).build());
+        int observePort = server.observePort();
+        String farmer = new Api(server.port()).farmer("F-drain");
+        byte[] body = "{\"subject\":\"held\",\"text\":\"a body that arrives late\"}".getBytes(StandardCharsets.UTF_8);
+        Thread stopping = null;
+        try (Socket held = new Socket("127.0.0.1", server.port())) {
+            // a request in progress (its body not sent yet) keeps the graceful stop in its drain phase; the
+            // server sends "100 Continue" when the handler asks for the body: past the drain filter
+            OutputStream out = held.getOutputStream();
+            out.write(("POST /api/tickets HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + farmer
+                    + "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: " + body.length
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String interim = new String(held.getInputStream().readNBytes(25), StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 100 Continue\r\n\r\n", interim);
+            assertEquals(200, get("127.0.0.1", observePort, "/observe/health").statusCode());
+
+            stopping = Thread.ofPlatform().start(server::close);
+            HttpResponse<String> health = get("127.0.0.1", observePort, "/observe/health");
+            for (int i = 0; i < 100 && health.statusCode() == 200; i++) {
+                Thread.sleep(50);
+                health = get("127.0.0.1", observePort, "/observe/health");
+            }
+            assertEquals(503, health.statusCode(), health.body());
+            assertTrue(health.body().contains("shutting down"), health.body());
+
+            out.write(body);
+            out.flush();
+            String answer = new String(held.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 201", answer, "the request in progress was answered before the stop");
+        } finally {
+            if (stopping != null) {
+                stopping.join(30_000);
+            } else {
+                server.close();
+            }
         }
     }
 
