@@ -22,7 +22,16 @@ public final class Main {
             System.exit(Cli.run(List.of(args), System.getenv(), System.out, System.err));
         }
         LogConfig.configureRuntime();
-        Farmdesk farmdesk = Farmdesk.start(Settings.fromEnvironment());
+        Settings settings;
+        try {
+            settings = Settings.fromEnvironment();
+        } catch (IllegalArgumentException e) {
+            // a wrong setting: one line saying which, and exit 2, which the systemd unit does not restart
+            System.err.println("farmdesk: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Farmdesk farmdesk = Farmdesk.start(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(farmdesk::close, "farmdesk-shutdown"));
     }
 }

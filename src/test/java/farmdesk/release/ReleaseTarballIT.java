@@ -122,6 +122,17 @@ class ReleaseTarballIT {
         assertTrue(Files.readString(migrateOut).contains("migration(s) applied"), Files.readString(migrateOut));
         assertTrue(Files.exists(tmp.resolve("data/farmdesk.mv.db")));
 
+        // the example environment file as shipped (no secret yet): refused with the reason and exit 2,
+        // which the unit does not restart (RestartPreventExitStatus=2)
+        Path refusedErr = tmp.resolve("refused.err");
+        ProcessBuilder unconfigured = new ProcessBuilder("/bin/sh", "-c",
+                "set -a; . \"$0\"; set +a; exec \"$1\"", launcher.getParent().getParent().resolve("farmdesk.env.example").toString(),
+                launcher.toString()).directory(tmp.toFile()).redirectOutput(tmp.resolve("refused.out").toFile())
+                .redirectError(refusedErr.toFile());
+        baseEnvironment(unconfigured).remove("FARMDESK_AUTH_SECRET");
+        assertEquals(2, waitFor(unconfigured.start()), Files.readString(refusedErr));
+        assertTrue(Files.readString(refusedErr).contains("farmdesk: FARMDESK_AUTH_SECRET is required"), Files.readString(refusedErr));
+
         ProcessBuilder wrong = new ProcessBuilder(launcher.toString(), "token", "--role", "root")
                 .directory(tmp.toFile()).redirectOutput(out.toFile()).redirectError(tmp.resolve("wrong.err").toFile());
         baseEnvironment(wrong);
