@@ -115,7 +115,8 @@ public final class Farmdesk implements AutoCloseable {
                 + (settings.host() != null ? settings.host() : "localhost") + ":" + farmdesk.server.port() + "/"
                 + (settings.ownObservePort() ? " (/observe on port " + farmdesk.observePort() + " only)" : "")
                 + " (database " + (farmdesk.database.isPostgres() ? "PostgreSQL" : "H2")
-                + ", pool of " + farmdesk.database.poolSize() + " connections, at most " + settings.effectiveMaxConnections() + " connections, " + devLoginNote(settings) + ")");
+                + ", pool of " + farmdesk.database.poolSize() + " connections, at most "
+                + settings.effectiveMaxConnections() + " connections, " + devLoginNote(settings) + ")");
         return farmdesk;
     }
 

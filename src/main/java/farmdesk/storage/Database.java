@@ -71,7 +71,10 @@ public final class Database implements AutoCloseable {
     static final Map<String, String> DURABLE =
             Collections.unmodifiableMap(new TreeMap<>(Map.of("WRITE_DELAY", "0", "REUSE_SPACE", "FALSE")));
 
-    /** Flyway holds two connections at once while it migrates (one for its lock): fewer and it waits for ever. */
+    /**
+     * Flyway holds two connections at once while it migrates: with a pool of one it waited for a second
+     * until the pool's timeout and failed (found by MigrateCommandTest).
+     */
     public static final int MIN_POOL = 2;
 
     private final HikariDataSource pool;
@@ -134,7 +137,7 @@ public final class Database implements AutoCloseable {
         config.setUsername(user);
         config.setPassword(password);
         config.setPoolName("farmdesk-migrate");
-        config.setMaximumPoolSize(MIN_POOL); // Flyway holds two connections at once (found: one waits for ever)
+        config.setMaximumPoolSize(MIN_POOL); // Flyway holds two connections at once
         config.setInitializationFailTimeout(10_000);
         try (HikariDataSource ds = new HikariDataSource(config)) {
             return migrate(ds);
