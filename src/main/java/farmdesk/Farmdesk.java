@@ -6,6 +6,7 @@ import java.util.logging.Logger;
 
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.service.registry.Services;
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 
@@ -46,6 +47,8 @@ public final class Farmdesk implements AutoCloseable {
     private static final int STREAM_WRITE_BUFFER_BYTES = 512;
     /** How long a graceful stop waits for requests in progress (streams and polls aside) to answer. */
     private static final Duration DRAIN_WAIT = Duration.ofSeconds(10);
+    /** The listener of /observe/* when FARMDESK_OBSERVE_PORT is set. */
+    static final String OBSERVE_SOCKET = "observe";
 
     private final Database database;
     private final EventSystem events;
@@ -59,7 +62,7 @@ public final class Farmdesk implements AutoCloseable {
     private WebServer server;
 
     private Farmdesk(Settings settings) {
-        database = Database.open(settings.dbUrl(), settings.effectiveDbUser(), settings.effectiveDbPassword());
+        database = Database.open(settings.dbUrl(), settings.effectiveDbUser(), settings.effectiveDbPassword(), settings.dbPool());
         events = EventSystem.open(database.client(), database.isPostgres(), settings.dbUrl(),
                 settings.effectiveDbUser(), settings.effectiveDbPassword(), settings.authSecret(),
                 settings.recentEventsBytes());
@@ -79,7 +82,8 @@ public final class Farmdesk implements AutoCloseable {
                 streamEndpoints,
                 new StreamTokenEndpoint(tokens, caller),
                 settings.devLogin() ? new DevLoginEndpoint(tokens) : null,
-                drain, new Cors(settings.corsOrigins()), new DatabaseHealthCheck(database), settings.webDir());
+                drain, new Cors(settings.corsOrigins()), new DatabaseHealthCheck(database), settings.webDir(),
+                settings.ownObservePort() ? OBSERVE_SOCKET : WebServer.DEFAULT_SOCKET_NAME);
         this.settings = settings;
         this.tokens = tokens;
     }
@@ -90,6 +94,9 @@ public final class Farmdesk implements AutoCloseable {
         try {
             // no Helidon shutdown hook: Main's hook stops everything in order (drain, server, log, database)
             WebServerConfig.Builder builder = WebServer.builder().port(settings.port()).shutdownHook(false);
+            if (settings.host() != null) {
+                builder.host(settings.host());
+            }
             farmdesk.configure(builder);
             farmdesk.server = builder.build().start();
         } catch (RuntimeException e) {
@@ -103,9 +110,12 @@ public final class Farmdesk implements AutoCloseable {
         // dev login with a configured secret mints tokens that every instance sharing the secret accepts:
         // say so loudly, in the line an operator reads first
         boolean openDoor = settings.devLogin() && settings.authSecret() != null;
-        LOG.log(openDoor ? Level.WARNING : Level.INFO, "Farmdesk listening on http://localhost:"
-                + farmdesk.server.port() + "/ (database " + (farmdesk.database.isPostgres() ? "PostgreSQL" : "H2")
-                + ", at most " + settings.effectiveMaxConnections() + " connections, " + devLoginNote(settings) + ")");
+        LOG.log(openDoor ? Level.WARNING : Level.INFO, "Farmdesk listening on http://"
+                + (settings.host() != null ? settings.host() : "localhost") + ":" + farmdesk.server.port() + "/"
+                + (settings.ownObservePort() ? " (/observe on port " + farmdesk.observePort() + " only)" : "")
+                + " (database " + (farmdesk.database.isPostgres() ? "PostgreSQL" : "H2")
+                + ", pool of " + farmdesk.database.poolSize() + " connections, at most "
+                + settings.effectiveMaxConnections() + " connections, " + devLoginNote(settings) + ")");
         return farmdesk;
     }
 
@@ -140,11 +150,25 @@ public final class Farmdesk implements AutoCloseable {
                 // curl -0; Helidon's own answers 505): it replaces Helidon's, which is then not created
                 .protocolsDiscoverServices(false)
                 .addConnectionSelector(Http1Selector.create());
+        if (settings.ownObservePort()) {
+            // a listener of its own, with only /observe/* routed (Routes puts the observe feature there):
+            // health and metrics stay off the public port, which answers them 404
+            builder.putSocket(OBSERVE_SOCKET, ListenerConfig.builder()
+                    .name(OBSERVE_SOCKET)
+                    .host(settings.host() != null ? settings.host() : "0.0.0.0")
+                    .port(settings.observePort())
+                    .build());
+        }
         routes.addTo(builder);
     }
 
     public int port() {
         return server.port();
+    }
+
+    /** The port of /observe/*: its own with FARMDESK_OBSERVE_PORT, else the public port. */
+    public int observePort() {
+        return settings.ownObservePort() ? server.port(OBSERVE_SOCKET) : server.port();
     }
 
     /** Mints a token with this instance's secret (for tests and tools; the API has dev login). */

@@ -2,8 +2,10 @@ package farmdesk;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.logging.Logger;
 
+import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
@@ -30,19 +32,29 @@ import farmdesk.streams.StreamEndpoints;
  * tickets and tokens, {@code streams} for SSE and long-poll.
  *
  * @param devLogin null when dev login is off: the path is then not routed and answers 404
+ * @param observeSocket the listener of /observe/*: the default one, or a port of its own (then the
+ *                      public port does not route /observe at all and answers it 404)
  */
 record Routes(TicketEndpoints tickets, StreamEndpoints streams, StreamTokenEndpoint streamToken,
               DevLoginEndpoint devLogin, Drain drain, Cors cors, DatabaseHealthCheck databaseHealth,
-              Path webDir) {
+              Path webDir, String observeSocket) {
 
     private static final Logger LOG = Logger.getLogger(Routes.class.getName());
 
     void addTo(WebServerConfig.Builder server) {
         server.routing(this::route);
+        if (!observeSocket.equals(WebServer.DEFAULT_SOCKET_NAME)) {
+            // on its own port too, /observe answers 503 once a graceful stop began, as it does on the public
+            // port: a load balancer's health check takes the instance out while it drains
+            server.routing(observeSocket, observe -> observe.addFilter(drain));
+        }
         // GET /observe/health (liveness, and readiness = the database answers), GET /observe/metrics
-        server.addFeature(ObserveFeature.just(
-                HealthObserver.builder().addCheck(databaseHealth).details(true).build(),
-                MetricsObserver.create()));
+        server.addFeature(ObserveFeature.builder()
+                .observersDiscoverServices(false)
+                .addObserver(HealthObserver.builder().addCheck(databaseHealth).details(true).build())
+                .addObserver(MetricsObserver.create())
+                .sockets(List.of(observeSocket))
+                .build());
         // GET /, /farmer.html, /admin.html and their scripts and styles: the files of web/
         if (Files.isDirectory(webDir)) {
             server.addFeature(StaticContentFeature.builder()

@@ -11,6 +11,7 @@ import java.util.Map;
 import com.sun.management.UnixOperatingSystemMXBean;
 
 import farmdesk.events.Sequencer;
+import farmdesk.storage.Database;
 
 /**
  * Everything an operator can set, read once at start from environment variables (see the settings
@@ -31,7 +32,10 @@ public record Settings(int port,
                        int recentEventsBytes,
                        Duration retention,
                        long retentionEvents,
-                       Duration pruneEvery) {
+                       Duration pruneEvery,
+                       String host,
+                       int dbPool,
+                       int observePort) {
 
     public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/farmdesk";
     /** {@link #maxConnections} when FARMDESK_MAX_CONNECTIONS is not set: from the process's file descriptor limit. */
@@ -40,10 +44,28 @@ public record Settings(int port,
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(90);
     /** How often the pruner runs ("at least once a minute"); tests make it shorter. */
     public static final Duration DEFAULT_PRUNE_EVERY = Duration.ofMinutes(1);
+    /** {@link #observePort} when FARMDESK_OBSERVE_PORT is not set: /observe/* is served on the public port. */
+    public static final int SAME_PORT = -1;
+    /** HikariCP's own default, which Farmdesk always used: 10 connections (plus one LISTEN connection on PostgreSQL). */
+    public static final int DEFAULT_DB_POOL = 10;
 
     public Settings {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("PORT must be 0..65535, got " + port);
+        }
+        if (observePort < SAME_PORT || observePort > 65535) {
+            throw new IllegalArgumentException("FARMDESK_OBSERVE_PORT must be 0..65535, got " + observePort);
+        }
+        if (observePort > 0 && observePort == port) {
+            throw new IllegalArgumentException("FARMDESK_OBSERVE_PORT must differ from PORT (" + port
+                    + "): leave it unset to serve /observe on the public port");
+        }
+        if (host != null && (host.isBlank() || !host.equals(host.strip()))) {
+            throw new IllegalArgumentException("FARMDESK_HOST must be an address or a host name without spaces, got '" + host + "'");
+        }
+        if (dbPool < Database.MIN_POOL) {
+            throw new IllegalArgumentException("FARMDESK_DB_POOL must be at least " + Database.MIN_POOL
+                    + " (the migrations at start hold two connections), got " + dbPool);
         }
         if (authSecret != null && authSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
             throw new IllegalArgumentException("FARMDESK_AUTH_SECRET must be at least 32 bytes");
@@ -82,14 +104,16 @@ public record Settings(int port,
     public static Settings defaults() {
         return new Settings(8080, DEFAULT_DB_URL, null, null, null, true, Path.of("web"),
                 Duration.ofSeconds(10), 20, 20, List.of(), AUTO, Sequencer.DEFAULT_RECENT_BYTES,
-                DEFAULT_RETENTION, 0, DEFAULT_PRUNE_EVERY);
+                DEFAULT_RETENTION, 0, DEFAULT_PRUNE_EVERY,
+                null, DEFAULT_DB_POOL, SAME_PORT);
     }
 
     public static Settings fromEnvironment() {
         return fromEnvironment(System.getenv());
     }
 
-    static Settings fromEnvironment(Map<String, String> env) {
+    /** From these variables (the process's environment, or a test's). */
+    public static Settings fromEnvironment(Map<String, String> env) {
         Settings d = defaults();
         String secret = blankToNull(env.get("FARMDESK_AUTH_SECRET"));
         return d.toBuilder()
@@ -108,6 +132,9 @@ public record Settings(int port,
                 .recentEventsBytes(intValue(env, "FARMDESK_RECENT_EVENTS_BYTES", d.recentEventsBytes()))
                 .retention(Duration.ofDays(intValue(env, "FARMDESK_RETENTION_DAYS", (int) d.retention().toDays())))
                 .retentionEvents(longValue(env, "FARMDESK_RETENTION_EVENTS", d.retentionEvents()))
+                .host(blankToNull(env.get("FARMDESK_HOST")))
+                .dbPool(intValue(env, "FARMDESK_DB_POOL", d.dbPool()))
+                .observePort(observePortValue(env))
                 .build();
     }
 
@@ -152,6 +179,9 @@ public record Settings(int port,
         private Duration retention;
         private long retentionEvents;
         private Duration pruneEvery;
+        private String host;
+        private int dbPool;
+        private int observePort;
 
         private Builder(Settings from) {
             port = from.port;
@@ -170,6 +200,9 @@ public record Settings(int port,
             retention = from.retention;
             retentionEvents = from.retentionEvents;
             pruneEvery = from.pruneEvery;
+            host = from.host;
+            dbPool = from.dbPool;
+            observePort = from.observePort;
         }
 
         public Builder port(int port) {
@@ -248,10 +281,28 @@ public record Settings(int port,
             return this;
         }
 
+        /** The address both ports listen on (null: every interface). */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** The most database connections the pool holds at once. */
+        public Builder dbPool(int connections) {
+            this.dbPool = connections;
+            return this;
+        }
+
+        /** A port of its own for /observe/* (0: any free port, for tests; {@link #SAME_PORT}: the public port). */
+        public Builder observePort(int port) {
+            this.observePort = port;
+            return this;
+        }
+
         public Settings build() {
             return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat,
                     rateLimit, streamsPerUser, corsOrigins, maxConnections, recentEventsBytes,
-                    retention, retentionEvents, pruneEvery);
+                    retention, retentionEvents, pruneEvery, host, dbPool, observePort);
         }
     }
 
@@ -285,6 +336,20 @@ public record Settings(int port,
         }
         return Arrays.stream(value.split(",")).map(String::strip).filter(o -> !o.isEmpty())
                 .map(o -> o.endsWith("/") ? o.substring(0, o.length() - 1) : o).toList();
+    }
+
+    /** Whether /observe/* has a port of its own (and is then not served on the public port). */
+    public boolean ownObservePort() {
+        return observePort != SAME_PORT;
+    }
+
+    /** Unset or blank: the public port; otherwise a port number (1..65535: an operator names a real port). */
+    private static int observePortValue(Map<String, String> env) {
+        int p = intValue(env, "FARMDESK_OBSERVE_PORT", SAME_PORT);
+        if (p != SAME_PORT && (p < 1 || p > 65535)) {
+            throw new IllegalArgumentException("FARMDESK_OBSERVE_PORT must be 1..65535, got " + p);
+        }
+        return p;
     }
 
     private static String blankToNull(String s) {

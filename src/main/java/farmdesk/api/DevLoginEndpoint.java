@@ -1,7 +1,6 @@
 package farmdesk.api;
 
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -10,6 +9,7 @@ import io.helidon.webserver.http.ServerResponse;
 import farmdesk.Refused;
 import farmdesk.auth.Role;
 import farmdesk.auth.Tokens;
+import farmdesk.auth.UserId;
 import farmdesk.http.JsonBody;
 import farmdesk.tickets.Text;
 
@@ -19,8 +19,6 @@ import farmdesk.tickets.Text;
  */
 public final class DevLoginEndpoint {
 
-    /** User ids: what the marketplace uses, e.g. {@code F-1001} or {@code A-7}. */
-    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
     private static final Duration LIFETIME = Duration.ofHours(12);
 
     private final Tokens tokens;
@@ -41,8 +39,8 @@ public final class DevLoginEndpoint {
             throw Refused.invalid("role must be farmer or admin");
         }
         String id = body.requiredString("id").strip();
-        if (!USER_ID.matcher(id).matches()) {
-            throw Refused.invalid("id must be 1..64 letters, digits or . _ : - (e.g. F-1001)");
+        if (!UserId.valid(id)) {
+            throw Refused.invalid("id must be " + UserId.RULE);
         }
         String name = body.string("name");
         name = name == null || name.isBlank() ? id : Text.required(name, "name", 100);

@@ -9,12 +9,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * The database: one HikariCP pool shared by the Helidon DB client and Flyway. The schema comes from
@@ -68,6 +71,12 @@ public final class Database implements AutoCloseable {
     static final Map<String, String> DURABLE =
             Collections.unmodifiableMap(new TreeMap<>(Map.of("WRITE_DELAY", "0", "REUSE_SPACE", "FALSE")));
 
+    /**
+     * Flyway holds two connections at once while it migrates: with a pool of one it waited for a second
+     * until the pool's timeout and failed (found by MigrateCommandTest).
+     */
+    public static final int MIN_POOL = 2;
+
     private final HikariDataSource pool;
     private final DbClient client;
     private final boolean postgres;
@@ -86,7 +95,13 @@ public final class Database implements AutoCloseable {
                 .build();
     }
 
+    /** With HikariCP's default pool of 10 connections. */
     public static Database open(String url, String user, String password) {
+        return open(url, user, password, 10);
+    }
+
+    /** @param poolSize the most connections held at once (FARMDESK_DB_POOL) */
+    public static Database open(String url, String user, String password, int poolSize) {
         String jdbcUrl = withH2Options(url);
         if (jdbcUrl.startsWith("jdbc:h2:")) {
             H2Compaction.ifWorthIt(jdbcUrl, user, password);
@@ -96,23 +111,50 @@ public final class Database implements AutoCloseable {
         config.setUsername(user);
         config.setPassword(password);
         config.setPoolName("farmdesk");
-        config.setMaximumPoolSize(10);
+        config.setMaximumPoolSize(poolSize);
         // Fail fast when the database is away: requests answer 503 instead of hanging.
         config.setConnectionTimeout(3000);
         config.setValidationTimeout(1000);
         config.setInitializationFailTimeout(10_000);
         HikariDataSource ds = new HikariDataSource(config);
         try {
-            Flyway.configure()
-                    .dataSource(ds)
-                    .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
+            migrate(ds);
         } catch (RuntimeException e) {
             ds.close();
             throw e;
         }
         return new Database(ds, url.startsWith("jdbc:postgresql:"));
+    }
+
+    /**
+     * Applies the migrations not yet applied ({@code bin/farmdesk migrate}), and nothing else: no pool
+     * beyond one connection, no server. With every migration applied already, it only reads Flyway's
+     * history table.
+     */
+    public static MigrateResult migrateOnly(String url, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(withH2Options(url));
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setPoolName("farmdesk-migrate");
+        config.setMaximumPoolSize(MIN_POOL); // Flyway holds two connections at once
+        config.setInitializationFailTimeout(10_000);
+        try (HikariDataSource ds = new HikariDataSource(config)) {
+            return migrate(ds);
+        }
+    }
+
+    /**
+     * Flyway, from {@code classpath:db/migration} (sql/ in the jar). When nothing is pending it reads the
+     * history table and validates the checksums of the applied migrations: no DDL, so a login with only
+     * the run-time rights can start once an operator has migrated (docs/deploy.md "Upgrades").
+     */
+    private static MigrateResult migrate(DataSource ds) {
+        return Flyway.configure()
+                .dataSource(ds)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
     }
 
     /**
@@ -174,6 +216,11 @@ public final class Database implements AutoCloseable {
 
     public boolean isPostgres() {
         return postgres;
+    }
+
+    /** The most connections the pool holds at once. */
+    public int poolSize() {
+        return pool.getMaximumPoolSize();
     }
 
     /** A cheap round trip, for the readiness check. */
