@@ -49,7 +49,7 @@ class MigrationRightsTest {
             // run-time rights at once
             st.execute("ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public"
                     + " GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO " + app);
-            st.execute("ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO " + app);
+            st.execute("ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO " + app);
         }
 
         // before any migration, the app's login cannot create the schema: the instance refuses to start
