@@ -14,7 +14,8 @@ import io.helidon.webserver.http.RoutingResponse;
 
 /**
  * One line per routed request on logger {@code farmdesk.access}: method, path, query, status and
- * duration (a stream's line is written when the stream ends). The value of every query parameter whose
+ * duration; an SSE stream's or held poll's line is written when it ends, however it ends, with the
+ * events it wrote and how it ended ({@link AccessLine}). The value of every query parameter whose
  * name contains "token" ({@code access_token} on stream URLs) is replaced by {@code [redacted]}, so a
  * token never reaches a log.
  */
@@ -31,12 +32,10 @@ public final class AccessLog implements Filter {
             chain.proceed();
             return;
         }
-        long start = System.nanoTime();
-        String method = req.prologue().method().text();
-        String path = req.path().rawPath();
-        String query = redact(req.query().rawValue());
-        res.whenSent(() -> LOG.info(method + " " + path + (query.isEmpty() ? "" : "?" + query) + " "
-                + res.status().code() + " " + (System.nanoTime() - start) / 1_000_000 + " ms"));
+        AccessLine line = new AccessLine(LOG, req.prologue().method().text(), req.path().rawPath(),
+                redact(req.query().rawValue()), System.nanoTime());
+        req.context().register(line); // a stream takes it over (AccessLine.of) and writes it when it ends
+        res.whenSent(() -> line.sent(res.status().code()));
         chain.proceed();
     }
 

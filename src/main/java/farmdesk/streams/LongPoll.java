@@ -42,8 +42,8 @@ final class LongPoll {
         send(res, List.of(), feeds.latestId(), null);
     }
 
-    /** Answers with the feed's next batch (opened on this thread, resuming after {@code after}). */
-    void serve(Feed feed, long after, int timeoutSeconds, ServerResponse res) {
+    /** Answers with the feed's next batch (opened on this thread, resuming after {@code after}); returns its events. */
+    int serve(Feed feed, long after, int timeoutSeconds, ServerResponse res) {
         open.add(feed);
         Batch batch;
         try {
@@ -58,6 +58,7 @@ final class LongPoll {
         // an id from the future (the database was replaced): tell the client to reload
         String reset = batch.reset() ? "{\"id\":null,\"type\":\"reset\",\"data\":{\"latest\":" + batch.last() + "}}" : null;
         send(res, batch.events(), batch.last(), reset);
+        return batch.events().size();
     }
 
     private static void send(ServerResponse res, List<Event> events, long next, String extra) {
