@@ -23,6 +23,7 @@ import farmdesk.http.Drain;
 import farmdesk.http.ErrorHandling;
 import farmdesk.http10.Http1Selector;
 import farmdesk.storage.Database;
+import farmdesk.storage.DatabaseFaultLog;
 import farmdesk.storage.DatabaseHealthCheck;
 import farmdesk.streams.StreamMetrics;
 import farmdesk.streams.StreamEndpoints;
@@ -57,6 +58,7 @@ public final class Farmdesk implements AutoCloseable {
     private WebServer server;
 
     private Farmdesk(Settings settings) {
+        DatabaseFaultLog.install(); // before the pool exists: its faults are logged one line each
         database = Database.open(settings.dbUrl(), settings.effectiveDbUser(), settings.effectiveDbPassword());
         events = EventSystem.open(database.client(), database.isPostgres(), settings.dbUrl(),
                 settings.effectiveDbUser(), settings.effectiveDbPassword(), settings.authSecret(),
@@ -99,7 +101,7 @@ public final class Farmdesk implements AutoCloseable {
         // dev login with a configured secret mints tokens that every instance sharing the secret accepts:
         // say so loudly, in the line an operator reads first
         boolean openDoor = settings.devLogin() && settings.authSecret() != null;
-        LOG.log(openDoor ? Level.WARNING : Level.INFO, "Farmdesk listening on http://localhost:"
+        LOG.log(openDoor ? Level.WARNING : Level.INFO, "Farmdesk " + Version.current() + " listening on http://localhost:"
                 + farmdesk.server.port() + "/ (database " + (farmdesk.database.isPostgres() ? "PostgreSQL" : "H2")
                 + ", at most " + settings.effectiveMaxConnections() + " connections, " + devLoginNote(settings) + ")");
         return farmdesk;

@@ -1,6 +1,6 @@
 package farmdesk;
 
-import io.helidon.logging.common.LogConfig;
+import farmdesk.http.LogFormat;
 
 /** Starts Farmdesk from environment variables (see the settings table in README.md). */
 public final class Main {
@@ -9,7 +9,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        LogConfig.configureRuntime();
+        LogFormat.configure(System.getenv("FARMDESK_LOG_FORMAT"));
         Farmdesk farmdesk = Farmdesk.start(Settings.fromEnvironment());
         Runtime.getRuntime().addShutdownHook(new Thread(farmdesk::close, "farmdesk-shutdown"));
     }

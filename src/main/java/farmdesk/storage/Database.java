@@ -8,6 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -15,6 +18,7 @@ import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * The database: one HikariCP pool shared by the Helidon DB client and Flyway. The schema comes from
@@ -68,6 +72,10 @@ public final class Database implements AutoCloseable {
     static final Map<String, String> DURABLE =
             Collections.unmodifiableMap(new TreeMap<>(Map.of("WRITE_DELAY", "0", "REUSE_SPACE", "FALSE")));
 
+    private static final Logger LOG = Logger.getLogger(Database.class.getName());
+    private static final Pattern PASSWORD_IN_URL = Pattern.compile("(?i)(password|passwd|pwd|sslpassword)=[^&;]*");
+    private static final Pattern USERINFO_IN_URL = Pattern.compile("//([^/:@;?]+):[^/@;?]*@");
+
     private final HikariDataSource pool;
     private final DbClient client;
     private final boolean postgres;
@@ -102,17 +110,39 @@ public final class Database implements AutoCloseable {
         config.setValidationTimeout(1000);
         config.setInitializationFailTimeout(10_000);
         HikariDataSource ds = new HikariDataSource(config);
+        boolean postgres = url.startsWith("jdbc:postgresql:");
         try {
-            Flyway.configure()
+            MigrateResult migrated = Flyway.configure()
                     .dataSource(ds)
                     .locations("classpath:db/migration")
                     .load()
                     .migrate();
+            LOG.info("database " + (postgres ? "PostgreSQL" : "H2") + " " + withoutSecrets(url)
+                    + (user == null || user.isEmpty() ? "" : " as " + user) + "; " + describe(migrated));
         } catch (RuntimeException e) {
             ds.close();
             throw e;
         }
-        return new Database(ds, url.startsWith("jdbc:postgresql:"));
+        return new Database(ds, postgres);
+    }
+
+    /** What Flyway did at this start: the versions it applied (if any) and the schema's version now. */
+    static String describe(MigrateResult migrated) {
+        String now = migrated.targetSchemaVersion != null ? migrated.targetSchemaVersion
+                : migrated.initialSchemaVersion;
+        if (migrated.migrationsExecuted == 0) {
+            return "schema version " + now + ", no migration to apply";
+        }
+        return "applied " + migrated.migrationsExecuted + " migration(s) ("
+                + migrated.migrations.stream().map(m -> m.version).collect(Collectors.joining(", "))
+                + "), schema version " + (migrated.initialSchemaVersion == null ? "none" : migrated.initialSchemaVersion)
+                + " -> " + now;
+    }
+
+    /** The JDBC URL as it can be logged: a password in it ({@code password=}, {@code user:password@}) replaced. */
+    static String withoutSecrets(String url) {
+        return PASSWORD_IN_URL.matcher(USERINFO_IN_URL.matcher(url).replaceAll("//$1:[redacted]@"))
+                .replaceAll("$1=[redacted]");
     }
 
     /**
