@@ -21,6 +21,7 @@ import farmdesk.http.ClientGoneLog;
 import farmdesk.http.Cors;
 import farmdesk.http.Drain;
 import farmdesk.http.ErrorHandling;
+import farmdesk.http.HttpMetrics;
 import farmdesk.http10.Http1Selector;
 import farmdesk.storage.Database;
 import farmdesk.storage.DatabaseFaultLog;
@@ -50,6 +51,8 @@ public final class Farmdesk implements AutoCloseable {
     private final Database database;
     private final EventSystem events;
     private final StreamMetrics metrics;
+    private final HttpMetrics httpMetrics;
+    private final OperatorMetrics operatorMetrics;
     private final Settings settings;
     private final Tokens tokens;
     private final StreamEndpoints streamEndpoints;
@@ -67,7 +70,10 @@ public final class Farmdesk implements AutoCloseable {
         Tokens tokens = Tokens.create(settings.authSecret());
         Caller caller = new Caller(tokens);
         TicketService tickets = new TicketService(database.client(), events.log());
-        metrics = new StreamMetrics(Services.get(MeterRegistry.class), events.broadcaster()::publishedCount);
+        MeterRegistry registry = Services.get(MeterRegistry.class);
+        metrics = new StreamMetrics(registry, events.broadcaster()::publishedCount);
+        httpMetrics = new HttpMetrics(registry);
+        operatorMetrics = new OperatorMetrics(registry, database, events);
         events.broadcaster().onDrop(s -> metrics.subscriberDropped());
 
         streamEndpoints = new StreamEndpoints(tickets, events.feeds(), events.broadcaster(), caller,
@@ -77,7 +83,7 @@ public final class Farmdesk implements AutoCloseable {
                 streamEndpoints,
                 new StreamTokenEndpoint(tokens, caller),
                 settings.devLogin() ? new DevLoginEndpoint(tokens) : null,
-                drain, new Cors(settings.corsOrigins()), new DatabaseHealthCheck(database), settings.webDir());
+                drain, new Cors(settings.corsOrigins()), httpMetrics, new DatabaseHealthCheck(database), settings.webDir());
         this.settings = settings;
         this.tokens = tokens;
     }
@@ -173,6 +179,8 @@ public final class Farmdesk implements AutoCloseable {
         }
         events.close(); // the write in progress commits; none starts after
         metrics.close();
+        httpMetrics.close();
+        operatorMetrics.close();
         database.close();
     }
 }

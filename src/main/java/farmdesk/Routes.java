@@ -20,6 +20,7 @@ import farmdesk.http.ConnectionClose;
 import farmdesk.http.Cors;
 import farmdesk.http.Drain;
 import farmdesk.http.ErrorHandling;
+import farmdesk.http.HttpMetrics;
 import farmdesk.http.SecurityHeaders;
 import farmdesk.storage.DatabaseHealthCheck;
 import farmdesk.streams.StreamEndpoints;
@@ -32,7 +33,7 @@ import farmdesk.streams.StreamEndpoints;
  * @param devLogin null when dev login is off: the path is then not routed and answers 404
  */
 record Routes(TicketEndpoints tickets, StreamEndpoints streams, StreamTokenEndpoint streamToken,
-              DevLoginEndpoint devLogin, Drain drain, Cors cors, DatabaseHealthCheck databaseHealth,
+              DevLoginEndpoint devLogin, Drain drain, Cors cors, HttpMetrics httpMetrics, DatabaseHealthCheck databaseHealth,
               Path webDir) {
 
     private static final Logger LOG = Logger.getLogger(Routes.class.getName());
@@ -54,7 +55,7 @@ record Routes(TicketEndpoints tickets, StreamEndpoints streams, StreamTokenEndpo
     }
 
     private void route(HttpRouting.Builder routing) {
-        routing.addFilter(new AccessLog())
+        routing.addFilter(new AccessLog(httpMetrics))
                 .addFilter(new ConnectionClose())
                 .addFilter(new SecurityHeaders()) // before drain: a refusal (503, 403) carries them too
                 .addFilter(drain)

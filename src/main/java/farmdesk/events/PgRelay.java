@@ -115,6 +115,11 @@ public final class PgRelay implements Relay {
         return listening;
     }
 
+    @Override
+    public boolean connected() {
+        return listening;
+    }
+
     /**
      * Holds the LISTEN connection, reconnecting with a growing pause while the database is away. The log
      * says it once when the connection is lost (WARNING) and once when it is back (INFO), not per retry.

@@ -29,7 +29,8 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
     private record Committed(Event event) implements Item {
     }
 
-    private record GrownTo(long id) implements Item {
+    /** {@code at}: {@link System#nanoTime()} when the news came; 0 for a catch-up (when unknown). */
+    private record GrownTo(long id, long at) implements Item {
     }
 
     private record Live(Event event) implements Item {
@@ -70,17 +71,18 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
 
     /** An event committed here; called in commit order, right after commit. Never blocks. */
     public void committed(Event event) {
+        event.committedAt(System.nanoTime());
         inbox.add(new Committed(event));
     }
 
     @Override
     public void grownTo(long id) {
-        inbox.add(new GrownTo(id));
+        inbox.add(new GrownTo(id, System.nanoTime()));
     }
 
     @Override
     public void catchUp() {
-        inbox.add(new GrownTo(Long.MAX_VALUE));
+        inbox.add(new GrownTo(Long.MAX_VALUE, 0));
     }
 
     @Override
@@ -109,11 +111,11 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
                     case Live l -> broadcaster.deliver(l.event());
                     case Committed c -> {
                         if (c.event().id() > delivered) {
-                            fill(c.event().id() - 1);
+                            fill(c.event().id() - 1, c.event().committedNanos());
                             deliver(c.event());
                         }
                     }
-                    case GrownTo g -> fill(g.id());
+                    case GrownTo g -> fill(g.id(), g.at());
                 }
             } catch (InterruptedException e) {
                 return;
@@ -137,7 +139,7 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
     }
 
     /** Delivers everything in the log after {@link #delivered} up to {@code upTo}; retries while the database is away. */
-    private void fill(long upTo) throws InterruptedException {
+    private void fill(long upTo, long learnedAt) throws InterruptedException {
         while (delivered < upTo) {
             List<Event> batch;
             try {
@@ -149,6 +151,9 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
                 continue;
             }
             for (Event e : batch) {
+                if (learnedAt != 0) {
+                    e.committedAt(learnedAt);
+                }
                 deliver(e);
             }
             if (batch.size() < BACKFILL_BATCH) {

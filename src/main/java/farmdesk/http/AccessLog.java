@@ -26,16 +26,29 @@ public final class AccessLog implements Filter {
     private static final int MAX_LOGGED_QUERY = 300;
     private static final Pattern PAIRS = Pattern.compile("[&;]");
 
+    private final HttpMetrics metrics;
+
+    public AccessLog(HttpMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        long start = System.nanoTime();
+        String path = req.path().rawPath();
+        String group = HttpMetrics.group(path);
         if (!LOG.isLoggable(Level.INFO)) {
+            res.whenSent(() -> metrics.answered(group, res.status().code(), System.nanoTime() - start));
             chain.proceed();
             return;
         }
-        AccessLine line = new AccessLine(LOG, req.prologue().method().text(), req.path().rawPath(),
-                redact(req.query().rawValue()), System.nanoTime());
+        AccessLine line = new AccessLine(LOG, req.prologue().method().text(), path, redact(req.query().rawValue()), start);
         req.context().register(line); // a stream takes it over (AccessLine.of) and writes it when it ends
-        res.whenSent(() -> line.sent(res.status().code()));
+        res.whenSent(() -> {
+            int status = res.status().code();
+            metrics.answered(group, status, System.nanoTime() - start);
+            line.sent(status);
+        });
         chain.proceed();
     }
 

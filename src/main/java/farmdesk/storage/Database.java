@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
@@ -196,6 +197,16 @@ public final class Database implements AutoCloseable {
             }
         }
         return options;
+    }
+
+    /** The pool's live counts (active, idle, waiting threads), for the metrics. */
+    public HikariPoolMXBean poolStats() {
+        return pool.getHikariPoolMXBean();
+    }
+
+    /** The pool's size limit. */
+    public int poolSize() {
+        return pool.getMaximumPoolSize();
     }
 
     public DbClient client() {

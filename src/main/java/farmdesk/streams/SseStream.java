@@ -39,10 +39,12 @@ final class SseStream {
 
     private final OpenStreams open;
     private final Expiries expiries;
+    private final StreamMetrics metrics;
 
-    SseStream(OpenStreams open, Expiries expiries) {
+    SseStream(OpenStreams open, Expiries expiries, StreamMetrics metrics) {
         this.open = open;
         this.expiries = expiries;
+        this.metrics = metrics;
     }
 
     /** How a stream ended, for its access-log line: the events it wrote (not heartbeats) and why it ended. */
@@ -51,6 +53,7 @@ final class SseStream {
 
     /** Serves the feed (opened on this thread, with its start point already taken) until the stream ends. */
     Ended serve(StreamSpec spec, Feed feed, ServerResponse res) {
+        long opened = System.nanoTime();
         open.add(feed);
         int sent = 0;
         String end;
@@ -82,6 +85,7 @@ final class SseStream {
                     out.flush();
                 }
                 sent += write(out, batch.events());
+                metrics.delivered(batch.events(), opened);
                 if (batch.endedBy() != null) {
                     // told to end, or dropped for lagging: the client resumes by id and loses nothing
                     end = batch.endedBy() == Feed.LAGGING ? "lagging" : "ended";

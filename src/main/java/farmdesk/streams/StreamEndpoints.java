@@ -55,8 +55,8 @@ public final class StreamEndpoints implements AutoCloseable {
         this.quota = quota;
         this.metrics = metrics;
         this.feeds = feeds;
-        this.sse = new SseStream(open, expiries);
-        this.poll = new LongPoll(feeds, open);
+        this.sse = new SseStream(open, expiries, metrics);
+        this.poll = new LongPoll(feeds, open, metrics);
         this.heartbeats = new Heartbeats(broadcaster, heartbeat);
     }
 
