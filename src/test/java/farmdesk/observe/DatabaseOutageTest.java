@@ -74,6 +74,34 @@ class DatabaseOutageTest {
         }
     }
 
+    @Test
+    void healthAnswersDownWithinItsOwnTimeoutNotThePoolsWhenTheDatabaseIsStopped(@TempDir Path dir) throws Exception {
+        int port = freePort();
+        EmbeddedPostgres pg = startPostgres(dir, port);
+        Settings settings = TestSettings.builder().db(pg.getJdbcUrl("postgres", "postgres"), "postgres", null).build();
+        try (Farmdesk app = Farmdesk.start(settings)) {
+            Api api = new Api(app.port());
+            assertEquals(200, api.get("/observe/health", null).status());
+            pg.close();
+            List<Long> millis = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                long start = System.nanoTime();
+                Api.Answer health = api.get("/observe/health", null);
+                millis.add((System.nanoTime() - start) / 1_000_000);
+                assertEquals(503, health.status(), health.body());
+                assertEquals("DOWN", health.json().get("status").asText(), health.body());
+                // the proof, without timing the test: the check says the bound it answers within
+                assertEquals(500, health.json().at("/checks/0/data/answerWithinMs").asInt(), health.body());
+            }
+            // information only (no timing asserts): what a load balancer's probe waits with the database away
+            System.out.println("health with the database stopped answered 503 in " + millis + " ms");
+            pg = startPostgres(dir, port);
+            awaitCondition(() -> api.get("/observe/health", null).status() == 200, "ready again");
+        } finally {
+            pg.close();
+        }
+    }
+
     private static List<LogRecord> relayLines(LogCapture log, Level level) {
         return log.records().stream()
                 .filter(r -> r.getLoggerName().equals("farmdesk.events.PgRelay") && r.getLevel() == level)
