@@ -5,17 +5,17 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-import io.helidon.webserver.http.ServerRequest;
-
 /**
  * One request's access-log line, made by {@link AccessLog} when the request arrives and written once.
  *
  * <p>A plain request's line is written when its answer is sent. An SSE stream or a held poll takes the
- * line over ({@link #of}): Helidon tells nothing when a client closes a stream (the write fails, the
+ * line over ({@link #takeOver}): Helidon tells nothing when a client closes a stream (the write fails, the
  * handler returns, the response is never "sent"), so the stream's own code writes the line when it ends,
  * however it ends, with the events it wrote and why it ended.
  */
 public final class AccessLine {
+
+    private static final ThreadLocal<AccessLine> CURRENT = new ThreadLocal<>();
 
     private final Logger log;
     private final String method;
@@ -33,13 +33,30 @@ public final class AccessLine {
         this.startNanos = startNanos;
     }
 
-    /** The request's line, taken over by a stream or held poll: written by {@link #streamEnded}, not when sent. */
-    public static AccessLine of(ServerRequest req) {
-        AccessLine line = req.context().get(AccessLine.class).orElse(null);
+    /**
+     * The line of the request being handled on this thread, taken over by a stream or held poll: written
+     * by {@link #streamEnded}, not when sent. Null when the access log is off.
+     */
+    public static AccessLine takeOver() {
+        AccessLine line = CURRENT.get();
         if (line != null) {
             line.stream = true;
         }
         return line;
+    }
+
+    /**
+     * Runs the rest of the request (filters and handler, on this thread: Helidon calls them in turn) with
+     * this line as the current one. A thread local, not the request's Helidon context: without a context
+     * feature, the request context comes from whatever the thread carries, which need not be the request's own.
+     */
+    void during(Runnable rest) {
+        CURRENT.set(this);
+        try {
+            rest.run();
+        } finally {
+            CURRENT.remove();
+        }
     }
 
     /** A stream that failed before it could end normally: the error's answer, when sent, writes the line. */

@@ -43,13 +43,12 @@ public final class AccessLog implements Filter {
             return;
         }
         AccessLine line = new AccessLine(LOG, req.prologue().method().text(), path, redact(req.query().rawValue()), start);
-        req.context().register(line); // a stream takes it over (AccessLine.of) and writes it when it ends
         res.whenSent(() -> {
             int status = res.status().code();
             metrics.answered(group, status, System.nanoTime() - start);
             line.sent(status);
         });
-        chain.proceed();
+        line.during(chain::proceed); // a stream takes it over (AccessLine.takeOver) and writes it when it ends
     }
 
     /** The raw query with the values of token parameters replaced; cut to a bounded length. */

@@ -147,7 +147,7 @@ public final class StreamEndpoints implements AutoCloseable {
             // at the cap, a reconnect to this same stream replaces the user's oldest one here (see StreamQuota)
             StreamQuota.Slot slot = holdSlot(viewer, audience.topic(), () -> feed.signal(StreamSignals.END));
             metrics.streamOpened(spec.kind());
-            AccessLine line = AccessLine.of(req);
+            AccessLine line = AccessLine.takeOver();
             SseStream.Ended ended = null;
             try {
                 ended = sse.serve(spec, feed, res);
@@ -180,7 +180,7 @@ public final class StreamEndpoints implements AutoCloseable {
         StreamQuota.Slot slot = holdSlot(viewer, null, null);
         String kind = audience.topic().kind();
         metrics.pollStarted(kind);
-        AccessLine line = AccessLine.of(req);
+        AccessLine line = AccessLine.takeOver();
         int events = -1;
         try (Feed feed = feeds.open(audience, resumeAfter, LongPoll.FEED)) {
             events = poll.serve(feed, resumeAfter, timeout, res);

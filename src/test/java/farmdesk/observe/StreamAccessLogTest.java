@@ -83,6 +83,31 @@ class StreamAccessLogTest {
     }
 
     @Test
+    void streamsOpenAtOnceEachGetTheirOwnLine() throws Exception {
+        String a = api.farmer("F-log-4");
+        String b = api.farmer("F-log-5");
+        String ticketA = api.createTicket(a, "Seeds", "a");
+        String ticketB = api.createTicket(b, "Seeds", "b");
+        try (LogCapture log = LogCapture.start()) {
+            SseClient onA = SseClient.open(api.base(), "/api/farmers/F-log-4/events", a);
+            try (SseClient onB = SseClient.open(api.base(), "/api/farmers/F-log-5/events", b)) {
+                api.postMessage(a, ticketA, "a1");
+                api.postMessage(a, ticketA, "a2");
+                api.postMessage(b, ticketB, "b1");
+                onA.next();
+                onA.next();
+                onB.next();
+            } // B closes first, A stays open a while longer
+            awaitLine(log, m -> m.startsWith("GET /api/farmers/F-log-5/events "));
+            onA.close();
+            LogRecord lineA = awaitLine(log, m -> m.startsWith("GET /api/farmers/F-log-4/events "));
+            LogRecord lineB = awaitLine(log, m -> m.startsWith("GET /api/farmers/F-log-5/events "));
+            assertTrue(lineA.getMessage().endsWith(" 2 events client-gone"), lineA.getMessage());
+            assertTrue(lineB.getMessage().endsWith(" 1 events client-gone"), lineB.getMessage());
+        }
+    }
+
+    @Test
     void aStreamEndedByTheServerAtTokenExpiryIsLogged() throws Exception {
         String token = app.tokens().mint("F-log-2", Role.FARMER, "Expiring", Duration.ofSeconds(4));
         String ticket = api.createTicket(token, "Seeds", "first");
