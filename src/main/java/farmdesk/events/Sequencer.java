@@ -5,6 +5,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import farmdesk.storage.DatabaseFaultLog;
+
 /**
  * Puts stored events into one gap-free id order before fan-out, whether they were committed here or
  * on another instance. One thread does all delivery, so every subscriber sees increasing ids.
@@ -140,15 +142,21 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
 
     /** Delivers everything in the log after {@link #delivered} up to {@code upTo}; retries while the database is away. */
     private void fill(long upTo, long learnedAt) throws InterruptedException {
+        int failures = 0;
         while (delivered < upTo) {
             List<Event> batch;
             try {
                 batch = backfill.read(delivered, upTo, BACKFILL_BATCH);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "cannot read the event log to deliver events after " + delivered
-                        + "; retrying: " + e.getMessage());
+                // one line when it starts failing, one when it reads again: not a line per retry (every 0.5 s)
+                LOG.log(failures++ == 0 ? Level.WARNING : Level.FINE, "cannot read the event log to deliver events after "
+                        + delivered + "; retrying: " + DatabaseFaultLog.firstLine(e));
                 Thread.sleep(RETRY_MILLIS);
                 continue;
+            }
+            if (failures > 0) {
+                LOG.info("reading the event log again after " + failures + " failed attempt(s); delivering from " + delivered);
+                failures = 0;
             }
             for (Event e : batch) {
                 if (learnedAt != 0) {

@@ -43,7 +43,7 @@ public final class ErrorHandling {
                 })
                 .error(RuntimeException.class, (req, res, e) -> {
                     if (isDatabaseAway(e)) {
-                        LOG.log(Level.WARNING, "database unavailable: " + DatabaseFaultLog.firstLine(deepest(e)));
+                        LOG.log(Level.WARNING, "database unavailable: " + DatabaseFaultLog.firstLine(e));
                         Problem.send(res, 503, "the database is unavailable; retry shortly", Map.of("Retry-After", "2"));
                     } else {
                         LOG.log(Level.SEVERE, "unexpected failure on " + req.prologue().method() + " "
@@ -104,15 +104,6 @@ public final class ErrorHandling {
             headers.put("Connection", "close");
         }
         return headers;
-    }
-
-    /** The innermost cause: the driver's own words ("Connection refused"), not the wrapper's ("Failed to execute"). */
-    private static Throwable deepest(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     /** A connection that could not be had or was lost, anywhere in the cause chain. */

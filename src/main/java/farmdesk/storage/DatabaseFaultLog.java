@@ -73,8 +73,15 @@ public final class DatabaseFaultLog implements Filter {
         return false;
     }
 
-    /** The exception's class and the first line of its message: one log line. */
-    public static String firstLine(Throwable e) {
+    /**
+     * The innermost cause's class and the first line of its message, for one log line: the driver's own
+     * words ("Connection refused"), not a wrapper's ("Failed to execute Statement").
+     */
+    public static String firstLine(Throwable thrown) {
+        Throwable e = thrown;
+        while (e.getCause() != null && e.getCause() != e) {
+            e = e.getCause();
+        }
         String m = e.getMessage() == null ? "" : e.getMessage().strip();
         int nl = m.indexOf('\n');
         return e.getClass().getSimpleName() + ": " + (nl < 0 ? m : m.substring(0, nl).strip());
