@@ -2,6 +2,7 @@ package farmdesk.http;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +34,7 @@ public final class HttpMetrics implements AutoCloseable {
         serverErrors = registry.getOrCreate(Counter.builder("farmdesk_http_5xx")
                 .description("Answers with a 5xx status (503 while the database is away or the server stops; 500: a bug)"));
         meters.add(serverErrors);
-        Map<String, Timer> timers = new java.util.HashMap<>();
+        Map<String, Timer> timers = new HashMap<>();
         for (String group : GROUPS) {
             Timer t = registry.getOrCreate(Timer.builder("farmdesk_http_requests")
                     .addTag(Tag.create("group", group))
@@ -47,7 +48,7 @@ public final class HttpMetrics implements AutoCloseable {
         latency = Map.copyOf(timers);
     }
 
-    /** An answer was sent: {@code path} decides the group (null: a stream or poll, not timed). */
+    /** An answer was sent; {@code group} null: a stream or poll, not timed. */
     void answered(String group, int status, long nanos) {
         if (status >= 500) {
             serverErrors.increment();
