@@ -23,8 +23,10 @@ import farmdesk.http.ClientGoneLog;
 import farmdesk.http.Cors;
 import farmdesk.http.Drain;
 import farmdesk.http.ErrorHandling;
+import farmdesk.http.HttpMetrics;
 import farmdesk.http10.Http1Selector;
 import farmdesk.storage.Database;
+import farmdesk.storage.DatabaseFaultLog;
 import farmdesk.storage.DatabaseHealthCheck;
 import farmdesk.streams.StreamMetrics;
 import farmdesk.streams.StreamEndpoints;
@@ -54,6 +56,8 @@ public final class Farmdesk implements AutoCloseable {
     private final EventSystem events;
     private final Retention retention;
     private final StreamMetrics metrics;
+    private final HttpMetrics httpMetrics;
+    private final OperatorMetrics operatorMetrics;
     private final Settings settings;
     private final Tokens tokens;
     private final StreamEndpoints streamEndpoints;
@@ -62,6 +66,7 @@ public final class Farmdesk implements AutoCloseable {
     private WebServer server;
 
     private Farmdesk(Settings settings) {
+        DatabaseFaultLog.install(); // before the pool exists: its faults are logged one line each
         database = Database.open(settings.dbUrl(), settings.effectiveDbUser(), settings.effectiveDbPassword(), settings.dbPool());
         events = EventSystem.open(database.client(), database.isPostgres(), settings.dbUrl(),
                 settings.effectiveDbUser(), settings.effectiveDbPassword(), settings.authSecret(),
@@ -72,7 +77,10 @@ public final class Farmdesk implements AutoCloseable {
         Tokens tokens = Tokens.create(settings.authSecret());
         Caller caller = new Caller(tokens);
         TicketService tickets = new TicketService(database.client(), events.log());
-        metrics = new StreamMetrics(Services.get(MeterRegistry.class), events.broadcaster()::publishedCount);
+        MeterRegistry registry = Services.get(MeterRegistry.class);
+        metrics = new StreamMetrics(registry, events.broadcaster()::publishedCount);
+        httpMetrics = new HttpMetrics(registry);
+        operatorMetrics = new OperatorMetrics(registry, database, events);
         events.broadcaster().onDrop(s -> metrics.subscriberDropped());
 
         streamEndpoints = new StreamEndpoints(tickets, events.feeds(), events.broadcaster(), caller,
@@ -82,7 +90,7 @@ public final class Farmdesk implements AutoCloseable {
                 streamEndpoints,
                 new StreamTokenEndpoint(tokens, caller),
                 settings.devLogin() ? new DevLoginEndpoint(tokens) : null,
-                drain, new Cors(settings.corsOrigins()), new DatabaseHealthCheck(database), settings.webDir(),
+                drain, new Cors(settings.corsOrigins()), httpMetrics, new DatabaseHealthCheck(database), settings.webDir(),
                 settings.ownObservePort() ? OBSERVE_SOCKET : WebServer.DEFAULT_SOCKET_NAME);
         this.settings = settings;
         this.tokens = tokens;
@@ -110,7 +118,7 @@ public final class Farmdesk implements AutoCloseable {
         // dev login with a configured secret mints tokens that every instance sharing the secret accepts:
         // say so loudly, in the line an operator reads first
         boolean openDoor = settings.devLogin() && settings.authSecret() != null;
-        LOG.log(openDoor ? Level.WARNING : Level.INFO, "Farmdesk listening on http://"
+        LOG.log(openDoor ? Level.WARNING : Level.INFO, "Farmdesk " + Version.current() + " listening on http://"
                 + (settings.host() != null ? settings.host() : "localhost") + ":" + farmdesk.server.port() + "/"
                 + (settings.ownObservePort() ? " (/observe on port " + farmdesk.observePort() + " only)" : "")
                 + " (database " + (farmdesk.database.isPostgres() ? "PostgreSQL" : "H2")
@@ -205,6 +213,8 @@ public final class Farmdesk implements AutoCloseable {
         retention.close(); // a batch in progress finishes; none starts after
         events.close(); // the write in progress commits; none starts after
         metrics.close();
+        httpMetrics.close();
+        operatorMetrics.close();
         database.close();
     }
 }

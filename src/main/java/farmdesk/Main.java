@@ -2,9 +2,8 @@ package farmdesk;
 
 import java.util.List;
 
-import io.helidon.logging.common.LogConfig;
-
 import farmdesk.cli.Cli;
+import farmdesk.http.LogFormat;
 
 /**
  * {@code bin/farmdesk}: with no arguments (or {@code serve}) starts Farmdesk from environment variables
@@ -17,13 +16,13 @@ public final class Main {
 
     public static void main(String[] args) {
         if (!Cli.serves(args)) {
-            // no LogConfig here: Helidon's console handler writes to standard output, which a command
+            // no logging set-up here: Helidon's console handler writes to standard output, which a command
             // such as token keeps for its answer alone
             System.exit(Cli.run(List.of(args), System.getenv(), System.out, System.err));
         }
-        LogConfig.configureRuntime();
         Settings settings;
         try {
+            LogFormat.configure(System.getenv("FARMDESK_LOG_FORMAT"));
             settings = Settings.fromEnvironment();
         } catch (IllegalArgumentException e) {
             // a wrong setting: one line saying which, and exit 2, which the systemd unit does not restart

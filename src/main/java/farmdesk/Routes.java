@@ -22,6 +22,7 @@ import farmdesk.http.ConnectionClose;
 import farmdesk.http.Cors;
 import farmdesk.http.Drain;
 import farmdesk.http.ErrorHandling;
+import farmdesk.http.HttpMetrics;
 import farmdesk.http.SecurityHeaders;
 import farmdesk.storage.DatabaseHealthCheck;
 import farmdesk.streams.StreamEndpoints;
@@ -36,8 +37,8 @@ import farmdesk.streams.StreamEndpoints;
  *                      public port does not route /observe at all and answers it 404)
  */
 record Routes(TicketEndpoints tickets, StreamEndpoints streams, StreamTokenEndpoint streamToken,
-              DevLoginEndpoint devLogin, Drain drain, Cors cors, DatabaseHealthCheck databaseHealth,
-              Path webDir, String observeSocket) {
+              DevLoginEndpoint devLogin, Drain drain, Cors cors, HttpMetrics httpMetrics,
+              DatabaseHealthCheck databaseHealth, Path webDir, String observeSocket) {
 
     private static final Logger LOG = Logger.getLogger(Routes.class.getName());
 
@@ -66,7 +67,7 @@ record Routes(TicketEndpoints tickets, StreamEndpoints streams, StreamTokenEndpo
     }
 
     private void route(HttpRouting.Builder routing) {
-        routing.addFilter(new AccessLog())
+        routing.addFilter(new AccessLog(httpMetrics))
                 .addFilter(new ConnectionClose())
                 .addFilter(new SecurityHeaders()) // before drain: a refusal (503, 403) carries them too
                 .addFilter(drain)

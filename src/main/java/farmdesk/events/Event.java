@@ -30,6 +30,8 @@ public final class Event {
     private final byte[] sseFrame;
     private final int footprint;
     private volatile byte[] pollJson;
+    /** {@link System#nanoTime()} when this instance learned of the commit; 0 when unknown (a catch-up read). */
+    private volatile long committedNanos;
 
     private Event(long id, String type, long ticket, String farmerId, boolean adminOnly, String originUserId, String data) {
         this.id = id;
@@ -109,6 +111,22 @@ public final class Event {
     /** The event's data: one line of JSON. */
     public String data() {
         return data;
+    }
+
+    /**
+     * When this instance learned that the event committed ({@link System#nanoTime()}): right after its own
+     * commit, or when another instance's notification came; 0 when unknown (read in a catch-up). The start
+     * of the delivery latency (metric {@code farmdesk_delivery_seconds}).
+     */
+    public long committedNanos() {
+        return committedNanos;
+    }
+
+    /** Set once by the {@link Sequencer}, before the event is handed to anyone. */
+    void committedAt(long nanos) {
+        if (committedNanos == 0) {
+            committedNanos = nanos;
+        }
     }
 
     /** {@code id:}, {@code event:}, {@code data:} and the blank line, as UTF-8. Do not modify. */

@@ -76,6 +76,16 @@ public final class EventSystem implements AutoCloseable {
         return broadcaster;
     }
 
+    /** Whether news from other instances arrives now (always on H2, where there are none). */
+    public boolean relayConnected() {
+        return relay.connected();
+    }
+
+    /** The newest stored id this instance has delivered: alike on every instance that is not behind. */
+    public long newestDelivered() {
+        return sequencer.delivered();
+    }
+
     /**
      * Stops in the reverse of the build order: the log first (the write in progress commits and is
      * handed on; none starts after), then the relay (no more news from other instances), then the

@@ -15,6 +15,8 @@ import io.helidon.dbclient.DbTransaction;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
+import farmdesk.storage.DatabaseFaultLog;
+
 /**
  * Several instances on one PostgreSQL database, with nothing but PostgreSQL:
  * <ul>
@@ -113,8 +115,18 @@ public final class PgRelay implements Relay {
         return listening;
     }
 
+    @Override
+    public boolean connected() {
+        return listening;
+    }
+
+    /**
+     * Holds the LISTEN connection, reconnecting with a growing pause while the database is away. The log
+     * says it once when the connection is lost (WARNING) and once when it is back (INFO), not per retry.
+     */
     private void listen(Inbox inbox) {
         long backoff = 100;
+        long lostAt = 0; // nanoTime when the connection was lost (or the first attempt failed); 0: not lost
         while (running) {
             try (Connection c = DriverManager.getConnection(url, login)) {
                 try (Statement st = c.createStatement()) {
@@ -122,6 +134,11 @@ public final class PgRelay implements Relay {
                 }
                 listening = true;
                 backoff = 100;
+                if (lostAt != 0) {
+                    LOG.info("the LISTEN connection is back after " + (System.nanoTime() - lostAt) / 1_000_000
+                            + " ms; catching up from the event log");
+                    lostAt = 0;
+                }
                 // anything committed while nobody here was listening comes from the log, in order
                 inbox.catchUp();
                 PGConnection pg = c.unwrap(PGConnection.class);
@@ -144,8 +161,9 @@ public final class PgRelay implements Relay {
                 }
             } catch (SQLException | RuntimeException e) {
                 if (running) {
-                    if (listening) {
-                        LOG.warning("lost the LISTEN connection (" + e.getMessage() + "); reconnecting");
+                    if (lostAt == 0) {
+                        lostAt = System.nanoTime();
+                        lost(e);
                     }
                     listening = false;
                     try {
@@ -158,6 +176,17 @@ public final class PgRelay implements Relay {
             }
         }
         listening = false;
+    }
+
+    /** One line for a lost connection (an expected fault); the stack trace only for anything else (a bug). */
+    private void lost(Exception e) {
+        String what = (listening ? "lost the LISTEN connection" : "cannot open the LISTEN connection")
+                + "; events from other instances wait until it is back (retrying)";
+        if (e instanceof SQLException || DatabaseFaultLog.isConnectionLost(e)) {
+            LOG.warning(what + ": " + DatabaseFaultLog.firstLine(e));
+        } else {
+            LOG.log(Level.WARNING, what, e);
+        }
     }
 
     /** Trusts nothing in {@code payload}: see the class comment. */

@@ -40,6 +40,14 @@ public interface Relay extends AutoCloseable {
     /** Starts listening; hands news from other instances to {@code inbox}. */
     void start(Inbox inbox);
 
+    /**
+     * Whether news from other instances arrives now (metric {@code farmdesk_relay_connected}). Alone
+     * there is nothing to miss: always true.
+     */
+    default boolean connected() {
+        return true;
+    }
+
     @Override
     void close();
 

@@ -5,6 +5,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import farmdesk.storage.DatabaseFaultLog;
+
 /**
  * Puts stored events into one gap-free id order before fan-out, whether they were committed here or
  * on another instance. One thread does all delivery, so every subscriber sees increasing ids.
@@ -29,7 +31,8 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
     private record Committed(Event event) implements Item {
     }
 
-    private record GrownTo(long id) implements Item {
+    /** {@code at}: {@link System#nanoTime()} when the news came; 0 for a catch-up (when unknown). */
+    private record GrownTo(long id, long at) implements Item {
     }
 
     private record Live(Event event) implements Item {
@@ -70,17 +73,18 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
 
     /** An event committed here; called in commit order, right after commit. Never blocks. */
     public void committed(Event event) {
+        event.committedAt(System.nanoTime());
         inbox.add(new Committed(event));
     }
 
     @Override
     public void grownTo(long id) {
-        inbox.add(new GrownTo(id));
+        inbox.add(new GrownTo(id, System.nanoTime()));
     }
 
     @Override
     public void catchUp() {
-        inbox.add(new GrownTo(Long.MAX_VALUE));
+        inbox.add(new GrownTo(Long.MAX_VALUE, 0));
     }
 
     @Override
@@ -109,11 +113,11 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
                     case Live l -> broadcaster.deliver(l.event());
                     case Committed c -> {
                         if (c.event().id() > delivered) {
-                            fill(c.event().id() - 1);
+                            fill(c.event().id() - 1, c.event().committedNanos());
                             deliver(c.event());
                         }
                     }
-                    case GrownTo g -> fill(g.id());
+                    case GrownTo g -> fill(g.id(), g.at());
                 }
             } catch (InterruptedException e) {
                 return;
@@ -147,18 +151,27 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
     }
 
     /** Delivers everything in the log after {@link #delivered} up to {@code upTo}; retries while the database is away. */
-    private void fill(long upTo) throws InterruptedException {
+    private void fill(long upTo, long learnedAt) throws InterruptedException {
+        int failures = 0;
         while (delivered < upTo) {
             List<Event> batch;
             try {
                 batch = backfill.read(delivered, upTo, BACKFILL_BATCH);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "cannot read the event log to deliver events after " + delivered
-                        + "; retrying: " + e.getMessage());
+                // one line when it starts failing, one when it reads again: not a line per retry (every 0.5 s)
+                LOG.log(failures++ == 0 ? Level.WARNING : Level.FINE, "cannot read the event log to deliver events after "
+                        + delivered + "; retrying: " + DatabaseFaultLog.firstLine(e));
                 Thread.sleep(RETRY_MILLIS);
                 continue;
             }
+            if (failures > 0) {
+                LOG.info("reading the event log again after " + failures + " failed attempt(s); delivering from " + delivered);
+                failures = 0;
+            }
             for (Event e : batch) {
+                if (learnedAt != 0) {
+                    e.committedAt(learnedAt);
+                }
                 deliver(e);
             }
             if (batch.size() < BACKFILL_BATCH) {

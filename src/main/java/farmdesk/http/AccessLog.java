@@ -14,7 +14,8 @@ import io.helidon.webserver.http.RoutingResponse;
 
 /**
  * One line per routed request on logger {@code farmdesk.access}: method, path, query, status and
- * duration (a stream's line is written when the stream ends). The value of every query parameter whose
+ * duration; an SSE stream's or held poll's line is written when it ends, however it ends, with the
+ * events it wrote and how it ended ({@link AccessLine}). The value of every query parameter whose
  * name contains "token" ({@code access_token} on stream URLs) is replaced by {@code [redacted]}, so a
  * token never reaches a log.
  */
@@ -25,19 +26,29 @@ public final class AccessLog implements Filter {
     private static final int MAX_LOGGED_QUERY = 300;
     private static final Pattern PAIRS = Pattern.compile("[&;]");
 
+    private final HttpMetrics metrics;
+
+    public AccessLog(HttpMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        long start = System.nanoTime();
+        String path = req.path().rawPath();
+        String group = HttpMetrics.group(path);
         if (!LOG.isLoggable(Level.INFO)) {
+            res.whenSent(() -> metrics.answered(group, res.status().code(), System.nanoTime() - start));
             chain.proceed();
             return;
         }
-        long start = System.nanoTime();
-        String method = req.prologue().method().text();
-        String path = req.path().rawPath();
-        String query = redact(req.query().rawValue());
-        res.whenSent(() -> LOG.info(method + " " + path + (query.isEmpty() ? "" : "?" + query) + " "
-                + res.status().code() + " " + (System.nanoTime() - start) / 1_000_000 + " ms"));
-        chain.proceed();
+        AccessLine line = new AccessLine(LOG, req.prologue().method().text(), path, redact(req.query().rawValue()), start);
+        res.whenSent(() -> {
+            int status = res.status().code();
+            metrics.answered(group, status, System.nanoTime() - start);
+            line.sent(status);
+        });
+        line.during(chain::proceed); // a stream takes it over (AccessLine.takeOver) and writes it when it ends
     }
 
     /** The raw query with the values of token parameters replaced; cut to a bounded length. */

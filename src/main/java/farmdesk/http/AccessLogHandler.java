@@ -16,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
 /**
@@ -52,11 +53,18 @@ public final class AccessLogHandler extends Handler {
         if (closed || !isLoggable(record)) {
             return;
         }
-        String line = TIME.format(LocalDateTime.ofInstant(record.getInstant(), zone)) + " "
-                + record.getLevel().getName() + " " + record.getLoggerName() + ": " + record.getMessage() + "\n";
-        if (!lines.offer(line)) {
+        if (!lines.offer(line(record))) {
             dropped.incrementAndGet();
         }
+    }
+
+    /** The usual line is built here, cheaply; FARMDESK_LOG_FORMAT=json sets a formatter ({@link LogFormat}). */
+    private String line(LogRecord record) {
+        if (getFormatter() instanceof JsonLogFormatter json) {
+            return json.format(record);
+        }
+        return TIME.format(LocalDateTime.ofInstant(record.getInstant(), zone)) + " "
+                + record.getLevel().getName() + " " + record.getLoggerName() + ": " + record.getMessage() + "\n";
     }
 
     /** Lines dropped because the output could not keep up. */
@@ -80,8 +88,9 @@ public final class AccessLogHandler extends Handler {
                 batch.clear();
                 long lost = dropped.getAndSet(0);
                 if (lost > 0) {
-                    out.write(("WARNING farmdesk.access: " + lost + " access lines dropped (output too slow)\n")
-                            .getBytes(StandardCharsets.UTF_8));
+                    LogRecord warning = new LogRecord(Level.WARNING, lost + " access lines dropped (output too slow)");
+                    warning.setLoggerName(AccessLog.LOGGER_NAME);
+                    out.write(line(warning).getBytes(StandardCharsets.UTF_8));
                 }
                 out.flush();
             } catch (InterruptedException e) {

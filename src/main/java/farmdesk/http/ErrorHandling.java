@@ -18,6 +18,7 @@ import io.helidon.webserver.http.HttpRouting;
 import farmdesk.Json;
 import farmdesk.Refused;
 import farmdesk.events.EventLog;
+import farmdesk.storage.DatabaseFaultLog;
 
 /**
  * Turns every failure into problem+json: refusals into their 4xx, a database that is away into 503,
@@ -42,7 +43,7 @@ public final class ErrorHandling {
                 })
                 .error(RuntimeException.class, (req, res, e) -> {
                     if (isDatabaseAway(e)) {
-                        LOG.log(Level.WARNING, "database unavailable: " + e.getMessage());
+                        LOG.log(Level.WARNING, "database unavailable: " + DatabaseFaultLog.firstLine(e));
                         Problem.send(res, 503, "the database is unavailable; retry shortly", Map.of("Retry-After", "2"));
                     } else {
                         LOG.log(Level.SEVERE, "unexpected failure on " + req.prologue().method() + " "

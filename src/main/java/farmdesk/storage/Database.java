@@ -8,11 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
@@ -77,6 +81,10 @@ public final class Database implements AutoCloseable {
      */
     public static final int MIN_POOL = 2;
 
+    private static final Logger LOG = Logger.getLogger(Database.class.getName());
+    private static final Pattern PASSWORD_IN_URL = Pattern.compile("(?i)(password|passwd|pwd|sslpassword)=[^&;]*");
+    private static final Pattern USERINFO_IN_URL = Pattern.compile("//([^/:@;?]+):[^/@;?]*@");
+
     private final HikariDataSource pool;
     private final DbClient client;
     private final boolean postgres;
@@ -117,13 +125,35 @@ public final class Database implements AutoCloseable {
         config.setValidationTimeout(1000);
         config.setInitializationFailTimeout(10_000);
         HikariDataSource ds = new HikariDataSource(config);
+        boolean postgres = url.startsWith("jdbc:postgresql:");
         try {
-            migrate(ds);
+            MigrateResult migrated = migrate(ds);
+            LOG.info("database " + (postgres ? "PostgreSQL" : "H2") + " " + withoutSecrets(url)
+                    + (user == null || user.isEmpty() ? "" : " as " + user) + "; " + describe(migrated));
         } catch (RuntimeException e) {
             ds.close();
             throw e;
         }
-        return new Database(ds, url.startsWith("jdbc:postgresql:"));
+        return new Database(ds, postgres);
+    }
+
+    /** What Flyway did at this start: the versions it applied (if any) and the schema's version now. */
+    static String describe(MigrateResult migrated) {
+        String now = migrated.targetSchemaVersion != null ? migrated.targetSchemaVersion
+                : migrated.initialSchemaVersion;
+        if (migrated.migrationsExecuted == 0) {
+            return "schema version " + now + ", no migration to apply";
+        }
+        return "applied " + migrated.migrationsExecuted + " migration(s) ("
+                + migrated.migrations.stream().map(m -> m.version).collect(Collectors.joining(", "))
+                + "), schema version " + (migrated.initialSchemaVersion == null ? "none" : migrated.initialSchemaVersion)
+                + " -> " + now;
+    }
+
+    /** The JDBC URL as it can be logged: a password in it ({@code password=}, {@code user:password@}) replaced. */
+    static String withoutSecrets(String url) {
+        return PASSWORD_IN_URL.matcher(USERINFO_IN_URL.matcher(url).replaceAll("//$1:[redacted]@"))
+                .replaceAll("$1=[redacted]");
     }
 
     /**
@@ -208,6 +238,16 @@ public final class Database implements AutoCloseable {
             }
         }
         return options;
+    }
+
+    /** The pool's live counts (active, idle, waiting threads), for the metrics. */
+    public HikariPoolMXBean poolStats() {
+        return pool.getHikariPoolMXBean();
+    }
+
+    /** The pool's size limit. */
+    public int poolSize() {
+        return pool.getMaximumPoolSize();
     }
 
     public DbClient client() {

@@ -31,10 +31,12 @@ final class LongPoll {
 
     private final Feeds feeds;
     private final OpenStreams open;
+    private final StreamMetrics metrics;
 
-    LongPoll(Feeds feeds, OpenStreams open) {
+    LongPoll(Feeds feeds, OpenStreams open, StreamMetrics metrics) {
         this.feeds = feeds;
         this.open = open;
+        this.metrics = metrics;
     }
 
     /** {@code after} absent: answer at once with the newest id of the whole log (start from now). */
@@ -42,8 +44,9 @@ final class LongPoll {
         send(res, List.of(), feeds.latestId(), null);
     }
 
-    /** Answers with the feed's next batch (opened on this thread, resuming after {@code after}). */
-    void serve(Feed feed, long after, int timeoutSeconds, ServerResponse res) {
+    /** Answers with the feed's next batch (opened on this thread, resuming after {@code after}); returns its events. */
+    int serve(Feed feed, long after, int timeoutSeconds, ServerResponse res) {
+        long opened = System.nanoTime();
         open.add(feed);
         Batch batch;
         try {
@@ -58,6 +61,8 @@ final class LongPoll {
         // an id the log does not hold (pruned, lost by a restore, beyond the log): tell the client to reload
         String reset = batch.reset() ? "{\"id\":null,\"type\":\"reset\",\"data\":{\"latest\":" + batch.last() + "}}" : null;
         send(res, batch.events(), batch.last(), reset);
+        metrics.delivered(batch.events(), opened);
+        return batch.events().size();
     }
 
     private static void send(ServerResponse res, List<Event> events, long next, String extra) {

@@ -39,15 +39,24 @@ final class SseStream {
 
     private final OpenStreams open;
     private final Expiries expiries;
+    private final StreamMetrics metrics;
 
-    SseStream(OpenStreams open, Expiries expiries) {
+    SseStream(OpenStreams open, Expiries expiries, StreamMetrics metrics) {
         this.open = open;
         this.expiries = expiries;
+        this.metrics = metrics;
+    }
+
+    /** How a stream ended, for its access-log line: the events it wrote (not heartbeats) and why it ended. */
+    record Ended(int events, String end) {
     }
 
     /** Serves the feed (opened on this thread, with its start point already taken) until the stream ends. */
-    void serve(StreamSpec spec, Feed feed, ServerResponse res) {
+    Ended serve(StreamSpec spec, Feed feed, ServerResponse res) {
+        long opened = System.nanoTime();
         open.add(feed);
+        int sent = 0;
+        String end;
         Instant expires = spec.viewer().expiresAt();
         Future<?> expiry = expiries.at(expires, () -> feed.signal(StreamSignals.TOKEN_EXPIRED));
         try {
@@ -65,6 +74,7 @@ final class SseStream {
                 if (batch.endedBy() == StreamSignals.TOKEN_EXPIRED || !Instant.now().isBefore(expires)) {
                     // nothing is sent after the token's exp
                     write(out, List.of(StreamSignals.TOKEN_EXPIRED));
+                    end = "token-expired";
                     break;
                 }
                 if (batch.reset()) {
@@ -74,30 +84,37 @@ final class SseStream {
                             .getBytes(StandardCharsets.UTF_8));
                     out.flush();
                 }
-                write(out, batch.events());
+                sent += write(out, batch.events());
+                metrics.delivered(batch.events(), opened);
                 if (batch.endedBy() != null) {
-                    break; // told to end, or dropped for lagging: the client resumes by id and loses nothing
+                    // told to end, or dropped for lagging: the client resumes by id and loses nothing
+                    end = batch.endedBy() == Feed.LAGGING ? "lagging" : "ended";
+                    break;
                 }
             }
             out.close();
         } catch (IOException | UncheckedIOException | ServerConnectionException gone) {
             // the client went away; nothing to answer
+            end = "client-gone";
         } catch (InterruptedException stopping) {
             Thread.currentThread().interrupt();
+            end = "ended";
         } finally {
             expiry.cancel(false);
             open.remove(feed);
         }
+        return new Ended(sent, end);
     }
 
     /**
      * One flush per batch of the events' shared frames. A single event (the usual case) is written as it
      * is, allocating nothing; a few are joined into one array first (one HTTP chunk, one socket write); a
-     * large replay page is written frame by frame rather than copied whole.
+     * large replay page is written frame by frame rather than copied whole. Returns the events written,
+     * heartbeats not counted.
      */
-    private static void write(OutputStream out, List<Event> events) throws IOException {
+    private static int write(OutputStream out, List<Event> events) throws IOException {
         if (events.isEmpty()) {
-            return;
+            return 0;
         }
         int length = 0;
         for (Event e : events) {
@@ -117,5 +134,12 @@ final class SseStream {
             out.write(joined);
         }
         out.flush();
+        int written = 0;
+        for (Event e : events) {
+            if (e != Event.HEARTBEAT) {
+                written++;
+            }
+        }
+        return written;
     }
 }

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -17,6 +18,7 @@ import farmdesk.events.Broadcaster;
 import farmdesk.events.Feed;
 import farmdesk.events.Feeds;
 import farmdesk.events.Topic;
+import farmdesk.http.AccessLine;
 import farmdesk.http.Caller;
 import farmdesk.tickets.TicketId;
 import farmdesk.tickets.TicketService;
@@ -53,8 +55,8 @@ public final class StreamEndpoints implements AutoCloseable {
         this.quota = quota;
         this.metrics = metrics;
         this.feeds = feeds;
-        this.sse = new SseStream(open, expiries);
-        this.poll = new LongPoll(feeds, open);
+        this.sse = new SseStream(open, expiries, metrics);
+        this.poll = new LongPoll(feeds, open, metrics);
         this.heartbeats = new Heartbeats(broadcaster, heartbeat);
     }
 
@@ -145,9 +147,16 @@ public final class StreamEndpoints implements AutoCloseable {
             // at the cap, a reconnect to this same stream replaces the user's oldest one here (see StreamQuota)
             StreamQuota.Slot slot = holdSlot(viewer, audience.topic(), () -> feed.signal(StreamSignals.END));
             metrics.streamOpened(spec.kind());
+            AccessLine line = AccessLine.takeOver();
+            SseStream.Ended ended = null;
             try {
-                sse.serve(spec, feed, res);
+                ended = sse.serve(spec, feed, res);
             } finally {
+                if (line != null && ended != null) {
+                    line.streamEnded(200, ended.events(), ended.end());
+                } else if (line != null) {
+                    line.handBack(); // a failure: the error's answer (if it can still be sent) has the line
+                }
                 metrics.streamClosed(spec.kind());
                 slot.release();
             }
@@ -171,9 +180,24 @@ public final class StreamEndpoints implements AutoCloseable {
         StreamQuota.Slot slot = holdSlot(viewer, null, null);
         String kind = audience.topic().kind();
         metrics.pollStarted(kind);
+        AccessLine line = AccessLine.takeOver();
+        int events = -1;
         try (Feed feed = feeds.open(audience, resumeAfter, LongPoll.FEED)) {
-            poll.serve(feed, resumeAfter, timeout, res);
+            events = poll.serve(feed, resumeAfter, timeout, res);
+        } catch (ServerConnectionException gone) {
+            if (line != null) {
+                line.streamEnded(200, 0, "client-gone");
+            }
+            throw gone;
+        } catch (RuntimeException e) {
+            if (line != null) {
+                line.handBack(); // e.g. the database is away: the error's answer (503) has the line
+            }
+            throw e;
         } finally {
+            if (line != null && events >= 0) {
+                line.streamEnded(res.status().code(), events, "answered");
+            }
             metrics.pollEnded(kind);
             slot.release();
         }

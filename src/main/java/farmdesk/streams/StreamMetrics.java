@@ -1,8 +1,10 @@
 package farmdesk.streams;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -11,10 +13,14 @@ import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
+import io.helidon.metrics.api.Timer;
+
+import farmdesk.events.Event;
 
 /**
  * What operators watch: open SSE streams and held polls by kind (ticket, farmer, admin), events
- * published, and subscribers dropped for lagging. Shown at {@code /observe/metrics}.
+ * published, subscribers dropped for lagging, and the delivery latency (commit to written on a stream or
+ * poll answer). Shown at {@code /observe/metrics}.
  */
 public final class StreamMetrics implements AutoCloseable {
 
@@ -25,6 +31,7 @@ public final class StreamMetrics implements AutoCloseable {
     private final MeterRegistry registry;
     private final List<Meter> meters = new ArrayList<>();
     private final Counter dropped;
+    private final Timer delivery;
 
     public StreamMetrics(MeterRegistry registry, LongSupplier published) {
         this.registry = registry;
@@ -39,6 +46,35 @@ public final class StreamMetrics implements AutoCloseable {
         dropped = registry.getOrCreate(Counter.builder("farmdesk_subscribers_dropped")
                 .description("Subscribers dropped because they fell too far behind"));
         meters.add(dropped);
+        delivery = registry.getOrCreate(Timer.builder("farmdesk_delivery")
+                .description("From an event's commit (or its notification from another instance) to its write on a"
+                        + " stream or poll answer; events committed before the stream or poll opened are not counted")
+                .buckets(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+                        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+                        Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)));
+        meters.add(delivery);
+    }
+
+    /**
+     * The delivery latency of the stored events just written, for those committed after {@code openedNanos}
+     * (older ones are a replay: their wait says when the client came, not how fast delivery is).
+     */
+    void delivered(List<Event> events, long openedNanos) {
+        long now = 0;
+        for (Event e : events) {
+            long committed = e.committedNanos();
+            if (committed != 0 && committed - openedNanos >= 0) {
+                if (now == 0) {
+                    now = System.nanoTime();
+                }
+                delivery.record(Math.max(0, now - committed), TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    /** Events whose delivery was measured. */
+    public long deliveriesMeasured() {
+        return delivery.count();
     }
 
     /** Unregisters the meters (the registry is global; a restarted service registers fresh ones). */

@@ -1,0 +1,131 @@
+package farmdesk.observe;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import farmdesk.Farmdesk;
+import farmdesk.Settings;
+import farmdesk.testing.Api;
+import farmdesk.testing.LogCapture;
+import farmdesk.testing.SseClient;
+import farmdesk.testing.TestSettings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What an operator sees when PostgreSQL stops under a running instance and comes back: one line per
+ * error and no stack trace (a dropped database is an expected fault, not a bug), one WARNING when the
+ * relay's LISTEN connection is lost and one INFO when it is back; and a health answer that does not wait
+ * for the pool's connection timeout.
+ */
+@Tag("postgres-only")
+class DatabaseOutageTest {
+
+    @Test
+    void aStoppedDatabaseLogsOneLinePerErrorAndTheRelayOnceLostAndOnceBack(@TempDir Path dir) throws Exception {
+        int port = freePort();
+        EmbeddedPostgres pg = startPostgres(dir, port);
+        Settings settings = TestSettings.builder().db(pg.getJdbcUrl("postgres", "postgres"), "postgres", null)
+                .heartbeat(Duration.ofSeconds(1)).build();
+        // not Servers: the instance must stop before this test's own PostgreSQL does (the finally)
+        try (Farmdesk app = Farmdesk.start(settings); LogCapture log = LogCapture.start()) {
+            Api api = new Api(app.port());
+            String farmer = api.farmer("F-outage");
+            String ticket = api.createTicket(farmer, "Outage", "start");
+            try (SseClient stream = SseClient.open(api.base(), "/api/tickets/" + ticket + "/events", farmer)) {
+                api.postMessage(farmer, ticket, "before");
+                assertEquals("new-message", stream.next().type());
+
+                pg.close();
+                assertEquals(503, api.post("/api/tickets/" + ticket + "/messages", farmer, "{\"text\":\"during\"}").status());
+                assertEquals(503, api.get("/api/tickets/" + ticket, farmer).status());
+                assertEquals(503, api.get("/observe/health", null).status());
+                Thread.sleep(5000); // the relay retries meanwhile: its retries are not logged one by one
+
+                pg = startPostgres(dir, port);
+                awaitCondition(() -> api.get("/observe/health", null).status() == 200, "ready again");
+                awaitCondition(() -> relayLines(log, Level.INFO).size() == 1, "the relay says it is back");
+                api.postMessage(farmer, ticket, "after");
+                assertEquals("new-message", stream.next(Duration.ofSeconds(30)).type());
+            }
+            String all = LogCapture.describe(log.records());
+            System.out.println("--- logged during the outage:\n" + all);
+            List<LogRecord> traces = log.records().stream().filter(r -> r.getThrown() != null).toList();
+            assertEquals(List.of(), traces.stream().map(r -> r.getLoggerName() + ": " + r.getMessage()).toList(),
+                    "no stack trace for a database that went away:\n" + all);
+            for (LogRecord r : log.records()) {
+                assertTrue(!String.valueOf(r.getMessage()).contains("\n"), "one line per record: " + r.getMessage());
+            }
+            assertEquals(1, relayLines(log, Level.WARNING).size(), "one WARNING when the LISTEN connection is lost:\n" + all);
+            assertEquals(1, relayLines(log, Level.INFO).size(), "one INFO when it is back:\n" + all);
+        } finally {
+            pg.close();
+        }
+    }
+
+    @Test
+    void healthAnswersDownWithinItsOwnTimeoutNotThePoolsWhenTheDatabaseIsStopped(@TempDir Path dir) throws Exception {
+        int port = freePort();
+        EmbeddedPostgres pg = startPostgres(dir, port);
+        Settings settings = TestSettings.builder().db(pg.getJdbcUrl("postgres", "postgres"), "postgres", null).build();
+        try (Farmdesk app = Farmdesk.start(settings)) {
+            Api api = new Api(app.port());
+            assertEquals(200, api.get("/observe/health", null).status());
+            pg.close();
+            List<Long> millis = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                long start = System.nanoTime();
+                Api.Answer health = api.get("/observe/health", null);
+                millis.add((System.nanoTime() - start) / 1_000_000);
+                assertEquals(503, health.status(), health.body());
+                assertEquals("DOWN", health.json().get("status").asText(), health.body());
+                // the proof, without timing the test: the check says the bound it answers within
+                assertEquals(500, health.json().at("/checks/0/data/answerWithinMs").asInt(), health.body());
+            }
+            // information only (no timing asserts): what a load balancer's probe waits with the database away
+            System.out.println("health with the database stopped answered 503 in " + millis + " ms");
+            pg = startPostgres(dir, port);
+            awaitCondition(() -> api.get("/observe/health", null).status() == 200, "ready again");
+        } finally {
+            pg.close();
+        }
+    }
+
+    private static List<LogRecord> relayLines(LogCapture log, Level level) {
+        return log.records().stream()
+                .filter(r -> r.getLoggerName().equals("farmdesk.events.PgRelay") && r.getLevel() == level)
+                .toList();
+    }
+
+    static EmbeddedPostgres startPostgres(Path dir, int port) throws IOException {
+        return EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg")).setCleanDataDirectory(false)
+                .setPort(port).start();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void awaitCondition(java.util.function.BooleanSupplier condition, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never happened: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+}
