@@ -16,7 +16,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.testing.Api;
-import farmdesk.testing.TestSettings;
+import farmdesk.testing.FarmdeskServer;
+import farmdesk.testing.Servers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -24,32 +25,32 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Where the server listens: FARMDESK_HOST and FARMDESK_OBSERVE_PORT, over real sockets. */
+@FarmdeskServer
 class ListenerSettingsTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
-    void withAnObservePortHealthAndMetricsAreServedThereAndNotOnThePublicPort() throws Exception {
-        try (Farmdesk server = Farmdesk.start(TestSettings.builder().observePort(0).build())) {
-            assertNotEquals(server.port(), server.observePort());
-            assertEquals(404, get("127.0.0.1", server.port(), "/observe/health").statusCode(),
-                    "the public port must not answer health");
-            assertEquals(404, get("127.0.0.1", server.port(), "/observe/metrics").statusCode(),
-                    "the public port must not answer metrics");
-            assertEquals(200, get("127.0.0.1", server.observePort(), "/observe/health").statusCode());
-            HttpResponse<String> metrics = get("127.0.0.1", server.observePort(), "/observe/metrics");
-            assertEquals(200, metrics.statusCode());
-            assertTrue(metrics.body().contains("farmdesk_"), "Farmdesk's own meters on the observe port");
-            // the API stays on the public port, and only there
-            Api api = new Api(server.port());
-            assertEquals(200, api.get("/api/tickets", api.admin("A-obs")).status());
-            assertEquals(404, get("127.0.0.1", server.observePort(), "/api/tickets").statusCode());
-        }
+    void withAnObservePortHealthAndMetricsAreServedThereAndNotOnThePublicPort(Servers servers) throws Exception {
+        Farmdesk server = servers.start(settings -> settings.observePort(0));
+        assertNotEquals(server.port(), server.observePort());
+        assertEquals(404, get("127.0.0.1", server.port(), "/observe/health").statusCode(),
+                "the public port must not answer health");
+        assertEquals(404, get("127.0.0.1", server.port(), "/observe/metrics").statusCode(),
+                "the public port must not answer metrics");
+        assertEquals(200, get("127.0.0.1", server.observePort(), "/observe/health").statusCode());
+        HttpResponse<String> metrics = get("127.0.0.1", server.observePort(), "/observe/metrics");
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().contains("farmdesk_"), "Farmdesk's own meters on the observe port");
+        // the API stays on the public port, and only there
+        Api api = new Api(server.port());
+        assertEquals(200, api.get("/api/tickets", api.admin("A-obs")).status());
+        assertEquals(404, get("127.0.0.1", server.observePort(), "/api/tickets").statusCode());
     }
 
     @Test
-    void whileAGracefulStopDrainsTheObservePortAnswers503LikeThePublicPort() throws Exception {
-        Farmdesk server = Farmdesk.start(TestSettings.builder().observePort(0).build());
+    void whileAGracefulStopDrainsTheObservePortAnswers503LikeThePublicPort(Servers servers) throws Exception {
+        Farmdesk server = servers.start(settings -> settings.observePort(0));
         int observePort = server.observePort();
         String farmer = new Api(server.port()).farmer("F-drain");
         byte[] body = "{\"subject\":\"held\",\"text\":\"a body that arrives late\"}".getBytes(StandardCharsets.UTF_8);
@@ -66,7 +67,7 @@ class ListenerSettingsTest {
             assertEquals("HTTP/1.1 100 Continue\r\n\r\n", interim);
             assertEquals(200, get("127.0.0.1", observePort, "/observe/health").statusCode());
 
-            stopping = Thread.ofPlatform().start(server::close);
+            stopping = Thread.ofPlatform().start(() -> servers.stop(server));
             HttpResponse<String> health = get("127.0.0.1", observePort, "/observe/health");
             for (int i = 0; i < 100 && health.statusCode() == 200; i++) {
                 Thread.sleep(50);
@@ -80,39 +81,32 @@ class ListenerSettingsTest {
             String answer = new String(held.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
             assertEquals("HTTP/1.1 201", answer, "the request in progress was answered before the stop");
         } finally {
-            if (stopping != null) {
+            if (stopping != null) { // else the extension closes the server
                 stopping.join(30_000);
-            } else {
-                server.close();
             }
         }
     }
 
     @Test
-    void withoutAnObservePortHealthIsOnThePublicPort() throws Exception {
-        try (Farmdesk server = Farmdesk.start(TestSettings.inMemory())) {
-            assertEquals(server.port(), server.observePort());
-            assertEquals(200, get("127.0.0.1", server.port(), "/observe/health").statusCode());
-        }
+    void withoutAnObservePortHealthIsOnThePublicPort(Farmdesk server) throws Exception {
+        assertEquals(server.port(), server.observePort());
+        assertEquals(200, get("127.0.0.1", server.port(), "/observe/health").statusCode());
     }
 
     @Test
-    void aHostBindsBothPortsToThatAddressOnly() throws Exception {
-        try (Farmdesk server = Farmdesk.start(TestSettings.builder().host("127.0.0.1").observePort(0).build())) {
-            assertEquals(200, get("127.0.0.1", server.observePort(), "/observe/health").statusCode());
-            assertEquals(200, get("127.0.0.1", server.port(), "/index.html").statusCode());
-            // Linux routes all of 127/8 to the loopback interface: a server on every interface (the
-            // default) accepts 127.0.0.2 too, one bound to 127.0.0.1 refuses it
-            assertThrows(ConnectException.class, () -> connect("127.0.0.2", server.port()));
-            assertThrows(ConnectException.class, () -> connect("127.0.0.2", server.observePort()));
-        }
+    void aHostBindsBothPortsToThatAddressOnly(Servers servers) throws Exception {
+        Farmdesk server = servers.start(settings -> settings.host("127.0.0.1").observePort(0));
+        assertEquals(200, get("127.0.0.1", server.observePort(), "/observe/health").statusCode());
+        assertEquals(200, get("127.0.0.1", server.port(), "/index.html").statusCode());
+        // Linux routes all of 127/8 to the loopback interface: a server on every interface (the
+        // default) accepts 127.0.0.2 too, one bound to 127.0.0.1 refuses it
+        assertThrows(ConnectException.class, () -> connect("127.0.0.2", server.port()));
+        assertThrows(ConnectException.class, () -> connect("127.0.0.2", server.observePort()));
     }
 
     @Test
-    void byDefaultTheServerListensOnEveryInterface() throws Exception {
-        try (Farmdesk server = Farmdesk.start(TestSettings.inMemory())) {
-            connect("127.0.0.2", server.port());
-        }
+    void byDefaultTheServerListensOnEveryInterface(Farmdesk server) throws Exception {
+        connect("127.0.0.2", server.port());
     }
 
     @Test

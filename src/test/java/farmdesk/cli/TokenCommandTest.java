@@ -10,17 +10,26 @@ import org.junit.jupiter.api.Test;
 
 import com.nimbusds.jwt.SignedJWT;
 
-import farmdesk.Farmdesk;
+import farmdesk.Settings;
 import farmdesk.testing.Api;
+import farmdesk.testing.FarmdeskServer;
+import farmdesk.testing.ServerSettings;
 import farmdesk.testing.TestSettings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code farmdesk token}: its token opens a real server's API; wrong use exits 2 with the usage on stderr. */
+@FarmdeskServer
 class TokenCommandTest {
 
     private static final Map<String, String> ENV = Map.of("FARMDESK_AUTH_SECRET", TestSettings.SECRET);
+
+    /** A production-like server: the test secret (the same as {@link #ENV}'s), dev login off. */
+    @ServerSettings
+    static void settings(Settings.Builder settings) {
+        settings.devLogin(false);
+    }
 
     record Run(int exit, String out, String err) {
     }
@@ -34,7 +43,7 @@ class TokenCommandTest {
     }
 
     @Test
-    void itsTokenIsAcceptedByAServerWithTheSameSecret() throws Exception {
+    void itsTokenIsAcceptedByAServerWithTheSameSecret(Api api) throws Exception {
         Run admin = run(ENV, "token", "--role", "admin", "--id", "A-7", "--name", "Ravi", "--ttl", "8h");
         assertEquals(0, admin.exit(), admin.err());
         assertEquals("", admin.err());
@@ -45,16 +54,13 @@ class TokenCommandTest {
         assertEquals(8 * 3600_000L, ttl);
         assertEquals("Ravi", jwt.getJWTClaimsSet().getStringClaim("name"));
 
-        // a production-like server: the same secret, dev login off
-        try (Farmdesk server = Farmdesk.start(TestSettings.builder().devLogin(false).build())) {
-            Api api = new Api(server.port());
-            assertEquals(200, api.get("/api/tickets", token).status());
-            String farmer = run(ENV, "token", "--role=farmer", "--id=F-1001").out().strip();
-            assertEquals(201, api.post("/api/tickets", farmer, "{\"subject\":\"s\",\"text\":\"t\"}").status());
-            assertEquals(401, api.get("/api/tickets", run(Map.of("FARMDESK_AUTH_SECRET",
-                    "another-secret-another-secret-another-secret"), "token", "--role", "admin", "--id", "A-7")
-                    .out().strip()).status(), "a token signed with another secret");
-        }
+        // the class's server: the same secret, dev login off
+        assertEquals(200, api.get("/api/tickets", token).status());
+        String farmer = run(ENV, "token", "--role=farmer", "--id=F-1001").out().strip();
+        assertEquals(201, api.post("/api/tickets", farmer, "{\"subject\":\"s\",\"text\":\"t\"}").status());
+        assertEquals(401, api.get("/api/tickets", run(Map.of("FARMDESK_AUTH_SECRET",
+                "another-secret-another-secret-another-secret"), "token", "--role", "admin", "--id", "A-7")
+                .out().strip()).status(), "a token signed with another secret");
     }
 
     @Test

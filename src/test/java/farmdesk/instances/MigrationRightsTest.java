@@ -15,6 +15,8 @@ import farmdesk.Farmdesk;
 import farmdesk.Settings;
 import farmdesk.cli.Cli;
 import farmdesk.testing.Api;
+import farmdesk.testing.FarmdeskServer;
+import farmdesk.testing.Servers;
 import farmdesk.testing.TestPostgres;
 import farmdesk.testing.TestSettings;
 
@@ -27,11 +29,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with a login that has only the run-time rights (no DDL). Such an instance starts (Flyway only reads
  * its history when nothing is pending) and works; it could not have created the schema itself.
  */
+@FarmdeskServer
 @Tag("postgres-only")
 class MigrationRightsTest {
 
     @Test
-    void anInstanceWithoutDdlRightsStartsOnceTheOwnerHasMigrated() throws Exception {
+    void anInstanceWithoutDdlRightsStartsOnceTheOwnerHasMigrated(Servers servers) throws Exception {
         // without the URL's ?user=postgres, which pgjdbc would prefer to the login given beside it
         String url = TestPostgres.freshDatabase().replaceAll("\\?.*", "");
         String app = "fd_app_" + UUID.randomUUID().toString().substring(0, 8);
@@ -53,7 +56,7 @@ class MigrationRightsTest {
         }
 
         // before any migration, the app's login cannot create the schema: the instance refuses to start
-        RuntimeException refused = assertThrows(RuntimeException.class, () -> Farmdesk.start(asApp).close());
+        RuntimeException refused = assertThrows(RuntimeException.class, () -> servers.start(asApp));
         assertTrue(String.valueOf(refused.getMessage()).contains("permission denied"), refused.toString());
 
         // the operator migrates with the owner's login
@@ -65,8 +68,8 @@ class MigrationRightsTest {
             st.execute("REVOKE INSERT, UPDATE, DELETE ON flyway_schema_history FROM " + app);
         }
 
-        try (Farmdesk server = Farmdesk.start(asApp);
-             Connection appLogin = DriverManager.getConnection(url, app, "app-password")) {
+        Farmdesk server = servers.start(asApp);
+        try (Connection appLogin = DriverManager.getConnection(url, app, "app-password")) {
             assertThrows(SQLException.class, () -> appLogin.createStatement().execute("CREATE TABLE probe (x INT)"),
                     "the app's login has no DDL rights");
             Api api = new Api(server.port());

@@ -1,13 +1,10 @@
 package farmdesk.instances;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +16,7 @@ import farmdesk.testing.FarmdeskServer;
 import farmdesk.testing.ConcurrentWorkload;
 import farmdesk.testing.Servers;
 import farmdesk.testing.SseClient;
+import farmdesk.testing.StoppablePostgres;
 import farmdesk.testing.TestSettings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -112,9 +110,8 @@ class MultiInstanceTest {
 
     @Test
     void theDatabaseGoesAwayAndComesBack(@TempDir Path dir) throws Exception {
-        int port = freePort();
-        EmbeddedPostgres pg = startPostgres(dir, port);
-        Settings shared = TestSettings.builder().db(pg.getJdbcUrl("postgres", "postgres"), "postgres", null)
+        StoppablePostgres pg = StoppablePostgres.start(dir);
+        Settings shared = TestSettings.builder().db(pg.jdbcUrl(), "postgres", null)
                 .heartbeat(Duration.ofSeconds(1)).build();
         // not Servers: the instances must stop before this test's own PostgreSQL does (the finally)
         try (Farmdesk a = Farmdesk.start(shared); Farmdesk b = Farmdesk.start(shared)) {
@@ -129,7 +126,7 @@ class MultiInstanceTest {
                 assertEquals("before", onAStream.next().json().at("/message/text").asText());
                 long lastOnB = onBStream.next().numericId();
 
-                pg.close();
+                pg.stop();
                 Api.Answer refused = onA.post("/api/tickets/" + ticket + "/messages", farmer, "{\"text\":\"during\"}");
                 assertEquals(503, refused.status(), refused.body());
                 assertEquals("application/problem+json", refused.contentType());
@@ -138,7 +135,7 @@ class MultiInstanceTest {
                 awaitCondition(() -> onAStream.comments().size() > pings + 1, "heartbeats while the database is away");
                 assertTrue(!onAStream.ended() && !onBStream.ended(), "streams stay open");
 
-                pg = startPostgres(dir, port);
+                pg.startAgain();
                 awaitCondition(() -> onA.get("/observe/health", null).status() == 200, "ready again");
                 onA.postMessage(farmer, ticket, "after");
                 assertEquals("after", onAStream.next().json().at("/message/text").asText());
@@ -149,17 +146,6 @@ class MultiInstanceTest {
             }
         } finally {
             pg.close();
-        }
-    }
-
-    private static EmbeddedPostgres startPostgres(Path dir, int port) throws IOException {
-        return EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg")).setCleanDataDirectory(false)
-                .setPort(port).start();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

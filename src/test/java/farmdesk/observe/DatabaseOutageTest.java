@@ -1,14 +1,11 @@
 package farmdesk.observe;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +15,7 @@ import farmdesk.Settings;
 import farmdesk.testing.Api;
 import farmdesk.testing.LogCapture;
 import farmdesk.testing.SseClient;
+import farmdesk.testing.StoppablePostgres;
 import farmdesk.testing.TestSettings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,9 +32,8 @@ class DatabaseOutageTest {
 
     @Test
     void aStoppedDatabaseLogsOneLinePerErrorAndTheRelayOnceLostAndOnceBack(@TempDir Path dir) throws Exception {
-        int port = freePort();
-        EmbeddedPostgres pg = startPostgres(dir, port);
-        Settings settings = TestSettings.builder().db(pg.getJdbcUrl("postgres", "postgres"), "postgres", null)
+        StoppablePostgres pg = StoppablePostgres.start(dir);
+        Settings settings = TestSettings.builder().db(pg.jdbcUrl(), "postgres", null)
                 .heartbeat(Duration.ofSeconds(1)).build();
         // not Servers: the instance must stop before this test's own PostgreSQL does (the finally)
         try (Farmdesk app = Farmdesk.start(settings); LogCapture log = LogCapture.start()) {
@@ -47,13 +44,13 @@ class DatabaseOutageTest {
                 api.postMessage(farmer, ticket, "before");
                 assertEquals("new-message", stream.next().type());
 
-                pg.close();
+                pg.stop();
                 assertEquals(503, api.post("/api/tickets/" + ticket + "/messages", farmer, "{\"text\":\"during\"}").status());
                 assertEquals(503, api.get("/api/tickets/" + ticket, farmer).status());
                 assertEquals(503, api.get("/observe/health", null).status());
                 Thread.sleep(5000); // the relay retries meanwhile: its retries are not logged one by one
 
-                pg = startPostgres(dir, port);
+                pg.startAgain();
                 awaitCondition(() -> api.get("/observe/health", null).status() == 200, "ready again");
                 awaitCondition(() -> relayLines(log, Level.INFO).size() == 1, "the relay says it is back");
                 api.postMessage(farmer, ticket, "after");
@@ -76,13 +73,13 @@ class DatabaseOutageTest {
 
     @Test
     void healthAnswersDownWithinItsOwnTimeoutNotThePoolsWhenTheDatabaseIsStopped(@TempDir Path dir) throws Exception {
-        int port = freePort();
-        EmbeddedPostgres pg = startPostgres(dir, port);
-        Settings settings = TestSettings.builder().db(pg.getJdbcUrl("postgres", "postgres"), "postgres", null).build();
+        StoppablePostgres pg = StoppablePostgres.start(dir);
+        Settings settings = TestSettings.builder().db(pg.jdbcUrl(), "postgres", null).build();
+        // not Servers: the instance must stop before this test's own PostgreSQL does (the finally)
         try (Farmdesk app = Farmdesk.start(settings)) {
             Api api = new Api(app.port());
             assertEquals(200, api.get("/observe/health", null).status());
-            pg.close();
+            pg.stop();
             List<Long> millis = new java.util.ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 long start = System.nanoTime();
@@ -95,7 +92,7 @@ class DatabaseOutageTest {
             }
             // information only (no timing asserts): what a load balancer's probe waits with the database away
             System.out.println("health with the database stopped answered 503 in " + millis + " ms");
-            pg = startPostgres(dir, port);
+            pg.startAgain();
             awaitCondition(() -> api.get("/observe/health", null).status() == 200, "ready again");
         } finally {
             pg.close();
@@ -108,18 +105,7 @@ class DatabaseOutageTest {
                 .toList();
     }
 
-    static EmbeddedPostgres startPostgres(Path dir, int port) throws IOException {
-        return EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg")).setCleanDataDirectory(false)
-                .setPort(port).start();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    static void awaitCondition(java.util.function.BooleanSupplier condition, String what) throws Exception {
+    private static void awaitCondition(java.util.function.BooleanSupplier condition, String what) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -8,8 +8,9 @@ import java.sql.Statement;
 
 import org.junit.jupiter.api.Test;
 
-import farmdesk.Farmdesk;
 import farmdesk.Settings;
+import farmdesk.testing.FarmdeskServer;
+import farmdesk.testing.Servers;
 import farmdesk.testing.TestSettings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,13 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * keeps as many idle connections as its maximum (HikariCP's default minimumIdle), so once it is filled
  * the database sees exactly that many.
  */
+@FarmdeskServer
 class PoolSizeTest {
 
     @Test
-    void theDatabaseSeesAsManyConnectionsAsThePoolSize() throws Exception {
+    void theDatabaseSeesAsManyConnectionsAsThePoolSize(Servers servers) throws Exception {
         Settings settings = TestSettings.builder().dbPool(3).build();
-        try (Farmdesk server = Farmdesk.start(settings);
-             Connection own = connect(settings)) {
+        servers.start(settings);
+        try (Connection own = connect(settings)) {
             // the pool fills in the background: wait until the count has stayed put for a second
             // (bounded), then compare; the default pool of 10 would pass 3 on its way
             int seen = -1;

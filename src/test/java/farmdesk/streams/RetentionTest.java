@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 import farmdesk.Farmdesk;
 import farmdesk.Settings;
 import farmdesk.testing.Api;
+import farmdesk.testing.FarmdeskServer;
 import farmdesk.testing.LogCapture;
+import farmdesk.testing.Servers;
 import farmdesk.testing.SseClient;
 import farmdesk.testing.TestSettings;
 
@@ -28,57 +30,56 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * jump to the oldest event kept. Tickets and messages are never pruned. On H2 and PostgreSQL (the suite
  * runs twice).
  */
+@FarmdeskServer
 class RetentionTest {
 
     /** What an operator did by hand before retention existed: the resume then started at the oldest row left. */
     @Test
-    void aResumeFromAnIdDeletedFromTheLogGetsAResetNotTheOldestEventLeft() throws Exception {
+    void aResumeFromAnIdDeletedFromTheLogGetsAResetNotTheOldestEventLeft(Servers servers) throws Exception {
         Settings settings = TestSettings.builder().recentEventsBytes(0).build();
-        try (Farmdesk app = Farmdesk.start(settings)) {
-            Api api = new Api(app.port());
-            Scene scene = Scene.of(api, "hand", 6);
-            long deletedUpTo = scene.ids.get(3);
-            sql(settings, "DELETE FROM events WHERE id <= " + deletedUpTo);
-            assertResetFrom(api, scene, scene.ids.get(1));
-            assertResumesFrom(api, scene, scene.ids.get(4));
-        }
+        Farmdesk app = servers.start(settings);
+        Api api = new Api(app.port());
+        Scene scene = Scene.of(api, "hand", 6);
+        long deletedUpTo = scene.ids.get(3);
+        sql(settings, "DELETE FROM events WHERE id <= " + deletedUpTo);
+        assertResetFrom(api, scene, scene.ids.get(1));
+        assertResumesFrom(api, scene, scene.ids.get(4));
     }
 
     @Test
-    void eventsBeyondTheNewestNArePrunedAndAResumeFromOneOfThemGetsAReset() throws Exception {
-        try (Farmdesk app = Farmdesk.start(TestSettings.builder().retentionEvents(3).build())) {
-            Api api = new Api(app.port());
-            Scene scene = Scene.of(api, "count", 8); // ticket-created + 8 new-message events
-            long pruned = app.retention().pruneOnce(Instant.now());
-            assertEquals(scene.ids.size() + 1 - 3, pruned, "all but the newest 3");
-            assertEquals(scene.ids.get(scene.ids.size() - 3), app.retention().oldestKept());
-            assertResetFrom(api, scene, scene.ids.get(0));
-            assertResetFrom(api, scene, scene.ids.get(scene.ids.size() - 4)); // the newest pruned
-            assertResumesFrom(api, scene, scene.ids.get(scene.ids.size() - 3)); // the oldest kept
-            assertEquals(0, app.retention().pruneOnce(Instant.now()), "nothing new: nothing more");
-            assertMessagesIntact(api, scene);
-        }
+    void eventsBeyondTheNewestNArePrunedAndAResumeFromOneOfThemGetsAReset(Servers servers) throws Exception {
+        Farmdesk app = servers.start(settings -> settings.retentionEvents(3));
+        Api api = new Api(app.port());
+        Scene scene = Scene.of(api, "count", 8); // ticket-created + 8 new-message events
+        long pruned = app.retention().pruneOnce(Instant.now());
+        assertEquals(scene.ids.size() + 1 - 3, pruned, "all but the newest 3");
+        assertEquals(scene.ids.get(scene.ids.size() - 3), app.retention().oldestKept());
+        assertResetFrom(api, scene, scene.ids.get(0));
+        assertResetFrom(api, scene, scene.ids.get(scene.ids.size() - 4)); // the newest pruned
+        assertResumesFrom(api, scene, scene.ids.get(scene.ids.size() - 3)); // the oldest kept
+        assertEquals(0, app.retention().pruneOnce(Instant.now()), "nothing new: nothing more");
+        assertMessagesIntact(api, scene);
     }
 
     @Test
-    void eventsOlderThanTheRetentionDaysArePrunedButNeverTheNewest() throws Exception {
-        try (Farmdesk app = Farmdesk.start(TestSettings.builder().build())) { // the default: 90 days
-            Api api = new Api(app.port());
-            Scene scene = Scene.of(api, "days", 4);
-            assertEquals(0, app.retention().pruneOnce(Instant.now().plus(Duration.ofDays(89))), "none is 90 days old");
-            long pruned = app.retention().pruneOnce(Instant.now().plus(Duration.ofDays(91)));
-            assertEquals(scene.ids.size(), pruned, "every event but the newest: its id is where clients start from now");
-            assertEquals(scene.ids.getLast(), app.retention().oldestKept());
-            assertResetFrom(api, scene, scene.ids.get(2));
-            assertResumesFrom(api, scene, scene.ids.getLast());
-            assertMessagesIntact(api, scene);
-        }
+    void eventsOlderThanTheRetentionDaysArePrunedButNeverTheNewest(Servers servers) throws Exception {
+        // the default settings (90 days), but not the class's server: the prune empties the whole log
+        Farmdesk app = servers.start(TestSettings.inMemory());
+        Api api = new Api(app.port());
+        Scene scene = Scene.of(api, "days", 4);
+        assertEquals(0, app.retention().pruneOnce(Instant.now().plus(Duration.ofDays(89))), "none is 90 days old");
+        long pruned = app.retention().pruneOnce(Instant.now().plus(Duration.ofDays(91)));
+        assertEquals(scene.ids.size(), pruned, "every event but the newest: its id is where clients start from now");
+        assertEquals(scene.ids.getLast(), app.retention().oldestKept());
+        assertResetFrom(api, scene, scene.ids.get(2));
+        assertResumesFrom(api, scene, scene.ids.getLast());
+        assertMessagesIntact(api, scene);
     }
 
     @Test
-    void thePrunerRunsByItselfAndLogsOneLinePerRunThatPruned() throws Exception {
-        try (LogCapture log = LogCapture.start();
-             Farmdesk app = Farmdesk.start(TestSettings.builder().retentionEvents(2).pruneEvery(Duration.ofMillis(50)).build())) {
+    void thePrunerRunsByItselfAndLogsOneLinePerRunThatPruned(Servers servers) throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            Farmdesk app = servers.start(settings -> settings.retentionEvents(2).pruneEvery(Duration.ofMillis(50)));
             Api api = new Api(app.port());
             Scene scene = Scene.of(api, "background", 5);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -41,7 +41,9 @@
  * <li>Killing a server with SIGKILL or SIGTERM needs a process of its own: {@link farmdesk.testing.ServerProcess},
  *     opened in a try-with-resources (chaos and shutdown tests).</li>
  * </ul>
- * Tests do not call {@code Farmdesk.start} themselves (one exception: MultiInstanceTest stops its instances
- * before its own PostgreSQL, in a try-with-resources).
+ * Tests do not call {@code Farmdesk.start} themselves. The exceptions: a test that stops a PostgreSQL of its
+ * own under a running server ({@link farmdesk.testing.StoppablePostgres}; MultiInstanceTest, DatabaseOutageTest)
+ * stops its servers before that PostgreSQL, in a try-with-resources, as the extension would close them only
+ * after the test; and RetentionBenchmark, run by hand.
  */
 package farmdesk.testing;
