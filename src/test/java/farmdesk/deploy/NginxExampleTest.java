@@ -1,10 +1,15 @@
 package farmdesk.deploy;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -189,6 +194,48 @@ class NginxExampleTest {
         }
         throw new AssertionError("no stream answered 200 by nginx while the instances were down; access log:\n"
                 + nginx.accessLog() + "\nthe client saw:\n" + es.seen());
+    }
+
+    @Test
+    void clientsThatStopInTheirHeadersOrTheirBodyAreCutByNginx(Servers servers) throws Exception {
+        Pair pair = Pair.onFreshDatabase();
+        Farmdesk a = servers.start(pair.a());
+        Farmdesk b = servers.start(pair.b());
+        try (NginxExample nginx = NginxExample.start(dir.resolve("nginx"), a.port(), b.port());
+             Socket headers = new Socket("127.0.0.1", nginx.base().getPort());
+             Socket body = new Socket("127.0.0.1", nginx.base().getPort())) {
+            headers.getOutputStream().write("GET /api/tickets HTTP/1.1\r\nHost: farmdesk\r\nAccept: */".getBytes(StandardCharsets.US_ASCII));
+            body.getOutputStream().write(("POST /api/tickets HTTP/1.1\r\nHost: farmdesk\r\nContent-Length: 100\r\n\r\n"
+                    + "{\"subject\":").getBytes(StandardCharsets.US_ASCII));
+            // Helidon alone keeps such connections for good (docs/reliability.md, "Known limits"); nginx's
+            // client_header_timeout / client_body_timeout close them. A bound well above the setting
+            // (10 s) and below nginx's default (60 s), not a timing assert.
+            assertTrue(closedWithin(headers, Duration.ofSeconds(40)), "a client stuck in its headers is cut");
+            assertTrue(closedWithin(body, Duration.ofSeconds(40)), "a client stuck in its body is cut");
+        }
+    }
+
+    /** Reads until the peer closes (or resets) the connection; false when it is still open after {@code bound}. */
+    private static boolean closedWithin(Socket socket, Duration bound) throws IOException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[4096];
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
+            try {
+                if (in.read(buffer) < 0) {
+                    return true;
+                }
+            } catch (SocketTimeoutException stillOpen) {
+                return false;
+            } catch (SocketException reset) {
+                return true; // reset_timedout_connection: a RST instead of a FIN
+            }
+        }
     }
 
     @Test
