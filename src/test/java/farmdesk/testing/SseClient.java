@@ -74,6 +74,11 @@ public final class SseClient implements AutoCloseable {
         }
     }
 
+    /** Reads a stream a test opened with a client of its own (e.g. HTTP/2 over TLS). */
+    public static SseClient of(HttpResponse<InputStream> response) {
+        return new SseClient(response);
+    }
+
     public int status() {
         return response.statusCode();
     }
