@@ -258,11 +258,6 @@ public final class Database implements AutoCloseable {
         return postgres;
     }
 
-    /** The most connections the pool holds at once. */
-    public int poolSize() {
-        return pool.getMaximumPoolSize();
-    }
-
     /** A cheap round trip, for the readiness check. */
     public boolean ping() {
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
