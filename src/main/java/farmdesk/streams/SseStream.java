@@ -31,7 +31,6 @@ import farmdesk.events.Feed;
  */
 final class SseStream {
 
-    static final int RETRY_MILLIS = 3000;
     private static final int JOIN_LIMIT = 64 * 1024;
 
     /** Test seam: runs on the stream's thread once the opening block is flushed (the client has seen the open). */
@@ -65,7 +64,8 @@ final class SseStream {
             res.header(HeaderNames.CACHE_CONTROL, "no-cache, no-transform");
             res.header("X-Accel-Buffering", "no");
             OutputStream out = res.outputStream();
-            out.write(("retry: " + RETRY_MILLIS + "\n: farmdesk " + spec.kind() + " stream for "
+            // a retry of its own per stream: clients of one instance do not all reconnect in the same instant
+            out.write(("retry: " + ReconnectDelay.nextMillis() + "\n: farmdesk " + spec.kind() + " stream for "
                     + spec.viewer().id() + "\n\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
             afterOpening.accept(spec);
