@@ -28,6 +28,7 @@ import farmdesk.http10.Http1Selector;
 import farmdesk.storage.Database;
 import farmdesk.storage.DatabaseFaultLog;
 import farmdesk.storage.DatabaseHealthCheck;
+import farmdesk.storage.StreamReads;
 import farmdesk.streams.StreamMetrics;
 import farmdesk.streams.StreamEndpoints;
 import farmdesk.tickets.TicketService;
@@ -68,15 +69,17 @@ public final class Farmdesk implements AutoCloseable {
     private Farmdesk(Settings settings) {
         DatabaseFaultLog.install(); // before the pool exists: its faults are logged one line each
         database = Database.open(settings.dbUrl(), settings.effectiveDbUser(), settings.effectiveDbPassword(), settings.dbPool());
+        // the stream path reads through its share of the pool; writes and REST keep the rest (StreamReads)
+        StreamReads streamReads = StreamReads.forPool(database.poolSize());
         events = EventSystem.open(database.client(), database.isPostgres(), settings.dbUrl(),
                 settings.effectiveDbUser(), settings.effectiveDbPassword(), settings.authSecret(),
-                settings.recentEventsBytes());
+                settings.recentEventsBytes(), streamReads);
         retention = new Retention(database.client(), events.log(), settings.retention(), settings.retentionEvents(),
                 settings.pruneEvery(), Services.get(MeterRegistry.class));
 
         Tokens tokens = Tokens.create(settings.authSecret());
         Caller caller = new Caller(tokens);
-        TicketService tickets = new TicketService(database.client(), events.log());
+        TicketService tickets = new TicketService(database.client(), events.log(), streamReads);
         MeterRegistry registry = Services.get(MeterRegistry.class);
         metrics = new StreamMetrics(registry, events.broadcaster()::publishedCount);
         httpMetrics = new HttpMetrics(registry);
@@ -84,7 +87,8 @@ public final class Farmdesk implements AutoCloseable {
         events.broadcaster().onDrop(s -> metrics.subscriberDropped());
 
         streamEndpoints = new StreamEndpoints(tickets, events.feeds(), events.broadcaster(), caller,
-                new StreamQuota(settings.streamsPerUser()), metrics, settings.heartbeat());
+                new StreamQuota(settings.streamsPerUser()), metrics, settings.heartbeat(),
+                settings.effectiveMaxConnections());
         routes = new Routes(
                 new TicketEndpoints(tickets, caller, new RateLimiter(settings.rateLimit())),
                 streamEndpoints,

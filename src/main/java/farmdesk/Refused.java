@@ -11,7 +11,7 @@ import java.util.OptionalLong;
 public final class Refused extends RuntimeException {
 
     /** Why the request is refused; each is one HTTP status at the edge. */
-    public enum Why { INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, TOO_MANY }
+    public enum Why { INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, TOO_MANY, UNAVAILABLE }
 
     private final Why why;
     private final OptionalLong retryAfterSeconds;
@@ -33,7 +33,7 @@ public final class Refused extends RuntimeException {
         return why;
     }
 
-    /** When asking again may succeed (only for {@link Why#TOO_MANY}). */
+    /** When asking again may succeed ({@link Why#TOO_MANY}, {@link Why#UNAVAILABLE}). */
     public OptionalLong retryAfterSeconds() {
         return retryAfterSeconds;
     }
@@ -77,5 +77,10 @@ public final class Refused extends RuntimeException {
 
     public static Refused tooMany(String detail, long retryAfterSeconds) {
         return new Refused(Why.TOO_MANY, detail, OptionalLong.of(retryAfterSeconds), false);
+    }
+
+    /** The service is full for now (not this client's fault): 503, ask again after a while, on a new connection. */
+    public static Refused unavailable(String detail, long retryAfterSeconds) {
+        return new Refused(Why.UNAVAILABLE, detail, OptionalLong.of(retryAfterSeconds), true);
     }
 }

@@ -9,6 +9,7 @@ import io.helidon.dbclient.DbRow;
 
 import farmdesk.auth.Access;
 import farmdesk.storage.Sql;
+import farmdesk.storage.StreamReads;
 
 /**
  * The durable event log, and the only way to change stored state.
@@ -32,11 +33,18 @@ public final class EventLog {
     private final Sequencer sequencer;
     private final Relay relay;
     private final Appender appender;
+    private final StreamReads reads;
 
     public EventLog(DbClient db, Sequencer sequencer, Relay relay) {
+        this(db, sequencer, relay, StreamReads.unlimited());
+    }
+
+    /** @param reads the share of the pool that replays read through (the rest stays free for writes) */
+    public EventLog(DbClient db, Sequencer sequencer, Relay relay, StreamReads reads) {
         this.db = db;
         this.sequencer = sequencer;
         this.relay = relay;
+        this.reads = reads;
         this.appender = new Appender(db, sequencer, relay);
     }
 
@@ -89,7 +97,7 @@ public final class EventLog {
      * primary key, and one more after each page read from the database. Nothing per event.
      */
     List<Event> readAfter(long after, Audience audience, int limit) {
-        if (after != 0 && !sequencer.recentHolds(after) && !holdsStored(after)) {
+        if (after != 0 && !sequencer.recentHolds(after) && !reads.read(() -> holdsStored(after))) {
             return null;
         }
         // read-your-writes: memory only answers once it holds everything this instance committed
@@ -101,11 +109,13 @@ public final class EventLog {
                 return recent;
             }
         }
-        List<Event> page = readStored(after, audience, limit);
         // checked again after the read: retention deletes the oldest events first, so while `after` is
         // still there nothing above it was deleted and the page has no hole; if it went meanwhile, the
         // page may lack events pruned between the check above and the read
-        return after == 0 || holdsStored(after) ? page : null;
+        return reads.read(() -> {
+            List<Event> page = readStored(after, audience, limit);
+            return after == 0 || holdsStored(after) ? page : null;
+        });
     }
 
     /**

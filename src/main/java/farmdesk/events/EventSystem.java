@@ -4,6 +4,8 @@ import java.time.Instant;
 
 import io.helidon.dbclient.DbClient;
 
+import farmdesk.storage.StreamReads;
+
 /**
  * The event subsystem, built and closed in the one order that keeps ids gap-free and in order:
  * broadcaster, sequencer, relay, log; the relay listens last. The rest of Farmdesk takes what it needs
@@ -36,7 +38,7 @@ public final class EventSystem implements AutoCloseable {
      * @param recentBytes what the newest events kept in memory may add up to
      */
     public static EventSystem open(DbClient db, boolean postgres, String url, String user, String password,
-                                   String authSecret, long recentBytes) {
+                                   String authSecret, long recentBytes, StreamReads reads) {
         Broadcaster broadcaster = new Broadcaster();
         Relay relay = postgres ? new PgRelay(db, url, user, password, authSecret) : Relay.localOnly();
         // before any write of this instance: ids taken from now on are above every id ever handed out,
@@ -53,7 +55,7 @@ public final class EventSystem implements AutoCloseable {
                 (after, upTo, limit) -> EventLog.readRange(db, after, upTo, limit),
                 EventLog.latestId(db), recentBytes);
         // the log hands each commit to the sequencer and announces it through the relay, so both exist first
-        EventLog log = new EventLog(db, sequencer, relay);
+        EventLog log = new EventLog(db, sequencer, relay, reads);
         // the relay listens last: it hands news from other instances to the sequencer, and once LISTEN is
         // up it asks for a catch-up from the log, which covers whatever committed elsewhere since the
         // newest id read above

@@ -90,6 +90,7 @@ public final class ErrorHandling {
             case CONFLICT -> 409;
             case TOO_LARGE -> 413;
             case TOO_MANY -> 429;
+            case UNAVAILABLE -> 503;
         };
     }
 
@@ -107,7 +108,7 @@ public final class ErrorHandling {
     }
 
     /** A connection that could not be had or was lost, anywhere in the cause chain. */
-    static boolean isDatabaseAway(Throwable e) {
+    public static boolean isDatabaseAway(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof EventLog.Unavailable) {
                 return true;

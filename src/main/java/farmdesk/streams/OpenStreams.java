@@ -1,8 +1,13 @@
 package farmdesk.streams;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 import farmdesk.events.Feed;
 
@@ -11,8 +16,15 @@ import farmdesk.events.Feed;
  * returns, Helidon writes the end of the response (the terminating chunk), and only then does the server
  * stop. Cut by the server's stop instead, a stream ends without it ({@code curl -N} exits 18, nginx logs
  * "upstream prematurely closed").
+ *
+ * <p>A stop does not end them all in the same instant: each gets a moment of its own within a short drain
+ * window ({@link DrainPlan}), so their clients reconnect to the other instances spread out rather than
+ * all at once (the rolling-update advice of Mercure's hub, which does the same).
  */
 final class OpenStreams {
+
+    /** Test seam: the end moments a stop planned, one per stream and held poll, as offsets from the stop's start. */
+    static volatile Consumer<List<Duration>> planned = plan -> { };
 
     private final Set<Feed> open = ConcurrentHashMap.newKeySet();
     private volatile boolean ending;
@@ -29,11 +41,34 @@ final class OpenStreams {
         open.remove(s);
     }
 
-    /** Tells every stream and poll to end and waits (bounded) until their handlers have answered; true when all did. */
+    /**
+     * Tells every stream and poll to end, each at its moment of the drain plan, and waits until their
+     * handlers have answered, at most {@code max} from the start (the plan's window lies within it);
+     * true when all did.
+     */
     boolean endAll(Duration max) {
-        ending = true;
-        open.forEach(s -> s.signal(StreamSignals.END));
-        long deadline = System.nanoTime() + max.toNanos();
+        long start = System.nanoTime();
+        ending = true; // from now on a newcomer ends at once (add); those open now are in the plan
+        List<Feed> feeds = new ArrayList<>(open);
+        Collections.shuffle(feeds); // who ends first is chance, not the order they opened in
+        long[] at = DrainPlan.moments(feeds.size());
+        List<Duration> plan = new ArrayList<>(at.length);
+        for (long offset : at) {
+            plan.add(Duration.ofNanos(offset));
+        }
+        planned.accept(Collections.unmodifiableList(plan));
+        long deadline = start + max.toNanos();
+        for (int i = 0; i < feeds.size(); i++) {
+            long wait = start + at[i] - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+                if (Thread.currentThread().isInterrupted()) {
+                    feeds.subList(i, feeds.size()).forEach(f -> f.signal(StreamSignals.END));
+                    return false;
+                }
+            }
+            feeds.get(i).signal(StreamSignals.END); // a feed that ended by itself meanwhile ignores it
+        }
         while (!open.isEmpty() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);

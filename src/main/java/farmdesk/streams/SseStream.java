@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -17,6 +18,8 @@ import io.helidon.webserver.http.ServerResponse;
 import farmdesk.events.Batch;
 import farmdesk.events.Event;
 import farmdesk.events.Feed;
+import farmdesk.http.ErrorHandling;
+import farmdesk.storage.DatabaseFaultLog;
 
 /**
  * Serves a {@link Feed} as Server-Sent Events: each batch becomes one write and one flush of the events'
@@ -31,7 +34,7 @@ import farmdesk.events.Feed;
  */
 final class SseStream {
 
-    static final int RETRY_MILLIS = 3000;
+    private static final Logger LOG = Logger.getLogger(SseStream.class.getName());
     private static final int JOIN_LIMIT = 64 * 1024;
 
     /** Test seam: runs on the stream's thread once the opening block is flushed (the client has seen the open). */
@@ -65,7 +68,8 @@ final class SseStream {
             res.header(HeaderNames.CACHE_CONTROL, "no-cache, no-transform");
             res.header("X-Accel-Buffering", "no");
             OutputStream out = res.outputStream();
-            out.write(("retry: " + RETRY_MILLIS + "\n: farmdesk " + spec.kind() + " stream for "
+            // a retry of its own per stream: clients of one instance do not all reconnect in the same instant
+            out.write(("retry: " + ReconnectDelay.nextMillis() + "\n: farmdesk " + spec.kind() + " stream for "
                     + spec.viewer().id() + "\n\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
             afterOpening.accept(spec);
@@ -99,6 +103,14 @@ final class SseStream {
         } catch (InterruptedException stopping) {
             Thread.currentThread().interrupt();
             end = "ended";
+        } catch (RuntimeException e) {
+            if (!ErrorHandling.isDatabaseAway(e)) {
+                throw e;
+            }
+            // a replay page found no database connection: the 200 is sent, so no 503 can be; end the stream
+            // normally instead of cutting it (the client resumes by id after its retry, like after a stop)
+            LOG.warning("stream ended: its replay found no database connection: " + DatabaseFaultLog.firstLine(e));
+            end = "database-away";
         } finally {
             expiry.cancel(false);
             open.remove(feed);

@@ -46,10 +46,11 @@ public final class StreamEndpoints implements AutoCloseable {
     private final LongPoll poll;
     private final Heartbeats heartbeats;
     private final OpenStreams open = new OpenStreams();
+    private final StreamCapacity capacity;
     private final Expiries expiries = new Expiries();
 
     public StreamEndpoints(TicketService tickets, Feeds feeds, Broadcaster broadcaster, Caller caller,
-                        StreamQuota quota, StreamMetrics metrics, Duration heartbeat) {
+                        StreamQuota quota, StreamMetrics metrics, Duration heartbeat, int maxConnections) {
         this.tickets = tickets;
         this.caller = caller;
         this.quota = quota;
@@ -58,6 +59,7 @@ public final class StreamEndpoints implements AutoCloseable {
         this.sse = new SseStream(open, expiries, metrics);
         this.poll = new LongPoll(feeds, open, metrics);
         this.heartbeats = new Heartbeats(broadcaster, heartbeat);
+        this.capacity = new StreamCapacity(maxConnections);
     }
 
     /**
@@ -142,6 +144,7 @@ public final class StreamEndpoints implements AutoCloseable {
         Long resumeAfter = resume.map(String::strip).filter(s -> !s.isEmpty())
                 .map(s -> StreamParams.eventId(s, "Last-Event-ID")).orElse(null);
         StreamSpec spec = new StreamSpec(viewer, audience, resumeAfter);
+        capacity.take(); // 503 when this instance is full: before the feed, nothing to undo
         // opened here, before anything is written: its "from now" start point is taken now
         try (Feed feed = feeds.open(audience, resumeAfter, STREAM_FEED)) {
             // at the cap, a reconnect to this same stream replaces the user's oldest one here (see StreamQuota)
@@ -160,6 +163,8 @@ public final class StreamEndpoints implements AutoCloseable {
                 metrics.streamClosed(spec.kind());
                 slot.release();
             }
+        } finally {
+            capacity.release();
         }
     }
 
@@ -177,7 +182,14 @@ public final class StreamEndpoints implements AutoCloseable {
             return;
         }
         long resumeAfter = StreamParams.eventId(after.get(), "after");
-        StreamQuota.Slot slot = holdSlot(viewer, null, null);
+        capacity.take();
+        StreamQuota.Slot slot;
+        try {
+            slot = holdSlot(viewer, null, null);
+        } catch (RuntimeException refused) {
+            capacity.release();
+            throw refused;
+        }
         String kind = audience.topic().kind();
         metrics.pollStarted(kind);
         AccessLine line = AccessLine.takeOver();
@@ -200,6 +212,7 @@ public final class StreamEndpoints implements AutoCloseable {
             }
             metrics.pollEnded(kind);
             slot.release();
+            capacity.release();
         }
     }
 

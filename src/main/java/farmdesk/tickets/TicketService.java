@@ -20,6 +20,7 @@ import farmdesk.events.Event;
 import farmdesk.events.EventLog;
 import farmdesk.events.LogTransaction;
 import farmdesk.storage.Sql;
+import farmdesk.storage.StreamReads;
 
 /**
  * The ticket rules. Every change runs through {@link EventLog#write}: the change and its events commit
@@ -43,11 +44,18 @@ public final class TicketService {
 
     private final DbClient db;
     private final EventLog log;
+    private final StreamReads streamReads;
     private final Map<Long, String> owners = new ConcurrentHashMap<>();
 
     public TicketService(DbClient db, EventLog log) {
+        this(db, log, StreamReads.unlimited());
+    }
+
+    /** @param streamReads the share of the pool that the ticket check of a stream or poll reads through */
+    public TicketService(DbClient db, EventLog log, StreamReads streamReads) {
         this.db = db;
         this.log = log;
+        this.streamReads = streamReads;
     }
 
     public Outcome<Ticket> createTicket(Viewer farmer, Inputs.NewTicket in) {
@@ -251,7 +259,9 @@ public final class TicketService {
     public String farmerOf(Viewer viewer, long num) {
         String owner = owners.get(num);
         if (owner == null) {
-            owner = TicketStore.find(db.execute(), num).map(Ticket::farmerId).orElseThrow(() -> notFound(num));
+            // a stream or poll opening: through the stream path's share of the pool (StreamReads)
+            owner = streamReads.read(() -> TicketStore.find(db.execute(), num)).map(Ticket::farmerId)
+                    .orElseThrow(() -> notFound(num));
             if (owners.size() >= OWNERS_REMEMBERED) {
                 owners.clear();
             }
