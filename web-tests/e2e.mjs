@@ -565,6 +565,36 @@ try {
     for (const p of [pages.farmer, pages.admin]) check(await p.getAttribute('#messages', 'aria-live') === 'polite', 'messages are not aria-live');
   }, pages);
 
+  await step('Enter: on a touch screen a new line (the Send button sends), on a desktop it sends', async () => {
+    const tok = await token('farmer', 'F-enter-' + RUN, 'Enter');
+    const t = await rest(tok, 'POST', '/api/tickets', { subject: 'Enter ' + RUN, text: 'start' });
+    for (const touch of [true, false]) {
+      const ctx = await newContext(browser, touch ? { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true } : { viewport: { width: 1280, height: 800 } });
+      const who = touch ? 'phone' : 'desktop', line = `${who} line ${RUN}`;
+      try {
+        const p = pages.enter = await openPage(ctx, BASE, 'farmer', tok, who + ' farmer', 'ticket=' + t.id);
+        await waitForText(p, '#messages .msg .text', 'start', who + ' ticket');
+        check(await p.evaluate(() => matchMedia('(pointer: coarse)').matches) === touch, who + ': unexpected pointer');
+        await p.click('#reply-text');
+        await p.keyboard.type(line);
+        await p.keyboard.press('Enter');
+        if (touch) {
+          await p.keyboard.type('second');
+          check(await p.inputValue('#reply-text') === line + '\nsecond', 'phone: Enter did not start a new line: ' + JSON.stringify(await p.inputValue('#reply-text')));
+          check(await p.locator('#messages li.pending').count() === 0 && await storedCount(tok, t.id, line) === 0, 'phone: Enter sent the message');
+          await p.click('#send');
+        }
+        const sent = touch ? line + '\nsecond' : line;
+        await waitForText(p, '#messages .msg[data-id] .text', sent, who + ': sent');
+        check(await p.inputValue('#reply-text') === '', who + ': the field was not cleared');
+        check(await storedCount(tok, t.id, sent) === 1, who + ': stored other than once');
+      } finally {
+        delete pages.enter;
+        await ctx.close();
+      }
+    }
+  }, pages);
+
   await step('farmer page budget: HTML + CSS + JS under 40 KB (what the browser loaded, modules included)', async () => {
     // a fresh page (nothing cached): every document, script and stylesheet the browser fetched for
     // it, imported modules and preloads included, each URL once (as the browser fetches it)

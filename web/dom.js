@@ -10,7 +10,7 @@ export function el(tag, attrs, ...children) {
     else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
     else node.setAttribute(name, value);
   }
-  for (const c of children) if (c != null && c !== false) node.append(c); // a string becomes a text node
+  for (const c of children) if (c != null && c !== false) node.append(c);
   return node;
 }
 

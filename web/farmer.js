@@ -34,7 +34,7 @@ form.onsubmit = async e => {
 };
 
 byId('reply-text').addEventListener('keydown', e => {
-  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); byId('reply').requestSubmit(); }
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && !matchMedia('(pointer:coarse)').matches) { e.preventDefault(); byId('reply').requestSubmit(); }
 });
 
 byId('resolve').onclick = () => desk.patch({ status: 'resolved' });
