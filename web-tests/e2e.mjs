@@ -421,6 +421,38 @@ try {
     await checkOnceInOrder(pages.admin, [text], 'admin');
   }, pages);
 
+  await step('a send that never answers (a dead mobile connection) times out, shows "Not sent, retrying", holds nothing behind it', async () => {
+    const tok = await token('farmer', 'F-hang-' + RUN, 'Hang');
+    const t = await rest(tok, 'POST', '/api/tickets', { subject: 'Dead line ' + RUN, text: 'start' });
+    const [hung, next1, next2] = ['Hung send', 'Behind it', 'Behind it too'].map(x => `${x} ${RUN}`);
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 740 } });
+    let hold = true, held = 0;
+    await ctx.route(u => u.pathname.endsWith('/messages'), route => {
+      const r = route.request();
+      if (hold && r.method() === 'POST' && (r.postData() || '').includes(hung)) return void held++; // never answered
+      return route.continue();
+    });
+    try {
+      const p = pages.hang = await openPage(ctx, BASE, 'farmer', tok, 'hang farmer', 'ticket=' + t.id);
+      await waitForConnection(p, 'streaming', 'hang farmer');
+      await waitForText(p, '#messages .msg .text', 'start', 'hang farmer ticket');
+      for (const text of [hung, next1, next2]) await send(p, 'farmer', text);
+      await waitForText(p, '#messages .msg[data-id] .text', next2, 'the messages behind the hung send are sent', 45000);
+      await waitForText(p, '#messages li.pending .rcpt', 'Not sent, retrying', 'the hung message says it is not sent');
+      check(await p.textContent('#messages li.pending .text') === hung, 'the retrying message is not the hung one');
+      await checkOnceInOrder(p, ['start', next1, next2], 'hang farmer');
+      hold = false; // the connection is back
+      await waitForText(p, '#messages .msg[data-id] .text', hung, 'the hung message is sent once the connection is back', 45000);
+      log(`    ${held} attempts of the hung message held`);
+      check(await storedCount(tok, t.id, hung) === 1, 'the hung message is stored other than once');
+      await checkOnceInOrder(p, ['start', next1, next2, hung], 'hang farmer');
+      check(await p.locator('#messages li.pending').count() === 0, 'a pending message is left');
+    } finally {
+      delete pages.hang;
+      await ctx.close();
+    }
+  }, pages);
+
   await step('offline send: port blocked, message typed and kept across a reload, sent once when the port is back', async () => {
     const f = { id: 'F-off-' + RUN, name: 'Offline' };
     const tok = await token('farmer', f.id, f.name);
@@ -440,7 +472,7 @@ try {
       const text1 = 'Typed with no signal ' + RUN;
       await send(p, 'farmer', text1);
       await waitForText(p, '#messages li.pending .text', text1, 'kept as pending');
-      check(await p.textContent('#messages li.pending .rcpt') === 'Not sent yet', 'pending message not marked "Not sent yet"');
+      check(/^Not sent( yet|, retrying)$/.test(await p.textContent('#messages li.pending .rcpt')), 'pending message not marked "Not sent"');
       check(await storedCount(tok, t.id, text1) === 0, 'stored while the port was blocked?');
       await p.close(); // the tab goes away with the message unsent
       await r.restore();

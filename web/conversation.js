@@ -39,6 +39,7 @@ export function conversation(list, typing, marker, me, ticketId, onEnd) {
 
   return {
     toEnd, dropPending,
+    retrying(clientId) { const li = pendingRow(clientId); if (li) li.querySelector('.rcpt').textContent = 'Not sent, retrying'; },
     add(m) {
       dropPending(m.clientId);
       if (shown.has(m.id)) return;
@@ -66,7 +67,6 @@ export function conversation(list, typing, marker, me, ticketId, onEnd) {
       clearTimeout(typingTimer);
       typingTimer = setTimeout(() => { typing.textContent = ''; }, 4000);
     },
-    // only what the reader can see
     markRead() {
       const newest = newestOther;
       if (!newest || newest <= readUpTo || !isVisible() || !atEnd()) return false;

@@ -5,9 +5,8 @@ import { TicketStore, renderTickets } from './tickets.js';
 
 export const store = new TicketStore();
 export let openId = null;
-let me, page, otherRole, outbox, field, talk; // talk: the open conversation
+let me, page, otherRole, outbox, field, talk;
 
-// page: its ids and parts (farmer.js, admin.js)
 export async function start(user, parts, live, box) {
   me = user, page = parts, outbox = box;
   otherRole = me.role === 'farmer' ? 'admin' : 'farmer';
@@ -30,7 +29,7 @@ export async function start(user, parts, live, box) {
     api('POST', ticketPath(openId, '/typing'), undefined, true).catch(() => {});
   });
   document.addEventListener('visibilitychange', () => markRead() && render());
-  window.Farmdesk = { live }; // for the browser tests
+  window.Farmdesk = { live };
   await live.start();
   await load();
   live.ready();
@@ -40,7 +39,7 @@ export async function start(user, parts, live, box) {
 }
 
 export async function load(cursor) {
-  try { await page.load(cursor); } catch (e) { /* the notice shows why */ }
+  try { await page.load(cursor); } catch { /* the notice shows why */ }
   render();
 }
 
@@ -109,6 +108,7 @@ export async function patch(change) {
 export function sent(item, message, error) {
   const shown = openId === item.tid && talk;
   if (message) return shown && shown.add(message);
+  if (!error) return shown && shown.retrying(item.cid);
   if (shown) shown.dropPending(item.cid);
   notify('Not sent: ' + error.message);
   if (shown && !field.value) field.value = item.text;

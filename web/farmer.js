@@ -29,7 +29,7 @@ form.onsubmit = async e => {
     showForm(false);
     desk.store.upsert(t);
     desk.go(t.id);
-  } catch (err) { /* the notice shows why */ }
+  } catch { /* the notice shows why */ }
   button.disabled = false;
 };
 

@@ -1,9 +1,8 @@
 import { api, ticketPath, readSaved, save } from './session.js';
 
-export const newClientId = () => (crypto.randomUUID ? crypto.randomUUID() // secure contexts only
+export const newClientId = () => (crypto.randomUUID ? crypto.randomUUID()
   : Date.now().toString(36) + '-' + Array.from(crypto.getRandomValues(new Uint32Array(3)), x => x.toString(36)).join('-'));
 
-// short names: an earlier page's items are still sent
 export function outbox(userId, live, onSent) {
   const key = 'farmdesk.outbox.' + userId;
   let failed, sending, again;
@@ -23,12 +22,13 @@ export function outbox(userId, live, onSent) {
     for (const item of items()) {
       try {
         const message = await api('POST', ticketPath(item.tid, '/messages'),
-          { text: item.text, clientId: item.cid, internal: item.internal || undefined }, true);
+          { text: item.text, clientId: item.cid, internal: item.internal || undefined }, true, 15000);
         drop(item.cid);
         live.expect(message.id);
         onSent(item, message);
       } catch (e) {
-        if (e.status === 0 || e.status === 429 || e.status >= 500 || e.status === 401) return (failed = true); // kept, in order
+        if (!e.status) { failed = true; onSent(item); continue; } // no answer: kept, the next go on
+        if (e.status === 429 || e.status >= 500 || e.status === 401) return (failed = true); // kept, in order
         drop(item.cid);
         onSent(item, null, e);
       }

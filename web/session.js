@@ -5,14 +5,14 @@ export const sessionToken = () => sessionStorage.getItem(KEY);
 export const saveToken = token => sessionStorage.setItem(KEY, token);
 
 export function readSaved(key, fallback) {
-  try { return JSON.parse(localStorage.getItem(key)) || fallback; } catch (e) { return fallback; }
+  try { return JSON.parse(localStorage.getItem(key)) || fallback; } catch { return fallback; }
 }
 export function save(key, value) {
-  try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* full, private mode */ }
+  try { localStorage.setItem(key, JSON.stringify(value)); } catch { /* full, private mode */ }
 }
 
 function claimsOf(token) {
-  try { return JSON.parse(decodeURIComponent(escape(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))))); } catch (e) { return null; }
+  try { return JSON.parse(decodeURIComponent(escape(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))))); } catch { return null; }
 }
 
 // another user's #token= link asks first: a link on another site must not switch users
@@ -44,7 +44,7 @@ export function signOut() {
 
 export const ticketPath = (id, rest) => '/api/tickets/' + encodeURIComponent(id) + (rest || '');
 
-export async function api(method, path, body, quiet) {
+export async function api(method, path, body, quiet, timeout) {
   const fail = (status, detail) => {
     if (status === 401) {
       notify('Your session has ended: ' + detail + '. Please sign in again.');
@@ -52,15 +52,16 @@ export async function api(method, path, body, quiet) {
     } else if (!quiet) notify(detail);
     throw Object.assign(new Error(detail), { status });
   };
-  let res;
+  let res, abort = new AbortController();
+  if (timeout) setTimeout(() => abort.abort(), timeout);
   try {
     res = await fetch(path, {
-      method, cache: 'no-store', body: body && JSON.stringify(body),
+      method, cache: 'no-store', body: body && JSON.stringify(body), signal: abort.signal,
       headers: Object.assign({ Authorization: 'Bearer ' + sessionToken() }, body ? { 'Content-Type': 'application/json' } : {}),
     });
-  } catch (e) { fail(0, 'The server cannot be reached. Check your connection and try again.'); }
+  } catch { fail(0, 'The server cannot be reached. Check your connection and try again.'); }
   if (res.ok) return res.status === 204 ? null : res.json();
   let detail = res.statusText || 'Request failed';
-  try { const problem = await res.json(); detail = problem.detail || problem.title || detail; } catch (e) { /* not JSON */ }
+  try { const problem = await res.json(); detail = problem.detail || problem.title || detail; } catch {}
   fail(res.status, detail);
 }

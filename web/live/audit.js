@@ -1,4 +1,3 @@
-// The heartbeat is invisible to scripts: a stream held by a proxy or dead without a FIN is found by polling.
 import { isVisible } from '../dom.js';
 
 export function stallAudit(live) {
@@ -14,7 +13,7 @@ export function stallAudit(live) {
     try {
       const res = await live.poll({ after: live.lastId, timeout: 0 });
       body = res.ok && await res.json();
-    } catch (e) { /* the stream's own errors will tell */ }
+    } catch { /* the stream's own errors will tell */ }
     if (sse.es !== es) return;
     const events = (body && body.events) || [], newest = Math.max(0, ...events.map(e => e.id || 0));
     if (!newest) return schedule();

@@ -1,4 +1,3 @@
-// Design notes: web-tests/README.md
 import { readSaved, sessionToken, api } from '../session.js';
 import { isVisible } from '../dom.js';
 import { tabLeadership } from './leader.js';
@@ -28,7 +27,7 @@ export class LiveConnection {
     try {
       const res = await this.poll();
       if (res.ok) this.lastId = (await res.json()).next;
-    } catch (e) { /* it copes without an id */ }
+    } catch { /* it copes without an id */ }
     this.tabs.start();
   }
 

@@ -16,7 +16,7 @@ export function tabLeadership(live, name) {
       return new Promise(() => {}); // held for the life of the tab, unless stolen
     }).catch(() => {
       if (wait && wait.signal.aborted) return; // stopped waiting, to steal
-      live.follow(); // stolen: follow, and queue again
+      live.follow();
       queue();
     });
   }

@@ -51,7 +51,7 @@ export function eventStream(live) {
       es.addEventListener(type, e => {
         if (sse.es !== es) return;
         let data;
-        try { data = JSON.parse(e.data || '{}'); } catch (x) { return; }
+        try { data = JSON.parse(e.data || '{}'); } catch { return; }
         // lastEventId carries over: live-only events have none of their own
         const id = STORED.includes(type) && e.lastEventId ? Number(e.lastEventId) : null;
         if (id) es.lastId = Math.max(es.lastId, id);
