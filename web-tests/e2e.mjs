@@ -310,6 +310,47 @@ try {
     }, `Below the fold ${RUN}`, { timeout: TIMEOUT });
   }, pages);
 
+  await step('a long conversation (230 messages) loads older messages when scrolled to the top, down to the first', async () => {
+    const tok = await token('farmer', 'F-long-' + RUN, 'Long');
+    const texts = Array.from({ length: 230 }, (_, i) => i ? `Long ${i} ${RUN}` : `The very first message ${RUN}`);
+    const t = await rest(tok, 'POST', '/api/tickets', { subject: 'Long talk ' + RUN, text: texts[0] });
+    // posting is rate limited per user (20/s): twelve agents take turns
+    const agents = await Promise.all(Array.from({ length: 12 }, (_, i) => token('admin', `A-long-${i}-${RUN}`, 'Agent ' + i)));
+    for (let i = 1; i < texts.length; i++) await rest(agents[i % 12], 'POST', `/api/tickets/${t.id}/messages`, { text: texts[i] });
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 740 } });
+    let pagesAsked = 0;
+    ctx.on('request', r => { if (/\/api\/tickets\/[^/?]+\?before=/.test(r.url())) pagesAsked++; });
+    try {
+      const p = pages.long = await openPage(ctx, BASE, 'farmer', tok, 'long farmer', 'ticket=' + t.id);
+      await waitForText(p, '#messages .msg .text', texts[229], 'long farmer sees the newest');
+      check(!(await messageTexts(p)).includes(texts[0]), 'the first message is shown without scrolling up');
+      const top = texts[30]; // the oldest of the newest 200
+      await p.evaluate(() => {
+        window.__e2eOlder = false;
+        new MutationObserver(() => { if (/Loading older…/.test(document.getElementById('messages').textContent)) window.__e2eOlder = true; })
+          .observe(document.getElementById('messages'), { subtree: true, childList: true, characterData: true });
+      });
+      const offset = text => p.evaluate(x => {
+        const l = document.getElementById('messages'), li = [...l.querySelectorAll('li.msg')].find(n => n.querySelector('.text').textContent === x);
+        return li.getBoundingClientRect().top - l.getBoundingClientRect().top;
+      }, text);
+      await p.evaluate(() => { document.getElementById('messages').scrollTop = 0; });
+      const was = await offset(top);
+      await waitForText(p, '#messages .msg[data-id] .text', texts[0], 'the first message, once scrolled to the top');
+      check(await p.evaluate(() => window.__e2eOlder), 'no "Loading older…" was shown');
+      const now = await offset(top);
+      check(Math.abs(now - was) < 60, `the list jumped: the message at the top moved from ${was} to ${now} px`);
+      await checkOnceInOrder(p, texts, 'long farmer');
+      await p.evaluate(() => { const l = document.getElementById('messages'); l.scrollTop = 1; l.scrollTop = 0; });
+      await sleep(1000); // time for a request that must not happen
+      check(pagesAsked === 1, `asked for older messages ${pagesAsked} times (the first message was shown)`);
+      check(await p.locator('#messages li.msg').count() === 230, 'not 230 messages shown');
+    } finally {
+      delete pages.long;
+      await ctx.close();
+    }
+  }, pages);
+
   await step('farmer goes back to the list (mobile layout); a new reply raises the unread badge', async () => {
     const p = pages.farmer;
     await p.click('#back');

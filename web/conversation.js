@@ -3,7 +3,7 @@ import { api, ticketPath, readSaved, save } from './session.js';
 
 export function conversation(list, typing, marker, me, ticketId, onEnd) {
   const shown = new Set(), seenKey = 'farmdesk.seen.' + ticketId;
-  let seenUpTo = readSaved(seenKey, 0), readUpTo = 0, newestOther = 0, typingTimer;
+  let seenUpTo = readSaved(seenKey, 0), readUpTo = 0, newestOther = 0, typingTimer, oldest, loading;
   const atEnd = () => list.scrollHeight - list.scrollTop - list.clientHeight < 48;
   const pendingRow = clientId => clientId && list.querySelector('li.pending[data-cid="' + CSS.escape(clientId) + '"]');
   const dropPending = clientId => { const li = pendingRow(clientId); if (li) li.remove(); };
@@ -35,23 +35,34 @@ export function conversation(list, typing, marker, me, ticketId, onEnd) {
   typing.textContent = '';
   marker.hidden = true;
   marker.onclick = () => toEnd(true);
-  list.onscroll = () => { if (atEnd()) { marker.hidden = true; onEnd(); } };
+  list.onscroll = () => {
+    if (atEnd()) { marker.hidden = true; onEnd(); }
+    if (list.scrollTop < 48 && oldest && !loading) loading = import('./older.js')
+      .then(o => o.older(list, ticketPath(ticketId, '?before=' + oldest), page)).catch(() => {}).then(() => { loading = 0; });
+  };
+
+  function page(messages, old) {
+    messages.forEach(m => add(m, old));
+    oldest = messages.length > 199 && messages[0].id;
+  }
+
+  function add(m, old) {
+    dropPending(m.clientId);
+    if (shown.has(m.id)) return;
+    shown.add(m.id);
+    const wasAtEnd = atEnd(), mine = m.senderId === me.id;
+    let before = null;
+    for (const li of list.children) if (!li.dataset.id || Number(li.dataset.id) > m.id) { before = li; break; }
+    list.insertBefore(row(m), before);
+    if (m.senderRole !== me.role) newestOther = Math.max(newestOther, m.id);
+    if (old) return;
+    if (!mine) typing.textContent = '';
+    if (mine || wasAtEnd) toEnd(); else marker.hidden = false;
+  }
 
   return {
-    toEnd, dropPending,
+    toEnd, dropPending, add, page,
     retrying(clientId) { const li = pendingRow(clientId); if (li) li.querySelector('.rcpt').textContent = 'Not sent, retrying'; },
-    add(m) {
-      dropPending(m.clientId);
-      if (shown.has(m.id)) return;
-      shown.add(m.id);
-      const wasAtEnd = atEnd(), mine = m.senderId === me.id;
-      let before = null;
-      for (const li of list.children) if (!li.dataset.id || Number(li.dataset.id) > m.id) { before = li; break; }
-      list.insertBefore(row(m), before);
-      if (m.senderRole !== me.role) newestOther = Math.max(newestOther, m.id);
-      if (!mine) typing.textContent = '';
-      if (mine || wasAtEnd) toEnd(); else marker.hidden = false;
-    },
     addPending(item) {
       if (pendingRow(item.cid)) return;
       list.append(row({ senderId: me.id, senderRole: me.role, text: item.text, internal: item.internal, clientId: item.cid, createdAt: item.at }, true));

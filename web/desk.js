@@ -76,7 +76,7 @@ async function openTicket(id, reload) {
   try {
     const full = await api('GET', ticketPath(id));
     if (talk !== opened) return;
-    full.messages.forEach(opened.add);
+    opened.page(full.messages);
     outbox.items(id).forEach(opened.addPending);
     opened.toEnd();
     header(full);

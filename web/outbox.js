@@ -28,7 +28,7 @@ export function outbox(userId, live, onSent) {
         onSent(item, message);
       } catch (e) {
         if (!e.status) { failed = true; onSent(item); continue; } // no answer: kept, the next go on
-        if (e.status === 429 || e.status >= 500 || e.status === 401) return (failed = true); // kept, in order
+        if (e.status === 429 || e.status >= 500 || e.status === 401) return (failed = true);
         drop(item.cid);
         onSent(item, null, e);
       }

@@ -4,7 +4,6 @@ import { api } from './session.js';
 const activity = t => (t.lastMessage && t.lastMessage.createdAt > t.updatedAt ? t.lastMessage.createdAt : t.updatedAt);
 const byActivity = (a, b) => (activity(a) < activity(b) ? 1 : activity(a) > activity(b) ? -1 : 0);
 
-// events carry no unread count: an update keeps it
 export class TicketStore extends Map {
   sorted(keep) { return [...this.values()].filter(keep).sort(byActivity); }
 

@@ -33,7 +33,6 @@ export class LiveConnection {
 
   poll(query, signal) { return this.url('/poll', query).then(url => fetch(url, { cache: 'no-store', signal })); }
 
-  // a stream token, not the session token: URLs reach proxies' logs
   async url(suffix, params) {
     if (!(this.tokenRenewAt > Date.now())) {
       this.streamToken = await api('POST', '/api/stream-token', undefined, true)
@@ -77,7 +76,7 @@ export class LiveConnection {
     this.stats.fallbacks++;
     this.stats.why = why;
     this.restart('poll');
-    this.sse.dropProbe(); // schedules the first probe
+    this.sse.dropProbe();
   }
 
   apply(type, data, id) {

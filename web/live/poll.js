@@ -12,7 +12,7 @@ export function longPoll(live) {
   async function start() {
     const mine = run = {};
     live.mode = 'poll';
-    let quick = true, failures = 0; // the first poll answers at once
+    let quick = true, failures = 0;
     while (run === mine) {
       const hold = quick ? 0 : poll.holdSeconds, startedAt = Date.now();
       const aborter = request = new AbortController(), guard = setTimeout(() => aborter.abort(), (hold + 15) * 1000);
@@ -29,7 +29,7 @@ export function longPoll(live) {
         if (!res.ok) throw Object.assign(new Error(res.status), { retryAfter: Number(res.headers.get('Retry-After')) });
         const body = await res.json();
         if (run !== mine) return;
-        const recovered = failures > 0 && live.streamed; // polls failed too: an outage, not a proxy
+        const recovered = failures > 0 && live.streamed;
         failures = 0;
         if (cutHold) { cutHold = 0; save(HOLD_KEY, { s: poll.holdSeconds, until: Date.now() + 864e5 }); }
         quick = false;
@@ -42,7 +42,6 @@ export function longPoll(live) {
         if (run !== mine) return;
         const held = (Date.now() - startedAt) / 1000;
         if (hold >= 5 && held >= 4 && held < hold - 1 && !e.retryAfter && navigator.onLine !== false) {
-          // cut early (a proxy's idle timeout): hold less
           live.stats.cuts++;
           cutHold = cutHold || hold;
           poll.holdSeconds = Math.max(4, Math.floor(held) - 4);

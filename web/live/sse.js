@@ -38,10 +38,8 @@ export function eventStream(live) {
     es.onerror = () => {
       stats.errors++;
       if (sse.es !== es) return giveUp();
-      // closed: an aged token, or not SSE (a proxy's 403)
       if (es.readyState === 2) return Date.now() > es.tokenRenewAt ? live.restart('sse') : live.fallBack('refused');
       if (++failures >= options.fails) return live.fallBack('failing');
-      // the browser retries with Last-Event-ID: no flicker if back quickly
       clearTimeout(es.timer);
       clearTimeout(graceTimer);
       es.timer = setTimeout(() => giveUp('no reopen'), 3000 + options.openMs);
