@@ -548,6 +548,47 @@ try {
     await waitForText(p, '#messages .msg .text', REPLY4, 'admin back on the ticket');
   }, pages);
 
+  await step('admin status and priority: arrow keys only choose, Save saves once; a closed ticket disables the reply box and says why', async () => {
+    const p = pages.admin, patches = [];
+    const onRequest = r => { if (r.method() === 'PATCH') patches.push(r.postData()); };
+    // requests are reported in the order the page makes them: once this one is seen, any earlier one has been
+    const settled = async () => {
+      const probe = p.waitForRequest(r => r.url().includes('/observe/health?settled'));
+      await p.evaluate(() => fetch('/observe/health?settled').catch(() => {}));
+      await probe;
+    };
+    p.on('request', onRequest);
+    try {
+      check((await rest(adminToken, 'GET', `/api/tickets/${ticketId}`)).status === 'open', 'the ticket is not open to begin with');
+      await p.focus('#t-status');
+      for (let i = 0; i < 3; i++) await p.keyboard.press('ArrowDown');
+      await p.focus('#t-priority');
+      await p.keyboard.press('ArrowDown');
+      await settled();
+      check(patches.length === 0, `the arrow keys saved ${patches.length} changes: ${patches.join(' ')}`);
+      check(await p.inputValue('#t-status') === 'closed', 'three ArrowDowns did not move the choice to closed: ' + await p.inputValue('#t-status'));
+      check((await rest(adminToken, 'GET', `/api/tickets/${ticketId}`)).status === 'open', 'the ticket changed without Save');
+      check(!(await p.isDisabled('#compose-text')), 'the reply box is disabled before the close is saved');
+      await p.focus('#t-save');
+      await p.keyboard.press('Enter');
+      await p.waitForSelector('#compose-text:disabled', { timeout: TIMEOUT });
+      await settled();
+      check(patches.length === 1, `Save sent ${patches.length} changes`);
+      const saved = await rest(adminToken, 'GET', `/api/tickets/${ticketId}`);
+      check(saved.status === 'closed' && saved.priority === await p.inputValue('#t-priority'), `saved ${saved.status}/${saved.priority}`);
+      check(await p.isVisible('#t-closed') && /closed/i.test(await p.textContent('#t-closed')), 'no visible reason for the disabled reply box');
+      check(await p.isDisabled('#send-reply') && await p.isDisabled('#send-note'), 'Send is enabled on a closed ticket');
+      await p.selectOption('#t-status', 'open'); // a pointer choice is not saved either until Save
+      await p.click('#t-save');
+      await p.waitForSelector('#compose-text:enabled', { timeout: TIMEOUT });
+      check(await p.isHidden('#t-closed'), 'the closed notice stays on a reopened ticket');
+      await settled();
+      check(patches.length === 2, `reopening sent ${patches.length - 1} changes`);
+    } finally {
+      p.off('request', onRequest);
+    }
+  }, pages);
+
   await step('keyboard: the main controls are reached with Tab; messages are announced (aria-live)', async () => {
     if (await pages.farmer.isVisible('#back')) await pages.farmer.click('#back');
     const f = await tabStops(pages.farmer, 8);
@@ -560,7 +601,7 @@ try {
     await pages.farmer.keyboard.press('Tab');
     check(await pages.farmer.evaluate(() => document.activeElement.id) === 'send', 'farmer: Tab from the message field does not reach Send');
     const a = await tabStops(pages.admin, 40);
-    for (const id of ['f-status', 'f-assignee', 'f-unread', 't-status', 't-priority', 't-assignee', 'compose-text', 'send-reply', 'send-note'])
+    for (const id of ['f-status', 'f-assignee', 'f-unread', 't-status', 't-priority', 't-save', 't-assignee', 'compose-text', 'send-reply', 'send-note'])
       check(a.includes(id), `admin: Tab does not reach ${id}`);
     for (const p of [pages.farmer, pages.admin]) check(await p.getAttribute('#messages', 'aria-live') === 'polite', 'messages are not aria-live');
   }, pages);

@@ -10,6 +10,13 @@ const me = requireUser('admin');
 const STATUS = { active: t => t.status === 'open' || t.status === 'pending', all: () => true };
 const ASSIGNEE = { any: () => true, me: t => t.assigneeId === me.id, none: t => !t.assigneeId };
 let older = null; // the cursor of the tickets not loaded yet
+// Status and priority are saved by "Save" only: a closed select changes its value (and fires
+// `change`) on every arrow key, so saving on `change` closed tickets and sent the farmer an update
+// for each option a keyboard or screen-reader user went past.
+const PROPS = ['status', 'priority'];
+let shownId = null; // the ticket whose status and priority the controls show
+const changed = () => PROPS.filter(k => byId('t-' + k).value !== byId('t-' + k).dataset.saved);
+const unsaved = () => { byId('t-unsaved').hidden = !changed().length; };
 
 const parts = {
   list: 'queue',
@@ -31,8 +38,18 @@ const parts = {
     byId('t-subject').textContent = t.subject;
     byId('t-info').textContent = t.id + ' · ' + (t.farmerName || t.farmerId) + ' (' + t.farmerId + ') · ' +
       (t.category || 'general') + ' · opened ' + timeLabel(t.createdAt);
-    byId('t-status').value = t.status;
-    byId('t-priority').value = t.priority;
+    for (const k of PROPS) {
+      const select = byId('t-' + k);
+      // a choice not saved yet survives updates from elsewhere; another ticket starts afresh
+      if (shownId !== t.id || select.value === select.dataset.saved) select.value = t[k];
+      select.dataset.saved = t[k];
+    }
+    shownId = t.id;
+    unsaved();
+    // posting to a closed ticket is refused (409): say so before anything is typed
+    const closed = t.status === 'closed';
+    byId('t-closed').hidden = !closed;
+    for (const n of document.querySelectorAll('#compose-text, #compose .send')) n.disabled = closed;
     if (document.activeElement !== byId('t-assignee')) byId('t-assignee').value = t.assigneeId || '';
   },
   async load(cursor) {
@@ -45,12 +62,15 @@ for (const filter of ['f-status', 'f-assignee', 'f-unread']) byId(filter).onchan
 byId('more').onclick = () => desk.load(older);
 
 async function patch(change) {
-  const t = await desk.patch(change);
-  if (t && desk.openId) notify('Saved.', 'info');
-  else if (desk.openId && desk.store.get(desk.openId)) parts.showHeader(desk.store.get(desk.openId)); // undo the control
+  if (await desk.patch(change) && desk.openId) notify('Saved.', 'info');
 }
-byId('t-status').onchange = e => patch({ status: e.target.value });
-byId('t-priority').onchange = e => patch({ priority: e.target.value });
+for (const k of PROPS) byId('t-' + k).onchange = unsaved;
+byId('props').onsubmit = e => {
+  e.preventDefault();
+  const change = {};
+  for (const k of changed()) change[k] = byId('t-' + k).value;
+  if (Object.keys(change).length) patch(change); else notify('Nothing to save.', 'info');
+};
 byId('assign').onsubmit = e => { e.preventDefault(); patch({ assigneeId: byId('t-assignee').value.trim() || null }); };
 byId('assign-me').onclick = () => { byId('t-assignee').value = me.id; patch({ assigneeId: me.id }); };
 
