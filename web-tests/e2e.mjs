@@ -577,7 +577,7 @@ try {
       const saved = await rest(adminToken, 'GET', `/api/tickets/${ticketId}`);
       check(saved.status === 'closed' && saved.priority === await p.inputValue('#t-priority'), `saved ${saved.status}/${saved.priority}`);
       check(await p.isVisible('#t-closed') && /closed/i.test(await p.textContent('#t-closed')), 'no visible reason for the disabled reply box');
-      check(await p.isDisabled('#send-reply') && await p.isDisabled('#send-note'), 'Send is enabled on a closed ticket');
+      check(await p.isDisabled('#send'), 'Send is enabled on a closed ticket');
       await p.selectOption('#t-status', 'open'); // a pointer choice is not saved either until Save
       await p.click('#t-save');
       await p.waitForSelector('#compose-text:enabled', { timeout: TIMEOUT });
@@ -587,6 +587,38 @@ try {
     } finally {
       p.off('request', onRequest);
     }
+  }, pages);
+
+  await step('admin writes an internal note: the typing signal says internal, the farmer sees no "is typing"', async () => {
+    const p = pages.admin, f = pages.farmer;
+    await f.evaluate(id => { location.hash = 'ticket=' + encodeURIComponent(id); }, ticketId);
+    await waitForText(f, '#messages .msg .text', REPLY4, 'farmer on the ticket');
+    await f.evaluate(() => {
+      const typing = document.getElementById('typing');
+      window.__e2eTyping = [];
+      new MutationObserver(() => { if (typing.textContent) window.__e2eTyping.push(typing.textContent); })
+        .observe(typing, { childList: true, characterData: true, subtree: true });
+    });
+    const typed = () => p.waitForRequest(r => r.method() === 'POST' && r.url().endsWith('/typing'));
+    await sleep(3100); // the page sends one typing signal per 3 s: let the last one age
+    await p.check('#mode-note');
+    let request = typed();
+    await p.fill('#compose-text', 'A note being typed ' + RUN);
+    check(JSON.parse((await request).postData() || '{}').internal === true, 'typing a note sent ' + (await request).postData());
+    // the stream keeps its order: once the farmer has this reply, a typing event before it would have arrived
+    await rest(adminToken, 'POST', `/api/tickets/${ticketId}/messages`, { text: 'After the note typing ' + RUN });
+    await waitForText(f, '#messages .msg .text', 'After the note typing ' + RUN, 'farmer gets the reply');
+    check((await f.evaluate(() => window.__e2eTyping)).length === 0, 'the farmer saw ' + JSON.stringify(await f.evaluate(() => window.__e2eTyping)));
+    await p.click('#send');
+    await waitForText(p, '#messages .msg.note[data-id] .text', 'A note being typed ' + RUN, 'the note is stored as a note');
+    // a reply still shows the farmer "is typing" (the watcher works)
+    await sleep(3100);
+    await p.check('#mode-reply');
+    request = typed();
+    await p.fill('#compose-text', 'A reply being typed ' + RUN);
+    check(!(await request).postData(), 'typing a reply sent ' + (await request).postData());
+    await waitForText(f, '#typing', `${ADMIN.name} is typing…`, 'farmer sees the reply being typed');
+    await p.fill('#compose-text', '');
   }, pages);
 
   await step('keyboard: the main controls are reached with Tab; messages are announced (aria-live)', async () => {
@@ -601,7 +633,7 @@ try {
     await pages.farmer.keyboard.press('Tab');
     check(await pages.farmer.evaluate(() => document.activeElement.id) === 'send', 'farmer: Tab from the message field does not reach Send');
     const a = await tabStops(pages.admin, 40);
-    for (const id of ['f-status', 'f-assignee', 'f-unread', 't-status', 't-priority', 't-save', 't-assignee', 'compose-text', 'send-reply', 'send-note'])
+    for (const id of ['f-status', 'f-assignee', 'f-unread', 't-status', 't-priority', 't-save', 't-assignee', 'mode-reply', 'compose-text', 'send'])
       check(a.includes(id), `admin: Tab does not reach ${id}`);
     for (const p of [pages.farmer, pages.admin]) check(await p.getAttribute('#messages', 'aria-live') === 'polite', 'messages are not aria-live');
   }, pages);

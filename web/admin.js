@@ -56,6 +56,8 @@ const parts = {
     older = await desk.store.load(cursor);
     byId('more').hidden = !older;
   },
+  // a note being typed is announced to admins only (the farmer would see "… is typing" for nothing)
+  typing: () => (byId('mode-note').checked ? { internal: true } : undefined),
   newTicket(t) { byId('announce').textContent = 'New ticket from ' + t.farmerName + ': ' + t.subject; },
 };
 for (const filter of ['f-status', 'f-assignee', 'f-unread']) byId(filter).onchange = () => desk.render();
@@ -65,6 +67,16 @@ async function patch(change) {
   if (await desk.patch(change) && desk.openId) notify('Saved.', 'info');
 }
 for (const k of PROPS) byId('t-' + k).onchange = unsaved;
+
+// one box, two modes: a reply to the farmer, or an internal note (its own label, colour and button)
+function mode() {
+  const note = byId('mode-note').checked;
+  byId('compose').classList.toggle('note', note);
+  byId('compose-label').textContent = note ? 'Internal note (only staff see it)' : 'Reply to the farmer';
+  Object.assign(byId('send'), { value: note ? 'note' : 'reply', textContent: note ? 'Add internal note' : 'Send reply' });
+}
+byId('mode-reply').onchange = byId('mode-note').onchange = mode;
+mode(); // the browser may have kept the choice across a reload
 byId('props').onsubmit = e => {
   e.preventDefault();
   const change = {};

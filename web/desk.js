@@ -7,7 +7,6 @@ export const store = new TicketStore();
 export let openId = null;
 let me, page, otherRole, outbox, field, talk; // talk: the open conversation
 
-// page: its ids and parts (farmer.js, admin.js)
 export async function start(user, parts, live, box) {
   me = user, page = parts, outbox = box;
   otherRole = me.role === 'farmer' ? 'admin' : 'farmer';
@@ -27,7 +26,7 @@ export async function start(user, parts, live, box) {
   field.addEventListener('input', () => {
     if (!openId || !field.value.trim() || Date.now() - typedAt < 3000) return;
     typedAt = Date.now();
-    api('POST', ticketPath(openId, '/typing'), undefined, true).catch(() => {});
+    api('POST', ticketPath(openId, '/typing'), page.typing && page.typing(), true).catch(() => {});
   });
   document.addEventListener('visibilitychange', () => markRead() && render());
   window.Farmdesk = { live }; // for the browser tests
