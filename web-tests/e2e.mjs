@@ -621,6 +621,37 @@ try {
     await p.fill('#compose-text', '');
   }, pages);
 
+  await step('admin queue and conversation scroll on their own (desktop); the queue holds its order under the pointer', async () => {
+    const p = pages.admin;
+    const layout = await p.evaluate(() => ['queue', 'messages'].map(id => getComputedStyle(document.getElementById(id)).overflowY)
+      .concat(document.documentElement.scrollHeight - innerHeight));
+    check(layout[0] === 'auto' && layout[1] === 'auto', 'queue / messages overflow: ' + layout.slice(0, 2).join(' / '));
+    check(layout[2] <= 0, `the admin page itself scrolls by ${layout[2]} px`);
+    const tok = await token('farmer', 'F-queue-' + RUN, 'Queue');
+    const a = await rest(tok, 'POST', '/api/tickets', { subject: 'Queue A ' + RUN, text: 'one' });
+    const b = await rest(tok, 'POST', '/api/tickets', { subject: 'Queue B ' + RUN, text: 'two' });
+    const order = () => p.$$eval('#queue button[data-ticket]', bs => bs.map(x => x.dataset.ticket));
+    await p.waitForFunction(ids => ids.every(id => document.querySelector(`#queue button[data-ticket="${id}"]`)), [a.id, b.id], { timeout: TIMEOUT });
+    const [top, other] = (await order()).slice(0, 2);
+    check([a.id, b.id].includes(top) && [a.id, b.id].includes(other), 'the new tickets are not on top: ' + (await order()).slice(0, 3));
+    const row = id => `#queue button[data-ticket="${id}"]`;
+    await p.hover(row(top));
+    const y = (await p.locator(row(top)).boundingBox()).y;
+    await rest(tok, 'POST', `/api/tickets/${other}/messages`, { text: 'moves up ' + RUN });
+    await waitForText(p, `${row(other)} .badge`, '2 unread', 'the queue shows the new message');
+    check((await order())[0] === top, 'the row under the pointer moved: ' + (await order()).slice(0, 3));
+    check((await p.locator(row(top)).boundingBox()).y === y, 'the row under the pointer moved');
+    await p.mouse.move(900, 500); // over the conversation: the queue takes the new order
+    await p.waitForFunction(id => document.querySelector('#queue button[data-ticket]').dataset.ticket === id, other, { timeout: TIMEOUT });
+    // the same with the keyboard: the focused row stays put until the focus leaves the queue
+    await p.focus(row(other));
+    await rest(tok, 'POST', `/api/tickets/${top}/messages`, { text: 'moves up too ' + RUN });
+    await waitForText(p, `${row(top)} .badge`, '2 unread', 'the queue shows the second message');
+    check((await order())[0] === other, 'the focused row moved: ' + (await order()).slice(0, 3));
+    await p.focus('#compose-text');
+    await p.waitForFunction(id => document.querySelector('#queue button[data-ticket]').dataset.ticket === id, top, { timeout: TIMEOUT });
+  }, pages);
+
   await step('keyboard: the main controls are reached with Tab; messages are announced (aria-live)', async () => {
     if (await pages.farmer.isVisible('#back')) await pages.farmer.click('#back');
     const f = await tabStops(pages.farmer, 8);

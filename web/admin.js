@@ -61,6 +61,26 @@ const parts = {
   newTicket(t) { byId('announce').textContent = 'New ticket from ' + t.farmerName + ': ' + t.subject; },
 };
 for (const filter of ['f-status', 'f-assignee', 'f-unread']) byId(filter).onchange = () => desk.render();
+
+// The queue holds its order while the pointer or the focus is in it, so a row never moves under the
+// pointer or the keyboard (rows still update; new ones go to the end); the latest order is applied
+// once both have left.
+const queue = byId('queue'), latestFirst = desk.store.sorted.bind(desk.store);
+let held = null; // ticket ids in the order shown when the hold began
+desk.store.sorted = keep => {
+  const tickets = latestFirst(keep), at = id => (held.includes(id) ? held.indexOf(id) : held.length);
+  return held ? tickets.sort((a, b) => at(a.id) - at(b.id)) : tickets;
+};
+function hold() { held = held || [...queue.querySelectorAll('[data-ticket]')].map(b => b.dataset.ticket); }
+function release() {
+  if (!held || queue.matches(':hover') || queue.contains(document.activeElement)) return;
+  held = null;
+  desk.render();
+}
+queue.addEventListener('pointerenter', hold);
+queue.addEventListener('focusin', hold);
+queue.addEventListener('pointerleave', () => setTimeout(release));
+queue.addEventListener('focusout', () => setTimeout(release)); // the focus has moved on by then
 byId('more').onclick = () => desk.load(older);
 
 async function patch(change) {
