@@ -621,6 +621,110 @@ try {
     await waitForText(p, '#messages .msg .text', REPLY4, 'admin back on the ticket');
   }, pages);
 
+  await step('admin status and priority: arrow keys only choose, Save saves once; a closed ticket disables the reply box and says why', async () => {
+    const p = pages.admin, patches = [];
+    const onRequest = r => { if (r.method() === 'PATCH') patches.push(r.postData()); };
+    // requests are reported in the order the page makes them: once this one is seen, any earlier one has been
+    const settled = async () => {
+      const probe = p.waitForRequest(r => r.url().includes('/observe/health?settled'));
+      await p.evaluate(() => fetch('/observe/health?settled').catch(() => {}));
+      await probe;
+    };
+    p.on('request', onRequest);
+    try {
+      check((await rest(adminToken, 'GET', `/api/tickets/${ticketId}`)).status === 'open', 'the ticket is not open to begin with');
+      await p.focus('#t-status');
+      for (let i = 0; i < 3; i++) await p.keyboard.press('ArrowDown');
+      await p.focus('#t-priority');
+      await p.keyboard.press('ArrowDown');
+      await settled();
+      check(patches.length === 0, `the arrow keys saved ${patches.length} changes: ${patches.join(' ')}`);
+      check(await p.inputValue('#t-status') === 'closed', 'three ArrowDowns did not move the choice to closed: ' + await p.inputValue('#t-status'));
+      check((await rest(adminToken, 'GET', `/api/tickets/${ticketId}`)).status === 'open', 'the ticket changed without Save');
+      check(!(await p.isDisabled('#compose-text')), 'the reply box is disabled before the close is saved');
+      await p.focus('#t-save');
+      await p.keyboard.press('Enter');
+      await p.waitForSelector('#compose-text:disabled', { timeout: TIMEOUT });
+      await settled();
+      check(patches.length === 1, `Save sent ${patches.length} changes`);
+      const saved = await rest(adminToken, 'GET', `/api/tickets/${ticketId}`);
+      check(saved.status === 'closed' && saved.priority === await p.inputValue('#t-priority'), `saved ${saved.status}/${saved.priority}`);
+      check(await p.isVisible('#t-closed') && /closed/i.test(await p.textContent('#t-closed')), 'no visible reason for the disabled reply box');
+      check(await p.isDisabled('#send'), 'Send is enabled on a closed ticket');
+      await p.selectOption('#t-status', 'open'); // a pointer choice is not saved either until Save
+      await p.click('#t-save');
+      await p.waitForSelector('#compose-text:enabled', { timeout: TIMEOUT });
+      check(await p.isHidden('#t-closed'), 'the closed notice stays on a reopened ticket');
+      await settled();
+      check(patches.length === 2, `reopening sent ${patches.length - 1} changes`);
+    } finally {
+      p.off('request', onRequest);
+    }
+  }, pages);
+
+  await step('admin writes an internal note: the typing signal says internal, the farmer sees no "is typing"', async () => {
+    const p = pages.admin, f = pages.farmer;
+    await f.evaluate(id => { location.hash = 'ticket=' + encodeURIComponent(id); }, ticketId);
+    await waitForText(f, '#messages .msg .text', REPLY4, 'farmer on the ticket');
+    await f.evaluate(() => {
+      const typing = document.getElementById('typing');
+      window.__e2eTyping = [];
+      new MutationObserver(() => { if (typing.textContent) window.__e2eTyping.push(typing.textContent); })
+        .observe(typing, { childList: true, characterData: true, subtree: true });
+    });
+    const typed = () => p.waitForRequest(r => r.method() === 'POST' && r.url().endsWith('/typing'));
+    await sleep(3100); // the page sends one typing signal per 3 s: let the last one age
+    await p.check('#mode-note');
+    let request = typed();
+    await p.fill('#compose-text', 'A note being typed ' + RUN);
+    check(JSON.parse((await request).postData() || '{}').internal === true, 'typing a note sent ' + (await request).postData());
+    // the stream keeps its order: once the farmer has this reply, a typing event before it would have arrived
+    await rest(adminToken, 'POST', `/api/tickets/${ticketId}/messages`, { text: 'After the note typing ' + RUN });
+    await waitForText(f, '#messages .msg .text', 'After the note typing ' + RUN, 'farmer gets the reply');
+    check((await f.evaluate(() => window.__e2eTyping)).length === 0, 'the farmer saw ' + JSON.stringify(await f.evaluate(() => window.__e2eTyping)));
+    await p.click('#send');
+    await waitForText(p, '#messages .msg.note[data-id] .text', 'A note being typed ' + RUN, 'the note is stored as a note');
+    // a reply still shows the farmer "is typing" (the watcher works)
+    await sleep(3100);
+    await p.check('#mode-reply');
+    request = typed();
+    await p.fill('#compose-text', 'A reply being typed ' + RUN);
+    check(!(await request).postData(), 'typing a reply sent ' + (await request).postData());
+    await waitForText(f, '#typing', `${ADMIN.name} is typing…`, 'farmer sees the reply being typed');
+    await p.fill('#compose-text', '');
+  }, pages);
+
+  await step('admin queue and conversation scroll on their own (desktop); the queue holds its order under the pointer', async () => {
+    const p = pages.admin;
+    const layout = await p.evaluate(() => ['queue', 'messages'].map(id => getComputedStyle(document.getElementById(id)).overflowY)
+      .concat(document.documentElement.scrollHeight - innerHeight));
+    check(layout[0] === 'auto' && layout[1] === 'auto', 'queue / messages overflow: ' + layout.slice(0, 2).join(' / '));
+    check(layout[2] <= 0, `the admin page itself scrolls by ${layout[2]} px`);
+    const tok = await token('farmer', 'F-queue-' + RUN, 'Queue');
+    const a = await rest(tok, 'POST', '/api/tickets', { subject: 'Queue A ' + RUN, text: 'one' });
+    const b = await rest(tok, 'POST', '/api/tickets', { subject: 'Queue B ' + RUN, text: 'two' });
+    const order = () => p.$$eval('#queue button[data-ticket]', bs => bs.map(x => x.dataset.ticket));
+    await p.waitForFunction(ids => ids.every(id => document.querySelector(`#queue button[data-ticket="${id}"]`)), [a.id, b.id], { timeout: TIMEOUT });
+    const [top, other] = (await order()).slice(0, 2);
+    check([a.id, b.id].includes(top) && [a.id, b.id].includes(other), 'the new tickets are not on top: ' + (await order()).slice(0, 3));
+    const row = id => `#queue button[data-ticket="${id}"]`;
+    await p.hover(row(top));
+    const y = (await p.locator(row(top)).boundingBox()).y;
+    await rest(tok, 'POST', `/api/tickets/${other}/messages`, { text: 'moves up ' + RUN });
+    await waitForText(p, `${row(other)} .badge`, '2 unread', 'the queue shows the new message');
+    check((await order())[0] === top, 'the row under the pointer moved: ' + (await order()).slice(0, 3));
+    check((await p.locator(row(top)).boundingBox()).y === y, 'the row under the pointer moved');
+    await p.mouse.move(900, 500); // over the conversation: the queue takes the new order
+    await p.waitForFunction(id => document.querySelector('#queue button[data-ticket]').dataset.ticket === id, other, { timeout: TIMEOUT });
+    // the same with the keyboard: the focused row stays put until the focus leaves the queue
+    await p.focus(row(other));
+    await rest(tok, 'POST', `/api/tickets/${top}/messages`, { text: 'moves up too ' + RUN });
+    await waitForText(p, `${row(top)} .badge`, '2 unread', 'the queue shows the second message');
+    check((await order())[0] === other, 'the focused row moved: ' + (await order()).slice(0, 3));
+    await p.focus('#compose-text');
+    await p.waitForFunction(id => document.querySelector('#queue button[data-ticket]').dataset.ticket === id, top, { timeout: TIMEOUT });
+  }, pages);
+
   await step('keyboard: the main controls are reached with Tab; messages are announced (aria-live)', async () => {
     if (await pages.farmer.isVisible('#back')) await pages.farmer.click('#back');
     const f = await tabStops(pages.farmer, 8);
@@ -633,7 +737,7 @@ try {
     await pages.farmer.keyboard.press('Tab');
     check(await pages.farmer.evaluate(() => document.activeElement.id) === 'send', 'farmer: Tab from the message field does not reach Send');
     const a = await tabStops(pages.admin, 40);
-    for (const id of ['f-status', 'f-assignee', 'f-unread', 't-status', 't-priority', 't-assignee', 'compose-text', 'send-reply', 'send-note'])
+    for (const id of ['f-status', 'f-assignee', 'f-unread', 't-status', 't-priority', 't-save', 't-assignee', 'mode-reply', 'compose-text', 'send'])
       check(a.includes(id), `admin: Tab does not reach ${id}`);
     for (const p of [pages.farmer, pages.admin]) check(await p.getAttribute('#messages', 'aria-live') === 'polite', 'messages are not aria-live');
   }, pages);

@@ -176,11 +176,11 @@ export function liveInfo(page) {
   });
 }
 
-/** Sends `text` from the open conversation's composer (farmer: #reply-text, admin: #compose-text). */
+/** Sends `text` from the open conversation's composer (farmer: #reply-text, admin: #compose-text in reply or note mode). */
 export async function send(page, role, text, note) {
-  const field = role === 'farmer' ? '#reply-text' : '#compose-text';
-  await page.fill(field, text);
-  await page.click(role === 'farmer' ? '#send' : note ? '#send-note' : '#send-reply');
+  if (role !== 'farmer') await page.check(note ? '#mode-note' : '#mode-reply'); // the admin's note mode
+  await page.fill(role === 'farmer' ? '#reply-text' : '#compose-text', text);
+  await page.click('#send');
 }
 
 /**

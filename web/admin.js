@@ -10,6 +10,13 @@ const me = requireUser('admin');
 const STATUS = { active: t => t.status === 'open' || t.status === 'pending', all: () => true };
 const ASSIGNEE = { any: () => true, me: t => t.assigneeId === me.id, none: t => !t.assigneeId };
 let older = null; // the cursor of the tickets not loaded yet
+// Status and priority are saved by "Save" only: a closed select changes its value (and fires
+// `change`) on every arrow key, so saving on `change` closed tickets and sent the farmer an update
+// for each option a keyboard or screen-reader user went past.
+const PROPS = ['status', 'priority'];
+let shownId = null; // the ticket whose status and priority the controls show
+const changed = () => PROPS.filter(k => byId('t-' + k).value !== byId('t-' + k).dataset.saved);
+const unsaved = () => { byId('t-unsaved').hidden = !changed().length; };
 
 const parts = {
   list: 'queue',
@@ -31,26 +38,71 @@ const parts = {
     byId('t-subject').textContent = t.subject;
     byId('t-info').textContent = t.id + ' · ' + (t.farmerName || t.farmerId) + ' (' + t.farmerId + ') · ' +
       (t.category || 'general') + ' · opened ' + timeLabel(t.createdAt);
-    byId('t-status').value = t.status;
-    byId('t-priority').value = t.priority;
+    for (const k of PROPS) {
+      const select = byId('t-' + k);
+      // a choice not saved yet survives updates from elsewhere; another ticket starts afresh
+      if (shownId !== t.id || select.value === select.dataset.saved) select.value = t[k];
+      select.dataset.saved = t[k];
+    }
+    shownId = t.id;
+    unsaved();
+    // posting to a closed ticket is refused (409): say so before anything is typed
+    const closed = t.status === 'closed';
+    byId('t-closed').hidden = !closed;
+    for (const n of document.querySelectorAll('#compose-text, #compose .send')) n.disabled = closed;
     if (document.activeElement !== byId('t-assignee')) byId('t-assignee').value = t.assigneeId || '';
   },
   async load(cursor) {
     older = await desk.store.load(cursor);
     byId('more').hidden = !older;
   },
+  // a note being typed is announced to admins only (the farmer would see "… is typing" for nothing)
+  typing: () => (byId('mode-note').checked ? { internal: true } : undefined),
   newTicket(t) { byId('announce').textContent = 'New ticket from ' + t.farmerName + ': ' + t.subject; },
 };
 for (const filter of ['f-status', 'f-assignee', 'f-unread']) byId(filter).onchange = () => desk.render();
+
+// The queue holds its order while the pointer or the focus is in it, so a row never moves under the
+// pointer or the keyboard (rows still update; new ones go to the end); the latest order is applied
+// once both have left.
+const queue = byId('queue'), latestFirst = desk.store.sorted.bind(desk.store);
+let held = null; // ticket ids in the order shown when the hold began
+desk.store.sorted = keep => {
+  const tickets = latestFirst(keep), at = id => (held.includes(id) ? held.indexOf(id) : held.length);
+  return held ? tickets.sort((a, b) => at(a.id) - at(b.id)) : tickets;
+};
+function hold() { held = held || [...queue.querySelectorAll('[data-ticket]')].map(b => b.dataset.ticket); }
+function release() {
+  if (!held || queue.matches(':hover') || queue.contains(document.activeElement)) return;
+  held = null;
+  desk.render();
+}
+queue.addEventListener('pointerenter', hold);
+queue.addEventListener('focusin', hold);
+queue.addEventListener('pointerleave', () => setTimeout(release));
+queue.addEventListener('focusout', () => setTimeout(release)); // the focus has moved on by then
 byId('more').onclick = () => desk.load(older);
 
 async function patch(change) {
-  const t = await desk.patch(change);
-  if (t && desk.openId) notify('Saved.', 'info');
-  else if (desk.openId && desk.store.get(desk.openId)) parts.showHeader(desk.store.get(desk.openId)); // undo the control
+  if (await desk.patch(change) && desk.openId) notify('Saved.', 'info');
 }
-byId('t-status').onchange = e => patch({ status: e.target.value });
-byId('t-priority').onchange = e => patch({ priority: e.target.value });
+for (const k of PROPS) byId('t-' + k).onchange = unsaved;
+
+// one box, two modes: a reply to the farmer, or an internal note (its own label, colour and button)
+function mode() {
+  const note = byId('mode-note').checked;
+  byId('compose').classList.toggle('note', note);
+  byId('compose-label').textContent = note ? 'Internal note (only staff see it)' : 'Reply to the farmer';
+  Object.assign(byId('send'), { value: note ? 'note' : 'reply', textContent: note ? 'Add internal note' : 'Send reply' });
+}
+byId('mode-reply').onchange = byId('mode-note').onchange = mode;
+mode(); // the browser may have kept the choice across a reload
+byId('props').onsubmit = e => {
+  e.preventDefault();
+  const change = {};
+  for (const k of changed()) change[k] = byId('t-' + k).value;
+  if (Object.keys(change).length) patch(change); else notify('Nothing to save.', 'info');
+};
 byId('assign').onsubmit = e => { e.preventDefault(); patch({ assigneeId: byId('t-assignee').value.trim() || null }); };
 byId('assign-me').onclick = () => { byId('t-assignee').value = me.id; patch({ assigneeId: me.id }); };
 

@@ -26,7 +26,7 @@ export async function start(user, parts, live, box) {
   field.addEventListener('input', () => {
     if (!openId || !field.value.trim() || Date.now() - typedAt < 3000) return;
     typedAt = Date.now();
-    api('POST', ticketPath(openId, '/typing'), undefined, true).catch(() => {});
+    api('POST', ticketPath(openId, '/typing'), page.typing && page.typing(), true).catch(() => {});
   });
   document.addEventListener('visibilitychange', () => markRead() && render());
   window.Farmdesk = { live };
