@@ -1,5 +1,6 @@
 package farmdesk.http;
 
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 
 import io.helidon.http.DateTime;
@@ -18,6 +19,9 @@ import io.helidon.webserver.http.RoutingResponse;
  * {@code If-Modified-Since: garbage} on a page answered 500. A filter cannot remove a request header, but
  * it may replace one: an unparsable value becomes a date with the effect of no header at all (every
  * file is newer than 1900, none is newer than 9999).
+ *
+ * <p>It also puts the {@code Last-Modified} of static content in the form RFC 9110 asks (IMF-fixdate,
+ * {@link HttpDates}): Helidon 4.5 writes it with a one-digit day and the server's zone offset.
  */
 public final class ConditionalDates implements Filter {
 
@@ -34,6 +38,16 @@ public final class ConditionalDates implements Filter {
         if (unparsable(req, HeaderNames.IF_UNMODIFIED_SINCE)) {
             req.header(UNMODIFIED_SINCE_ALWAYS);
         }
+        res.beforeSend(() -> {
+            if (res.headers().contains(HeaderNames.LAST_MODIFIED)) {
+                try {
+                    ZonedDateTime modified = DateTime.parse(res.headers().get(HeaderNames.LAST_MODIFIED).get());
+                    res.header(HeaderNames.LAST_MODIFIED, HttpDates.format(modified.toInstant()));
+                } catch (DateTimeParseException | IllegalArgumentException e) {
+                    res.headers().remove(HeaderNames.LAST_MODIFIED); // never send a date a client cannot read
+                }
+            }
+        });
         chain.proceed();
     }
 
