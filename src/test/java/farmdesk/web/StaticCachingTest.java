@@ -92,12 +92,15 @@ class StaticCachingTest {
     }
 
     @Test
-    void lastModifiedIsAnHttpDate() {
-        for (String path : new String[] {"/farmer.html", "/farmer.js", "/farmdesk.css", "/favicon.ico"}) {
-            String value = api.get(path, null).header("Last-Modified");
-            assertNotNull(value, path);
-            ZonedDateTime parsed = ZonedDateTime.parse(value, IMF_FIXDATE.withZone(java.time.ZoneOffset.UTC));
-            assertEquals(value, IMF_FIXDATE.format(parsed), path + ": " + value);
+    void lastModifiedAndDateAreHttpDates() {
+        for (String path : new String[] {"/farmer.html", "/farmer.js", "/farmdesk.css", "/favicon.ico", "/api/nothing"}) {
+            Api.Answer a = api.get(path, null);
+            for (String header : path.startsWith("/api") ? new String[] {"Date"} : new String[] {"Last-Modified", "Date"}) {
+                String value = a.header(header);
+                assertNotNull(value, path + " " + header);
+                ZonedDateTime parsed = ZonedDateTime.parse(value, IMF_FIXDATE.withZone(java.time.ZoneOffset.UTC));
+                assertEquals(value, IMF_FIXDATE.format(parsed), path + " " + header + ": " + value);
+            }
         }
     }
 }
