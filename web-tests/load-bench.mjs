@@ -1,6 +1,7 @@
 // Loading on a weak network (issue 13): the farmer page's first visit and repeat visit in Chromium's network
 // emulation. A benchmark, not a test: it prints figures and checks nothing. Needs a running server:
 //   FARMDESK_URL=http://127.0.0.1:8080 node web-tests/load-bench.mjs
+// BENCH_RUNS=n (default 2) runs each, BENCH_ONLY='2G' one profile.
 // Profiles: slow 3G (2 s round trip, 400 kbps) and 2G (1.4 s, 50 kbps), as in the issue; localhost, no TLS.
 // Times are from navigation start, in the page's own clock (performance.now()):
 //   paint     first contentful paint
@@ -51,14 +52,14 @@ async function visit(ctx, profile, hash, wait) {
 }
 
 const listShown = n => document.querySelectorAll('#tickets > *').length >= n;
-const ticketShown = () => !document.getElementById('t-view').hidden && document.querySelectorAll('#messages > *').length > 0;
+const ticketShown = () => document.getElementById('t-view')?.hidden === false && document.querySelectorAll('#messages > *').length > 0;
 const s = ms => (ms / 1000).toFixed(1) + ' s';
 const median = xs => xs.slice().sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 console.log(`farmer page load, ${BASE}, ${TICKETS} tickets, median of ${RUNS} runs`);
 console.log('| network | first paint | list usable (first visit) | ticket from a link | list usable (repeat visit) | bytes on the wire (first visit) |');
 console.log('|---|---|---|---|---|---|');
-for (const profile of PROFILES) {
+for (const profile of PROFILES.filter(p => !process.env.BENCH_ONLY || p.name === process.env.BENCH_ONLY)) {
   const r = { paint: [], list: [], ticket: [], repeat: [], bytes: [] };
   for (let i = 0; i < RUNS; i++) {
     const ctx = await browser.newContext({ viewport: { width: 360, height: 740 } });
