@@ -772,27 +772,41 @@ try {
     }
   }, pages);
 
-  await step('farmer page budget: HTML + CSS + JS under 40 KB (what the browser loaded, modules included)', async () => {
+  await step('farmer page budget: HTML + CSS + JS under 40 KB before compression (what the browser loaded, modules included); gzip on the wire; versioned, immutable files', async () => {
     // a fresh page (nothing cached): every document, script and stylesheet the browser fetched for
-    // it, imported modules and preloads included, each URL once (as the browser fetches it)
+    // it, imported modules and preloads included, each URL once (as the browser fetches it). Scripts and
+    // styles come from /v/<version>/ (issue 13): counted under their file's name
     const ctx = await newContext(browser, { viewport: { width: 360, height: 740 } });
     const loaded = new Map();
     ctx.on('response', r => {
       const type = r.request().resourceType(), path = new URL(r.url()).pathname;
-      if (['document', 'script', 'stylesheet'].includes(type) && !loaded.has(path)) loaded.set(path, r.body().then(b => b.length));
+      if (['document', 'script', 'stylesheet'].includes(type) && !loaded.has(path)) {
+        loaded.set(path, Promise.all([r.body(), r.allHeaders(), r.finished().then(() => r.request().sizes())])
+          .then(([b, h, sizes]) => ({ type, plain: b.length, wire: sizes.responseBodySize, headers: h })));
+      }
     });
     try {
       const p = pages.budget = await openPage(ctx, BASE, 'farmer', farmerToken, 'budget farmer');
       await waitForConnection(p, 'streaming', 'budget farmer');
       const sizes = [];
-      let total = 0;
+      let total = 0, wire = 0;
+      const files = [];
       for (const [path, size] of loaded) {
-        const n = await size;
-        sizes.push(`${path.slice(1)} ${n}`);
-        total += n;
+        const f = await size;
+        const name = path.replace(/^\/v\/[0-9a-f]+\//, '/');
+        files.push(name);
+        sizes.push(`${name.slice(1)} ${f.plain}`);
+        total += f.plain;
+        wire += f.wire;
+        check(f.headers['content-encoding'] === 'gzip', `${path} not gzip-compressed: ${f.headers['content-encoding']}`);
+        if (f.type === 'document') {
+          check(f.headers['cache-control'] === 'no-cache', `${path}: Cache-Control ${f.headers['cache-control']}`);
+        } else {
+          check(/^\/v\/[0-9a-f]+\//.test(path), `${path} is not loaded from a versioned path`);
+          check(f.headers['cache-control'] === 'public, max-age=31536000, immutable', `${path}: Cache-Control ${f.headers['cache-control']}`);
+        }
       }
-      const files = [...loaded.keys()];
-      log(`    ${sizes.join(', ')}: ${total} bytes in ${files.length} files`);
+      log(`    ${sizes.join(', ')}: ${total} bytes in ${files.length} files (${wire} bytes gzip-compressed on the wire)`);
       for (const f of ['/farmer.html', '/farmer.js', '/farmdesk.css']) check(files.includes(f), `${f} not among what the page loaded: ${files.join(', ')}`);
       check(!files.some(f => /admin/.test(f)), 'the farmer page loads admin code: ' + files.join(', '));
       check(total < 40000, `farmer page is ${total} bytes`);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.service.registry.Services;
 import io.helidon.webserver.ListenerConfig;
@@ -23,6 +24,7 @@ import farmdesk.http.ClientGoneLog;
 import farmdesk.http.Cors;
 import farmdesk.http.Drain;
 import farmdesk.http.ErrorHandling;
+import farmdesk.http.GzipAnswers;
 import farmdesk.http.HttpMetrics;
 import farmdesk.http10.Http1Selector;
 import farmdesk.storage.Database;
@@ -161,7 +163,13 @@ public final class Farmdesk implements AutoCloseable {
                 // HTTP/1 by Farmdesk's selector, which serves HTTP/1.0 too (nginx's default proxy_pass, ab,
                 // curl -0; Helidon's own answers 505): it replaces Helidon's, which is then not created
                 .protocolsDiscoverServices(false)
-                .addConnectionSelector(Http1Selector.create());
+                .addConnectionSelector(Http1Selector.create())
+                // gzip for a client that accepts it (pages, scripts, JSON; ~3x fewer bytes for a farmer on 2G);
+                // not event streams and polls (http.CompressionScope). Brotli: no well-kept pure-Java encoder
+                .contentEncoding(ContentEncodingContext.builder()
+                        .contentEncodingsDiscoverServices(false)
+                        .addContentEncoding(new GzipAnswers())
+                        .build());
         if (settings.ownObservePort()) {
             // a listener of its own, with only /observe/* routed (Routes puts the observe feature there):
             // health and metrics stay off the public port, which answers them 404

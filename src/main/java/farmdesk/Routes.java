@@ -20,10 +20,15 @@ import farmdesk.http.AccessLog;
 import farmdesk.http.ConditionalDates;
 import farmdesk.http.ConnectionClose;
 import farmdesk.http.Cors;
+import farmdesk.http.CompressionScope;
 import farmdesk.http.Drain;
 import farmdesk.http.ErrorHandling;
 import farmdesk.http.HttpMetrics;
 import farmdesk.http.SecurityHeaders;
+import farmdesk.pages.CachePolicy;
+import farmdesk.pages.Pages;
+import farmdesk.pages.VersionedFiles;
+import farmdesk.pages.WebVersion;
 import farmdesk.storage.DatabaseHealthCheck;
 import farmdesk.streams.StreamEndpoints;
 
@@ -43,7 +48,8 @@ record Routes(TicketEndpoints tickets, StreamEndpoints streams, StreamTokenEndpo
     private static final Logger LOG = Logger.getLogger(Routes.class.getName());
 
     void addTo(WebServerConfig.Builder server) {
-        server.routing(this::route);
+        WebVersion version = Files.isDirectory(webDir) ? WebVersion.of(webDir) : null;
+        server.routing(routing -> route(routing, version));
         if (!observeSocket.equals(WebServer.DEFAULT_SOCKET_NAME)) {
             // on its own port too, /observe answers 503 once a graceful stop began, as it does on the public
             // port: a load balancer's health check takes the instance out while it drains
@@ -66,14 +72,23 @@ record Routes(TicketEndpoints tickets, StreamEndpoints streams, StreamTokenEndpo
         }
     }
 
-    private void route(HttpRouting.Builder routing) {
+    private void route(HttpRouting.Builder routing, WebVersion version) {
         routing.addFilter(new AccessLog(httpMetrics))
                 .addFilter(new ConnectionClose())
                 .addFilter(new SecurityHeaders()) // before drain: a refusal (503, 403) carries them too
                 .addFilter(drain)
                 .addFilter(cors)
-                .addFilter(new ConditionalDates());
+                .addFilter(new ConditionalDates())
+                .addFilter(new CompressionScope());
         ErrorHandling.register(routing);
+
+        // the pages, naming their scripts and styles under /v/<version>/, which serves web/'s files by that
+        // name (the files themselves also at their own paths, by the static content feature, see addTo)
+        if (version != null) {
+            routing.addFilter(new CachePolicy(version));
+            Pages.route(routing, webDir, version);
+            routing.get("/v/*", new VersionedFiles(webDir));
+        }
 
         // sign-in
         if (devLogin != null) {

@@ -1,5 +1,7 @@
 package farmdesk.http;
 
+import java.time.Instant;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 
 import io.helidon.http.DateTime;
@@ -18,6 +20,10 @@ import io.helidon.webserver.http.RoutingResponse;
  * {@code If-Modified-Since: garbage} on a page answered 500. A filter cannot remove a request header, but
  * it may replace one: an unparsable value becomes a date with the effect of no header at all (every
  * file is newer than 1900, none is newer than 9999).
+ *
+ * <p>It also puts {@code Date} and the {@code Last-Modified} of static content in the form RFC 9110 asks
+ * (IMF-fixdate, {@link HttpDates}): Helidon 4.5 writes them with a one-digit day (and Last-Modified in the
+ * server's zone).
  */
 public final class ConditionalDates implements Filter {
 
@@ -34,6 +40,18 @@ public final class ConditionalDates implements Filter {
         if (unparsable(req, HeaderNames.IF_UNMODIFIED_SINCE)) {
             req.header(UNMODIFIED_SINCE_ALWAYS);
         }
+        res.beforeSend(() -> {
+            // Helidon writes Date only when absent, in the same one-digit-day form: an HTTP date instead
+            res.header(HeaderNames.DATE, HttpDates.format(Instant.now()));
+            if (res.headers().contains(HeaderNames.LAST_MODIFIED)) {
+                try {
+                    ZonedDateTime modified = DateTime.parse(res.headers().get(HeaderNames.LAST_MODIFIED).get());
+                    res.header(HeaderNames.LAST_MODIFIED, HttpDates.format(modified.toInstant()));
+                } catch (DateTimeParseException | IllegalArgumentException e) {
+                    res.headers().remove(HeaderNames.LAST_MODIFIED); // never send a date a client cannot read
+                }
+            }
+        });
         chain.proceed();
     }
 
