@@ -20,6 +20,7 @@ import farmdesk.testing.Api;
 import farmdesk.testing.FarmdeskServer;
 import farmdesk.testing.Servers;
 
+import static farmdesk.testing.RawHttp.readUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,16 +80,4 @@ class DrainSpreadTest {
         }
     }
 
-    /** Reads until {@code end} has arrived (the opening block, once de-chunked, ends with it). */
-    private static String readUntil(InputStream in, String end) throws IOException {
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        while (!got.toString(StandardCharsets.UTF_8).endsWith(end)) {
-            int b = in.read();
-            if (b < 0) {
-                throw new AssertionError("ended early: " + got);
-            }
-            got.write(b);
-        }
-        return got.toString(StandardCharsets.UTF_8);
-    }
 }

@@ -17,6 +17,7 @@ import farmdesk.auth.Role;
 import farmdesk.testing.FarmdeskServer;
 import farmdesk.testing.Servers;
 
+import static farmdesk.testing.RawHttp.readUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,15 +73,4 @@ class StreamCapacityTest {
         return s;
     }
 
-    private static String readUntil(InputStream in, String end) throws IOException {
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        while (!got.toString(StandardCharsets.UTF_8).endsWith(end)) {
-            int b = in.read();
-            if (b < 0) {
-                throw new AssertionError("ended early: " + got);
-            }
-            got.write(b);
-        }
-        return got.toString(StandardCharsets.UTF_8);
-    }
 }

@@ -135,6 +135,19 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** Reads a raw socket byte by byte until what arrived ends with {@code end} (e.g. a stream's opening block). */
+    public static String readUntil(InputStream in, String end) throws IOException {
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        while (!got.toString(StandardCharsets.UTF_8).endsWith(end)) {
+            int b = in.read();
+            if (b < 0) {
+                throw new AssertionError("ended early: " + got);
+            }
+            got.write(b);
+        }
+        return got.toString(StandardCharsets.UTF_8);
+    }
+
     /** A request head: the request line, then "Name: value" fields, then the empty line. */
     public static String request(String requestLine, String... fields) {
         StringBuilder b = new StringBuilder(requestLine).append("\r\n");
