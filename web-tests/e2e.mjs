@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import {
   BASE, TIMEOUT, RUN, sleep, log, check, step, launch, token, rest, metric, trackStreams, openPage, waitForText,
   waitForConnection, messageTexts, checkOnceInOrder, liveInfo, send, relay, pageErrors, results, newContext,
-  cspViolations,
+  cspViolations, canListen,
 } from './lib.mjs';
 
 const FARMER = { id: 'F-e2e-' + RUN, name: 'Asha E2E' };
@@ -506,6 +506,9 @@ try {
       await waitForText(p, '#messages .msg .text', 'first', 'offline farmer ticket');
       await r.block();
       const t0 = Date.now();
+      // the blocked port stays the relay's: were it free, another run's relay could take it and the page
+      // would reach a server that refuses its token ("Offline" at once, never "Reconnecting…")
+      check(!(await canListen(r.port)), `the blocked relay port ${r.port} could be taken by another listener`);
       await waitForConnection(p, 'reconnecting', 'offline farmer');
       await waitForConnection(p, 'offline', 'offline farmer', 30000);
       log(`    port blocked: reconnecting, then offline after ${Date.now() - t0} ms`);

@@ -185,14 +185,18 @@ export async function send(page, role, text, note) {
 
 /**
  * A TCP relay from a local port to the server: what a browser talks to when a test needs to take
- * the network away. block() closes every connection and refuses new ones (a dead port); restore()
- * accepts again.
+ * the network away. block() closes every connection and resets each new one at once (a dead port);
+ * restore() relays again. The relay keeps listening while blocked: a port it gave up could be taken
+ * meanwhile by another run's relay (the range is shared by every run on the machine), and the page,
+ * reaching another server that does not know its token, went from "Live" straight to "Offline" (401)
+ * without the "Reconnecting…" the offline-send step waits for (a flake seen under load).
  */
 export async function relay(targetPort, ports) {
   const sockets = new Set();
-  let server = null, port = null;
+  let server = null, port = null, blocked = false;
   const listen = p => new Promise((resolve, reject) => {
     const s = net.createServer(client => {
+      if (blocked) return client.resetAndDestroy();
       const up = net.connect(targetPort, '127.0.0.1');
       for (const [a, b] of [[client, up], [up, client]]) {
         sockets.add(a);
@@ -212,9 +216,18 @@ export async function relay(targetPort, ports) {
     port,
     url: `http://127.0.0.1:${port}`,
     async block() {
-      await new Promise(r => { server.close(() => r()); for (const s of sockets) s.destroy(); });
+      blocked = true;
+      for (const s of sockets) s.resetAndDestroy();
     },
-    async restore() { server = await listen(port); },
+    async restore() { blocked = false; },
     async close() { for (const s of sockets) s.destroy(); await new Promise(r => server.close(() => r())); },
   };
+}
+
+/** Whether a listener could be opened on 127.0.0.1:`port` now (it is opened and closed again). */
+export function canListen(port) {
+  return new Promise(resolve => {
+    const s = net.createServer().once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
 }
