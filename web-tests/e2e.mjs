@@ -6,6 +6,7 @@ import {
   waitForConnection, messageTexts, checkOnceInOrder, liveInfo, send, relay, pageErrors, results, newContext,
   cspViolations, canListen,
 } from './lib.mjs';
+import { axeViolations, recordAnnouncements, spoken, smallTargets, lowNonTextContrast } from './a11y.mjs';
 
 const FARMER = { id: 'F-e2e-' + RUN, name: 'Asha E2E' };
 const ADMIN = { id: 'A-e2e-' + RUN, name: 'Ravi E2E' };
@@ -477,6 +478,7 @@ try {
       const p = pages.hang = await openPage(ctx, BASE, 'farmer', tok, 'hang farmer', 'ticket=' + t.id);
       await waitForConnection(p, 'streaming', 'hang farmer');
       await waitForText(p, '#messages .msg .text', 'start', 'hang farmer ticket');
+      await recordAnnouncements(p);
       for (const text of [hung, next1, next2]) await send(p, 'farmer', text);
       await waitForText(p, '#messages .msg[data-id] .text', next2, 'the messages behind the hung send are sent', 45000);
       await waitForText(p, '#messages li.pending .rcpt', 'Not sent, retrying', 'the hung message says it is not sent');
@@ -488,6 +490,12 @@ try {
       check(await storedCount(tok, t.id, hung) === 1, 'the hung message is stored other than once');
       await checkOnceInOrder(p, ['start', next1, next2, hung], 'hang farmer');
       check(await p.locator('#messages li.pending').count() === 0, 'a pending message is left');
+      // each said once by the screen reader, though stored ones moved above the held one (aria-busy meanwhile)
+      const said = await spoken(p);
+      for (const text of [hung, next1, next2]) {
+        const n = said.filter(x => x.includes(text)).length;
+        check(n === 1, `${JSON.stringify(text)} announced ${n} times: ${JSON.stringify(said)}`);
+      }
     } finally {
       delete pages.hang;
       await ctx.close();
@@ -547,6 +555,66 @@ try {
       delete pages.offline;
       await r.close();
     }
+  }, pages);
+
+  await step('axe-core finds no violation on the farmer and admin pages: streaming, a pending message, reconnecting, offline, polling (and sign-in)', async () => {
+    const f = { id: 'F-axe-' + RUN, name: 'Axe' };
+    const ftok = await token('farmer', f.id, f.name);
+    const t = await rest(ftok, 'POST', '/api/tickets', { subject: 'Axe ' + RUN, text: 'first' });
+    for (let i = 1; i <= 8; i++) await rest(adminToken, 'POST', `/api/tickets/${t.id}/messages`, { text: `Answer ${i} ${RUN}` });
+    const held = 'Never answered ' + RUN; // its POST is held: the message stays pending ("Not sent yet", then "Not sent, retrying")
+    const found = [];
+    const axe = async (p, what) => {
+      const v = await axeViolations(p);
+      log(`    ${what}: ${v.length} violations`);
+      for (const line of v) found.push(`${what}: ${line}`);
+    };
+    for (const [role, tok, viewport] of [['farmer', ftok, { width: 360, height: 740 }], ['admin', adminToken, { width: 1280, height: 900 }]]) {
+      // through a relay (reconnecting: its port blocked) with a long offlineMs (the state stays while axe runs); offline: the browser's
+      const r = await relay(SERVER_PORT, Array.from({ length: 20 }, (_, i) => 20040 + i));
+      const ctx = await newContext(browser, { viewport });
+      await ctx.addInitScript(() => localStorage.setItem('farmdesk.tuning', '{"offlineMs":600000}'));
+      await ctx.route(u => u.pathname.endsWith('/messages'), route => {
+        const q = route.request();
+        return q.method() === 'POST' && (q.postData() || '').includes(held) ? undefined : route.continue();
+      });
+      const pollCtx = await newContext(browser, { viewport });
+      await pollCtx.route(url => url.pathname.endsWith('/events'), route => route.fulfill({ status: 403, body: 'blocked by proxy' }));
+      try {
+        const p = pages.axe = await openPage(ctx, r.url, role, tok, 'axe ' + role, 'ticket=' + t.id);
+        await waitForConnection(p, 'streaming', 'axe ' + role);
+        await waitForText(p, '#messages .msg .text', `Answer 8 ${RUN}`, 'axe ' + role + ' ticket');
+        await axe(p, role + ' streaming');
+        await send(p, role, held);
+        await waitForText(p, '#messages li.pending .text', held, 'axe ' + role + ' pending');
+        await axe(p, role + ' streaming, pending message');
+        await r.block();
+        await waitForConnection(p, 'reconnecting', 'axe ' + role);
+        await axe(p, role + ' reconnecting, pending message');
+        await ctx.setOffline(true);
+        await waitForConnection(p, 'offline', 'axe ' + role);
+        await axe(p, role + ' offline, pending message');
+        const q = pages.axePolling = await openPage(pollCtx, BASE, role, tok, 'axe polling ' + role, 'ticket=' + t.id);
+        await waitForConnection(q, 'polling', 'axe polling ' + role);
+        await waitForText(q, '#messages .msg .text', `Answer 8 ${RUN}`, 'axe polling ' + role + ' ticket');
+        await axe(q, role + ' polling');
+      } finally {
+        delete pages.axe;
+        delete pages.axePolling;
+        await ctx.close();
+        await pollCtx.close();
+        await r.close();
+      }
+    }
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 740 } });
+    try {
+      const p = await ctx.newPage();
+      await p.goto(BASE + '/');
+      await axe(p, 'sign-in');
+    } finally {
+      await ctx.close();
+    }
+    check(found.length === 0, 'axe-core violations:\n      ' + found.join('\n      '));
   }, pages);
 
   await step('eight tabs of one farmer share one connection, all live; another tab takes over when the leader closes', async () => {
@@ -743,6 +811,86 @@ try {
     for (const id of ['f-status', 'f-assignee', 'f-unread', 't-status', 't-priority', 't-save', 't-assignee', 'mode-reply', 'compose-text', 'send'])
       check(a.includes(id), `admin: Tab does not reach ${id}`);
     for (const p of [pages.farmer, pages.admin]) check(await p.getAttribute('#messages', 'aria-live') === 'polite', 'messages are not aria-live');
+  }, pages);
+
+  await step('screen readers: a sent message is announced once; a farmer message on another ticket is announced on the admin page, once; the message list takes focus and scrolls by keyboard', async () => {
+    const f = pages.farmer, a = pages.admin;
+    await waitForText(a, '#messages .msg .text', REPLY4, 'admin on the ticket');
+    await recordAnnouncements(f);
+    await recordAnnouncements(a);
+    const fromFarmer = 'Said once by the farmer ' + RUN, fromAdmin = 'Said once by support ' + RUN;
+    const receipts = p => p.$$eval('#messages .rcpt', ns => ns.filter(n => n.textContent !== 'Seen').length);
+    const unseen = { farmer: await receipts(f) + 1, admin: await receipts(a) + 1 }; // each can turn "Seen" once
+    // the farmer types for a while: two typing signals (one per 3 s), then sends (the stream keeps the order)
+    for (const more of ['', ' still']) {
+      await sleep(3100);
+      const typed = f.waitForRequest(r => r.method() === 'POST' && r.url().endsWith('/typing'));
+      await f.fill('#reply-text', 'Said once' + more);
+      await typed;
+    }
+    await send(f, 'farmer', fromFarmer);
+    for (const [p, who] of [[f, 'farmer'], [a, 'admin']]) await waitForText(p, '#messages .msg[data-id] .text', fromFarmer, who + ' shows it stored');
+    await send(a, 'admin', fromAdmin);
+    for (const [p, who] of [[a, 'admin'], [f, 'farmer']]) await waitForText(p, '#messages .msg[data-id] .text', fromAdmin, who + ' shows it stored');
+    // another farmer's new ticket, then a second message on it: the admin page has another ticket open
+    const other = { id: 'F-said-' + RUN, name: 'Zawadi Said' }, otok = await token('farmer', other.id, other.name);
+    const t = await rest(otok, 'POST', '/api/tickets', { subject: 'Another ticket ' + RUN, text: 'first of another' });
+    await rest(otok, 'POST', `/api/tickets/${t.id}/messages`, { text: 'second of another ' + RUN });
+    await waitForText(a, `#queue button[data-ticket="${t.id}"] .badge`, '2 unread', 'admin queue shows the other ticket');
+    for (const [p, who] of [[f, 'farmer'], [a, 'admin']]) {
+      const said = await spoken(p), times = part => said.filter(x => x.includes(part)).length;
+      log(`    ${who} page said: ${JSON.stringify(said)}`);
+      for (const text of [fromFarmer, fromAdmin]) check(times(text) === 1, `${who} page announced ${JSON.stringify(text)} ${times(text)} times`);
+      check(said.filter(x => x === 'Seen').length <= unseen[who], `${who} page said "Seen" ${said.filter(x => x === 'Seen').length} times for ${unseen[who]} receipts`);
+      if (who === 'admin') check(times('is typing') === 1, `admin: "… is typing" said ${times('is typing')} times for one farmer typing`);
+      if (who === 'admin') {
+        check(times(`New ticket from ${other.name}: Another ticket ${RUN}`) === 1, 'admin: the new ticket was not announced once');
+        check(times(`New message from ${other.name} on ticket ${t.id}`) === 1, `admin: the message on ${t.id} was announced ${times(`on ticket ${t.id}`)} times`);
+      }
+      const list = await p.evaluate(() => { const l = document.getElementById('messages'); return [l.tabIndex, l.getAttribute('aria-label')]; });
+      check(list[0] === 0 && list[1], `${who}: the message list cannot take focus or has no name: ${list}`);
+    }
+    // a keyboard user reaches the message list with Tab and scrolls it (Home, End)
+    await f.focus('#t-subject');
+    for (let i = 0; i < 6 && await f.evaluate(() => document.activeElement.id) !== 'messages'; i++) await f.keyboard.press('Tab');
+    check(await f.evaluate(() => document.activeElement.id) === 'messages', 'farmer: Tab does not reach the message list');
+    await f.keyboard.press('Home');
+    await f.waitForFunction(() => document.getElementById('messages').scrollTop === 0, null, { timeout: TIMEOUT });
+    await f.keyboard.press('End');
+    await f.waitForFunction(() => { const l = document.getElementById('messages'); return l.scrollHeight - l.scrollTop - l.clientHeight < 2; }, null, { timeout: TIMEOUT });
+  }, pages);
+
+  await step('touch targets at least 44×44 CSS px; focus ring and field borders at least 3:1 (farmer 360 px, admin 1280 and 390 px, sign-in)', async () => {
+    const problems = [];
+    const inspect = async (p, what) => {
+      for (const x of await smallTargets(p)) problems.push(`${what}: target ${x}`);
+      for (const x of await lowNonTextContrast(p)) problems.push(`${what}: ${x}`);
+    };
+    const phone = { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true };
+    for (const [role, tok, options] of [['farmer', farmerToken, phone], ['admin', adminToken, { viewport: { width: 1280, height: 900 } }],
+      ['admin', adminToken, { ...phone, viewport: { width: 390, height: 844 } }]]) {
+      const ctx = await newContext(browser, options), what = `${role} ${options.viewport.width} px`;
+      try {
+        const p = pages.targets = await openPage(ctx, BASE, role, tok, what, 'ticket=' + ticketId);
+        await waitForText(p, '#messages .msg .text', REPLY4, what + ' ticket');
+        await inspect(p, what + ', a ticket');
+        await p.evaluate(() => { location.hash = ''; });
+        await p.waitForSelector(`button[data-ticket="${ticketId}"]`, { state: 'visible', timeout: TIMEOUT });
+        await inspect(p, what + ', the list');
+      } finally {
+        delete pages.targets;
+        await ctx.close();
+      }
+    }
+    const ctx = await newContext(browser, phone);
+    try {
+      const p = await ctx.newPage();
+      await p.goto(BASE + '/');
+      await inspect(p, 'sign-in 360 px');
+    } finally {
+      await ctx.close();
+    }
+    check(problems.length === 0, problems.length + ' problems:\n      ' + problems.join('\n      '));
   }, pages);
 
   await step('Enter: on a touch screen a new line (the Send button sends), on a desktop it sends', async () => {

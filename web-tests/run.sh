@@ -36,8 +36,8 @@ for j in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java || true)" /usr/l
 done
 [ -n "$java" ] || { echo "run.sh: no Java 21 or newer found (set JAVA_HOME)" >&2; exit 2; }
 
-if [ ! -d "$here/node_modules/playwright-core" ]; then
-  echo "run.sh: installing playwright-core (npm ci)"
+if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/axe-core" ]; then
+  echo "run.sh: installing playwright-core and axe-core (npm ci)"
   (cd "$here" && npm ci --no-audit --no-fund --silent)
 fi
 

@@ -58,8 +58,16 @@ const parts = {
   },
   // a note being typed is announced to admins only (the farmer would see "… is typing" for nothing)
   typing: () => (byId('mode-note').checked ? { internal: true } : undefined),
-  newTicket(t) { byId('announce').textContent = 'New ticket from ' + t.farmerName + ': ' + t.subject; },
+  newTicket(t) {
+    announced.add(t.id); // its first message comes next: "New ticket" has said it
+    say('New ticket from ' + (t.farmerName || t.farmerId) + ': ' + t.subject);
+  },
+  // a farmer's message on the open ticket is said by the conversation (aria-live); on another one, here, once
+  newUnread(t, open) {
+    if (!open && !announced.delete(t.id)) say('New message from ' + (t.farmerName || t.farmerId) + ' on ticket ' + t.id);
+  },
 };
+const announced = new Set(), say = text => { byId('announce').textContent = text; };
 for (const filter of ['f-status', 'f-assignee', 'f-unread']) byId(filter).onchange = () => desk.render();
 
 // The queue holds its order while the pointer or the focus is in it, so a row never moves under the

@@ -7,6 +7,10 @@ export function conversation(list, typing, marker, me, ticketId, onEnd) {
   const atEnd = () => list.scrollHeight - list.scrollTop - list.clientHeight < 48;
   const pendingRow = clientId => clientId && list.querySelector('li.pending[data-cid="' + CSS.escape(clientId) + '"]');
   const dropPending = clientId => { const li = pendingRow(clientId); if (li) li.remove(); };
+  // the list and #typing are aria-live: a screen reader says every text set there, even an unchanged one
+  const set = (node, text) => { if (node.textContent !== text) node.textContent = text; };
+  // moved, not new: aria-busy keeps it from being said again
+  const quietly = move => { const busy = list.getAttribute('aria-busy'); list.setAttribute('aria-busy', true); move(); if (!busy) list.removeAttribute('aria-busy'); };
 
   function toEnd(byUser) {
     list.scrollTop = list.scrollHeight;
@@ -47,13 +51,20 @@ export function conversation(list, typing, marker, me, ticketId, onEnd) {
   }
 
   function add(m, old) {
-    dropPending(m.clientId);
-    if (shown.has(m.id)) return;
+    if (shown.has(m.id)) return dropPending(m.clientId);
     shown.add(m.id);
-    const wasAtEnd = atEnd(), mine = m.senderId === me.id;
+    const wasAtEnd = atEnd(), mine = m.senderId === me.id, li = row(m), sent = pendingRow(m.clientId);
     let before = null;
-    for (const li of list.children) if (!li.dataset.id || Number(li.dataset.id) > m.id) { before = li; break; }
-    list.insertBefore(row(m), before);
+    for (const n of list.children) if (n !== sent && (!n.dataset.id || n.dataset.id > m.id)) { before = n; break; }
+    if (sent) { // said once when sent: it becomes the stored row in place, not a second row
+      sent.className = li.className;
+      sent.dataset.id = m.id;
+      for (const part of ['time', '.rcpt']) {
+        const was = sent.querySelector(part), now = li.querySelector(part);
+        if (!now || was.textContent !== now.textContent) was.replaceWith(now || '');
+      }
+      if (sent.nextSibling !== before) quietly(() => list.insertBefore(sent, before));
+    } else list.insertBefore(li, before);
     if (m.senderRole !== me.role) newestOther = Math.max(newestOther, m.id);
     if (old) return;
     if (!mine) typing.textContent = '';
@@ -62,7 +73,7 @@ export function conversation(list, typing, marker, me, ticketId, onEnd) {
 
   return {
     toEnd, dropPending, add, page,
-    retrying(clientId) { const li = pendingRow(clientId); if (li) li.querySelector('.rcpt').textContent = 'Not sent, retrying'; },
+    retrying(clientId) { const li = pendingRow(clientId); if (li) set(li.querySelector('.rcpt'), 'Not sent, retrying'); },
     addPending(item) {
       if (pendingRow(item.cid)) return;
       list.append(row({ senderId: me.id, senderRole: me.role, text: item.text, internal: item.internal, clientId: item.cid, createdAt: item.at }, true));
@@ -71,10 +82,10 @@ export function conversation(list, typing, marker, me, ticketId, onEnd) {
     seen(id) {
       if (id <= seenUpTo) return;
       save(seenKey, seenUpTo = id);
-      list.querySelectorAll('li[data-id] .rcpt').forEach(n => { if (Number(n.closest('li').dataset.id) <= id) n.textContent = 'Seen'; });
+      list.querySelectorAll('li[data-id] .rcpt').forEach(n => { if (n.closest('li').dataset.id <= id) set(n, 'Seen'); });
     },
     showTyping(name) {
-      typing.textContent = name + ' is typing…';
+      set(typing, name + ' is typing…');
       clearTimeout(typingTimer);
       typingTimer = setTimeout(() => { typing.textContent = ''; }, 4000);
     },
