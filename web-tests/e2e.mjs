@@ -47,7 +47,7 @@ async function login(context, role, user) {
   await page.fill('#uname', user.name);
   await page.click('button[type=submit]');
   await page.waitForURL(new RegExp(`/${role}\\.html`), { timeout: TIMEOUT });
-  check(await page.evaluate(() => !!sessionStorage.getItem('farmdesk.token')), `${role}: token not kept in sessionStorage`);
+  check(await page.evaluate(() => !!localStorage.getItem('farmdesk.token')), `${role}: token not kept in localStorage`);
   return page;
 }
 
@@ -88,7 +88,7 @@ try {
     pages.farmer = await login(farmerCtx, 'farmer', FARMER);
     await waitForConnection(pages.farmer, 'streaming', 'farmer');
     check(await pages.farmer.textContent('#conn') === 'Live', 'farmer connection indicator does not say Live');
-    farmerToken = await pages.farmer.evaluate(() => sessionStorage.getItem('farmdesk.token'));
+    farmerToken = await pages.farmer.evaluate(() => localStorage.getItem('farmdesk.token'));
     await markNoReload(pages.farmer);
     // record anything that ever shows the internal note on the farmer page, even briefly
     await pages.farmer.evaluate(marker => {
@@ -105,7 +105,7 @@ try {
   await step(`admin ${ADMIN.id} signs in; queue page is streaming`, async () => {
     pages.admin = await login(adminCtx, 'admin', ADMIN);
     await waitForConnection(pages.admin, 'streaming', 'admin');
-    adminToken = await pages.admin.evaluate(() => sessionStorage.getItem('farmdesk.token'));
+    adminToken = await pages.admin.evaluate(() => localStorage.getItem('farmdesk.token'));
     await markNoReload(pages.admin);
   }, pages);
 
@@ -151,7 +151,7 @@ try {
       let answer = 'dismiss';
       p.on('dialog', d => { asked.push(d.message()); d[answer](); });
       const follow = async (tok, who) => {
-        await p.goto('about:blank'); // the tab (and its sessionStorage) stays: a link followed from another site
+        await p.goto('about:blank'); // the browser (and its session) stays: a link followed from another site
         await p.goto(`${BASE}/farmer.html#token=${encodeURIComponent(tok)}`);
         await waitForConnection(p, 'streaming', 'link farmer');
         await waitForText(p, '#me', `${who.name} (${who.id})`, 'the signed-in user');
@@ -188,7 +188,7 @@ try {
         check(await p.evaluate(t => JSON.stringify(localStorage).includes(t), text), role + ': the unsent text is not in the outbox');
         await p.click('#logout');
         await p.waitForURL(/index\.html/);
-        const left = await p.evaluate(() => ({ storage: JSON.stringify(localStorage), token: sessionStorage.getItem('farmdesk.token') }));
+        const left = await p.evaluate(() => ({ storage: JSON.stringify(localStorage), token: localStorage.getItem('farmdesk.token') }));
         check(!left.token, role + ': the token is kept after sign-out');
         check(!left.storage.includes(text) && !left.storage.includes(t.id), `${role}: localStorage keeps ${left.storage}`);
         await p.close();
@@ -196,6 +196,92 @@ try {
     } finally {
       delete pages.out;
       await ctx.close();
+    }
+  }, pages);
+
+  await step('the session is shared by the tabs: a ticket link opened in a new tab opens the ticket; sign-out in one tab signs out the others', async () => {
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 740 } });
+    const f = { id: 'F-tabs2-' + RUN, name: 'Two tabs' };
+    try {
+      const tok = await token('farmer', f.id, f.name);
+      const t = await rest(tok, 'POST', '/api/tickets', { subject: 'New tab ' + RUN, text: 'opened in a new tab' });
+      const one = pages.one = await openPage(ctx, BASE, 'farmer', tok, 'first tab');
+      await waitForConnection(one, 'streaming', 'first tab');
+      const two = pages.two = await ctx.newPage(); // a link pasted into a new tab: no #token=
+      two.on('pageerror', e => pageErrors.push(`second tab: ${e.message}`));
+      await two.goto(`${BASE}/farmer.html#ticket=${encodeURIComponent(t.id)}`);
+      await waitForText(two, '#messages .msg .text', 'opened in a new tab', 'the ticket in the new tab');
+      check(/farmer\.html/.test(two.url()), 'the new tab is not on the farmer page: ' + two.url());
+      await waitForText(two, '#me', `${f.name} (${f.id})`, 'the new tab\'s user');
+      await one.click('#logout');
+      await one.waitForURL(/index\.html/);
+      await two.waitForURL(/index\.html/, { timeout: TIMEOUT }); // signed out there too
+      check(!(await two.evaluate(() => localStorage.getItem('farmdesk.token'))), 'a token is left after sign-out');
+    } finally {
+      delete pages.one;
+      delete pages.two;
+      await ctx.close();
+    }
+  }, pages);
+
+  await step('drafts: a half-typed message is kept per ticket (reload, new tab, another ticket), cleared when sent and at sign-out; the admin\'s note mode too', async () => {
+    const f = { id: 'F-draft-' + RUN, name: 'Drafts' };
+    const ftok = await token('farmer', f.id, f.name), atok = await token('admin', 'A-draft-' + RUN, 'Draft agent');
+    const [a, b] = [await rest(ftok, 'POST', '/api/tickets', { subject: 'Draft A ' + RUN, text: 'ticket a' }),
+      await rest(ftok, 'POST', '/api/tickets', { subject: 'Draft B ' + RUN, text: 'ticket b' })];
+    const [draftA, draftB, note] = ['Half typed on A', 'Half typed on B', 'A note half typed'].map(x => `${x} ${RUN}`);
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 740 } });
+    const actx = await newContext(browser, { viewport: { width: 1280, height: 900 } });
+    const open = async (p, id, text) => {
+      await p.evaluate(x => { location.hash = 'ticket=' + encodeURIComponent(x); }, id);
+      await waitForText(p, '#messages .msg .text', text, 'ticket ' + id);
+    };
+    try {
+      const p = pages.draft = await openPage(ctx, BASE, 'farmer', ftok, 'draft farmer', 'ticket=' + a.id);
+      await waitForText(p, '#messages .msg .text', 'ticket a', 'draft farmer on A');
+      await p.fill('#reply-text', draftA);
+      await open(p, b.id, 'ticket b');
+      check(await p.inputValue('#reply-text') === '', 'ticket B shows the text typed on A: ' + await p.inputValue('#reply-text'));
+      await p.fill('#reply-text', draftB);
+      await open(p, a.id, 'ticket a');
+      check(await p.inputValue('#reply-text') === draftA, 'back on A, the draft is ' + JSON.stringify(await p.inputValue('#reply-text')));
+      await p.reload();
+      await waitForText(p, '#messages .msg .text', 'ticket a', 'draft farmer after the reload');
+      check(await p.inputValue('#reply-text') === draftA, 'after a reload the draft is ' + JSON.stringify(await p.inputValue('#reply-text')));
+      const p2 = pages.draft2 = await ctx.newPage();
+      await p2.goto(`${BASE}/farmer.html#ticket=${encodeURIComponent(b.id)}`);
+      await waitForText(p2, '#messages .msg .text', 'ticket b', 'ticket B in a new tab');
+      check(await p2.inputValue('#reply-text') === draftB, 'in a new tab the draft of B is ' + JSON.stringify(await p2.inputValue('#reply-text')));
+      await p2.close();
+      await p.click('#send'); // A's draft is sent: it is gone from the box and from storage
+      await waitForText(p, '#messages .msg[data-id] .text', draftA, 'the draft, sent');
+      check(await p.inputValue('#reply-text') === '', 'the box keeps the sent text');
+      await p.reload();
+      await waitForText(p, '#messages .msg .text', draftA, 'draft farmer after the send and a reload');
+      check(await p.inputValue('#reply-text') === '', 'a sent draft came back: ' + await p.inputValue('#reply-text'));
+      check(!(await p.evaluate(x => JSON.stringify(localStorage).includes(x), draftA)), 'the sent draft is still stored');
+
+      const q = pages.draftAdmin = await openPage(actx, BASE, 'admin', atok, 'draft admin', 'ticket=' + a.id);
+      await waitForText(q, '#messages .msg .text', 'ticket a', 'draft admin on A');
+      await q.check('#mode-note');
+      await q.fill('#compose-text', note);
+      const q2 = pages.draftAdmin2 = await actx.newPage();
+      await q2.goto(`${BASE}/admin.html#ticket=${encodeURIComponent(a.id)}`);
+      await waitForText(q2, '#messages .msg .text', 'ticket a', 'admin ticket A in a new tab');
+      check(await q2.inputValue('#compose-text') === note, 'the admin\'s draft in a new tab is ' + JSON.stringify(await q2.inputValue('#compose-text')));
+      check(await q2.isChecked('#mode-note'), 'the admin\'s draft is back in reply mode, not as an internal note');
+      await q2.click('#logout');
+      await q2.waitForURL(/index\.html/);
+      await p.click('#logout');
+      await p.waitForURL(/index\.html/);
+      for (const [x, who] of [[p, 'farmer'], [q2, 'admin']]) {
+        const left = await x.evaluate(() => JSON.stringify(localStorage));
+        check(!left.includes(draftB) && !left.includes(note), `${who}: drafts left after sign-out: ${left}`);
+      }
+    } finally {
+      for (const k of ['draft', 'draft2', 'draftAdmin', 'draftAdmin2']) delete pages[k];
+      await ctx.close();
+      await actx.close();
     }
   }, pages);
 
@@ -537,7 +623,7 @@ try {
       check(await storedCount(tok, t.id, text2) === 1, 'second message stored other than once');
       check(await p.locator('#messages li.pending').count() === 0, 'a pending message is left');
       await checkOnceInOrder(p, ['first', text1, text2], 'offline farmer');
-      check(await p.evaluate(() => localStorage.getItem('farmdesk.outbox.' + JSON.parse(atob(sessionStorage.getItem('farmdesk.token').split('.')[1])).sub)) === '[]',
+      check(await p.evaluate(() => localStorage.getItem('farmdesk.outbox.' + JSON.parse(atob(localStorage.getItem('farmdesk.token').split('.')[1])).sub)) === '[]',
         'the outbox is not empty');
     } finally {
       await ctx.close();

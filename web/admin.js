@@ -58,6 +58,11 @@ const parts = {
   },
   // a note being typed is announced to admins only (the farmer would see "… is typing" for nothing)
   typing: () => (byId('mode-note').checked ? { internal: true } : undefined),
+  // the draft's mode: asked without an argument, set with one
+  note(set) {
+    if (set != null) { byId(set ? 'mode-note' : 'mode-reply').checked = true; mode(); }
+    return byId('mode-note').checked;
+  },
   newTicket(t) { byId('announce').textContent = 'New ticket from ' + t.farmerName + ': ' + t.subject; },
 };
 for (const filter of ['f-status', 'f-assignee', 'f-unread']) byId(filter).onchange = () => desk.render();
@@ -95,7 +100,7 @@ function mode() {
   byId('compose-label').textContent = note ? 'Internal note (only staff see it)' : 'Reply to the farmer';
   Object.assign(byId('send'), { value: note ? 'note' : 'reply', textContent: note ? 'Add internal note' : 'Send reply' });
 }
-byId('mode-reply').onchange = byId('mode-note').onchange = mode;
+byId('mode-reply').onchange = byId('mode-note').onchange = () => { mode(); desk.keepDraft(); };
 mode(); // the browser may have kept the choice across a reload
 byId('props').onsubmit = e => {
   e.preventDefault();

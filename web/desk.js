@@ -1,5 +1,5 @@
 import { byId, notify, connectionLabel } from './dom.js';
-import { api, ticketPath, signOut } from './session.js';
+import { api, ticketPath, signOut, readSaved, save } from './session.js';
 import { conversation } from './conversation.js';
 import { TicketStore, renderTickets } from './tickets.js';
 
@@ -20,10 +20,12 @@ export async function start(user, parts, live, box) {
     if (!openId || !text) return;
     talk.addPending(outbox.add(openId, text, e.submitter && e.submitter.value === 'note'));
     field.value = '';
+    keepDraft();
     field.focus();
   };
   let typedAt = 0;
   field.addEventListener('input', () => {
+    keepDraft();
     if (!openId || !field.value.trim() || Date.now() - typedAt < 3000) return;
     typedAt = Date.now();
     api('POST', ticketPath(openId, '/typing'), page.typing && page.typing(), true).catch(() => {});
@@ -66,9 +68,23 @@ function show(viewing) {
   render();
 }
 
+// A half-typed message is kept per ticket and user until sent (or sign-out): a reload, another tab or
+// another ticket does not lose it; the admin's draft keeps its mode (reply or internal note)
+const draftKey = () => 'farmdesk.draft.' + me.id + '.' + openId;
+export function keepDraft() {
+  if (!openId) return;
+  if (!field.value.trim()) return localStorage.removeItem(draftKey());
+  save(draftKey(), { text: field.value, note: page.note && page.note() });
+}
+
 async function openTicket(id, reload) {
   if (openId === id && !reload) return;
-  openId = id;
+  if (openId !== id) {
+    openId = id;
+    const draft = readSaved(draftKey(), {});
+    field.value = draft.text || '';
+    if (page.note) page.note(draft.note);
+  }
   const list = byId('messages'), opened = talk = conversation(list, byId('typing'), byId('newmsg'), me, id, () => markRead() && render());
   if (store.get(id)) page.showHeader(store.get(id));
   show(true);
@@ -111,7 +127,7 @@ export function sent(item, message, error) {
   if (!error) return shown && shown.retrying(item.cid);
   if (shown) shown.dropPending(item.cid);
   notify('Not sent: ' + error.message);
-  if (shown && !field.value) field.value = item.text;
+  if (shown && !field.value) { field.value = item.text; keepDraft(); }
 }
 
 export const handlers = {

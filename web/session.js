@@ -1,8 +1,9 @@
 import { notify } from './dom.js';
 
+// The session is the browser's, shared by its tabs (a ticket link opened in a new tab is signed in)
 const KEY = 'farmdesk.token';
-export const sessionToken = () => sessionStorage.getItem(KEY);
-export const saveToken = token => sessionStorage.setItem(KEY, token);
+export const sessionToken = () => localStorage.getItem(KEY);
+export const saveToken = token => localStorage.setItem(KEY, token);
 
 export function readSaved(key, fallback) {
   try { return JSON.parse(localStorage.getItem(key)) || fallback; } catch { return fallback; }
@@ -26,14 +27,21 @@ export function requireUser(role) {
     history.replaceState(null, '', location.pathname + location.search + (hash + '' ? '#' + hash : ''));
   }
   const c = claimsOf(sessionToken() || ''), expired = c && c.exp && c.exp * 1000 < Date.now(), ticket = hash.get('ticket');
-  if (c && c.role === role && !expired) return { id: c.sub, role, name: c.name || c.sub };
+  if (c && c.role === role && !expired) {
+    // another tab signed out, or in as someone else: this one follows (reloaded, it asks again)
+    addEventListener('storage', e => {
+      const now = claimsOf(sessionToken() || '');
+      if ((!e.key || e.key === KEY) && !(now && now.sub === c.sub && now.role === role)) location.reload();
+    });
+    return { id: c.sub, role, name: c.name || c.sub };
+  }
   location.replace('index.html?role=' + role + (expired ? '&expired=1' : '') + (ticket ? '#ticket=' + encodeURIComponent(ticket) : ''));
   throw new Error('not signed in as ' + role);
 }
 
 // 401, expiry: what was typed stays for the next sign-in
 export function endSession() {
-  sessionStorage.removeItem(KEY);
+  localStorage.removeItem(KEY);
   location.href = 'index.html';
 }
 
