@@ -6,7 +6,7 @@ import { LiveConnection } from './live/connection.js';
 import { outbox } from './outbox.js';
 import * as desk from './desk.js';
 
-const me = requireUser('admin');
+const me = requireUser('admin') || await new Promise(() => {}); // not signed in: on its way to sign-in
 const STATUS = { active: t => t.status === 'open' || t.status === 'pending', all: () => true };
 const ASSIGNEE = { any: () => true, me: t => t.assigneeId === me.id, none: t => !t.assigneeId };
 let older = null; // the cursor of the tickets not loaded yet

@@ -5,7 +5,7 @@ import { outbox, newClientId } from './outbox.js';
 import * as desk from './desk.js';
 
 const STATUS = { open: 'Open', pending: 'Waiting for you', resolved: 'Resolved', closed: 'Closed' };
-const me = requireUser('farmer'), status = t => STATUS[t.status] || t.status;
+const me = requireUser('farmer') || await new Promise(() => {}), status = t => STATUS[t.status] || t.status;
 
 const form = byId('new-form'), newButton = byId('new-btn');
 function showForm(open) {

@@ -36,7 +36,7 @@ export function requireUser(role) {
     return { id: c.sub, role, name: c.name || c.sub };
   }
   location.replace('index.html?role=' + role + (expired ? '&expired=1' : '') + (ticket ? '#ticket=' + encodeURIComponent(ticket) : ''));
-  throw new Error('not signed in as ' + role);
+  return null; // the page stops there (no error: a tab that follows another's sign-out lands here)
 }
 
 // 401, expiry: what was typed stays for the next sign-in
