@@ -373,6 +373,45 @@ try {
     check(shown === REPLY2, `farmer shows ${JSON.stringify(shown)}`);
   }, pages);
 
+  await step('conversation: day separators (the year when not this year), links clickable and safe, text kept as text', async () => {
+    const tok = await token('farmer', 'F-days-' + RUN, 'Days');
+    const LINKS = 'Manual at https://example.org/pump?model=7&lang=en. Or (http://example.com/spares), not javascript:alert(1) ' +
+      'nor ftp://example.net/f nor <a href="javascript:alert(2)">x</a> ' + RUN;
+    const t = await rest(tok, 'POST', '/api/tickets', { subject: 'Days ' + RUN, text: 'Last year ' + RUN });
+    for (const text of ['Yesterday one ' + RUN, 'Yesterday two ' + RUN, LINKS]) await rest(adminToken, 'POST', `/api/tickets/${t.id}/messages`, { text });
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 740 } });
+    // the server dates every message now: the ticket's answer is given older dates on its way to the page
+    const lastYear = new Date(new Date().getFullYear() - 1, 5, 15, 10, 30), yesterday = new Date(Date.now() - 864e5);
+    await ctx.route(u => u.pathname === '/api/tickets/' + t.id, async route => {
+      const response = await route.fetch(), json = await response.json();
+      json.messages.forEach((m, i) => { if (i < 3) m.createdAt = (i ? yesterday : lastYear).toISOString(); });
+      await route.fulfill({ response, json });
+    });
+    try {
+      const p = pages.days = await openPage(ctx, BASE, 'farmer', tok, 'days farmer', 'ticket=' + t.id);
+      await waitForText(p, '#messages .msg .text', LINKS, 'days farmer');
+      const rows = await p.$$eval('#messages > li', ls => ls.map(l => (l.classList.contains('day') ? 'day:' : '') + (l.classList.contains('day') ? l.textContent : l.querySelector('.text').textContent)));
+      const year = String(lastYear.getFullYear());
+      log('    ' + rows.filter(r => r.startsWith('day:')).join(' | '));
+      check(rows.length === 7 && rows[0].startsWith('day:') && rows[2] === 'day:Yesterday' && rows[5] === 'day:Today',
+        'separators: ' + JSON.stringify(rows));
+      check(rows[0].includes(year) && !rows[2].includes(year) && rows[1] === 'Last year ' + RUN, `last year's day does not name ${year}: ${rows[0]}`);
+      // the message with addresses: its text unchanged, only the two http(s) ones are links
+      const text = p.locator('#messages .msg .text', { hasText: 'Manual at' });
+      check(await text.textContent() === LINKS, 'the text changed: ' + await text.textContent());
+      const links = await text.locator('a').evaluateAll(as => as.map(a => [a.textContent, a.href, a.target, a.rel].join(' ')));
+      check(JSON.stringify(links) === JSON.stringify([
+        'https://example.org/pump?model=7&lang=en https://example.org/pump?model=7&lang=en _blank noopener noreferrer',
+        'http://example.com/spares http://example.com/spares _blank noopener noreferrer']), 'links: ' + JSON.stringify(links));
+      check(await p.locator('#messages a[href^="javascript"], #messages a[href^="ftp"]').count() === 0, 'a javascript: or ftp: link');
+      await checkNoMarkup(p, 'days farmer');
+      check(await text.getAttribute('dir') === 'auto', 'message text has no dir="auto"');
+    } finally {
+      delete pages.days;
+      await ctx.close();
+    }
+  }, pages);
+
   await step('auto-scroll follows new messages; scrolled up, a "new messages" marker shows instead', async () => {
     const p = pages.farmer;
     for (let i = 1; i <= 12; i++) await rest(adminToken, 'POST', `/api/tickets/${ticketId}/messages`, { text: `Filler ${i} ${RUN}` });
@@ -576,6 +615,66 @@ try {
       check(await p.locator('#messages li.pending').count() === 0, 'a pending message is left');
     } finally {
       delete pages.hang;
+      await ctx.close();
+    }
+  }, pages);
+
+  await step('a failed message has a Retry button: a refused one waits for it, one not sent is sent when pressed, same clientId; Edit takes it back', async () => {
+    const tok = await token('farmer', 'F-retry-' + RUN, 'Retry');
+    const t = await rest(tok, 'POST', '/api/tickets', { subject: 'Retry ' + RUN, text: 'start' });
+    const [refusedText, cutText, afterText, editText] = ['Refused once', 'Cut once', 'After them', 'To edit'].map(x => `${x} ${RUN}`);
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 740 } });
+    let refuse = true, cut = true;
+    const posts = {}; // text -> clientIds posted
+    await ctx.route(u => u.pathname.endsWith('/messages'), route => {
+      const r = route.request(), body = r.method() === 'POST' && JSON.parse(r.postData() || '{}');
+      if (!body) return route.continue();
+      (posts[body.text] = posts[body.text] || []).push(body.clientId);
+      if ((refuse && body.text === refusedText) || body.text === editText) {
+        return route.fulfill({ status: 409, contentType: 'application/problem+json', body: JSON.stringify({ title: 'Conflict', status: 409, detail: 'Refused by the test' }) });
+      }
+      if (cut && body.text === cutText) return route.abort('internetdisconnected');
+      return route.continue();
+    });
+    const row = text => `#messages li.pending:has(.text:text-is(${JSON.stringify(text)}))`;
+    try {
+      const p = pages.retry = await openPage(ctx, BASE, 'farmer', tok, 'retry farmer', 'ticket=' + t.id);
+      await waitForConnection(p, 'streaming', 'retry farmer');
+      await waitForText(p, '#messages .msg .text', 'start', 'retry farmer ticket');
+      await send(p, 'farmer', refusedText);
+      await p.waitForSelector(`${row(refusedText)} .rcpt:text-is("Not sent: Refused by the test")`);
+      await send(p, 'farmer', cutText);
+      await p.waitForSelector(`${row(cutText)} .rcpt:text-is("Not sent, retrying")`);
+      check(await p.locator(`${row(cutText)} button:text-is("Retry")`).count() === 1, 'no Retry button on the message not sent');
+      await send(p, 'farmer', afterText);
+      await waitForText(p, '#messages .msg[data-id] .text', afterText, 'the message after them is sent');
+      check(posts[refusedText].length === 1, `the refused message was sent again by itself: ${posts[refusedText].length} POSTs`);
+      refuse = false;
+      await p.click(`${row(refusedText)} button:text-is("Retry")`);
+      await waitForText(p, '#messages .msg[data-id] .text', refusedText, 'the refused message, sent by Retry');
+      check(posts[refusedText].length === 2 && posts[refusedText][0] === posts[refusedText][1], 'Retry: ' + JSON.stringify(posts[refusedText]));
+      cut = false;
+      // the outbox also tries again by itself every 10 s: that may win the race; what counts is that it is stored once
+      const pressed = await p.evaluate(text => {
+        const button = () => [...document.querySelectorAll('#messages li.pending')]
+          .find(li => li.querySelector('.text').textContent === text)?.querySelector('button');
+        if (!button()) return 'gone';
+        button().click();
+        return button() ? 'still there' : 'pressed';
+      }, cutText);
+      check(pressed !== 'still there', 'the Retry button stays after it was pressed (it could send twice)');
+      await waitForText(p, '#messages .msg[data-id] .text', cutText, 'the cut message, sent');
+      log(`    Retry on the cut message: ${pressed}; its POSTs ${posts[cutText].length}`);
+      check(new Set(posts[cutText]).size === 1, 'the cut message changed its clientId: ' + JSON.stringify(posts[cutText]));
+      for (const x of [refusedText, cutText, afterText]) check(await storedCount(tok, t.id, x) === 1, `${x} stored other than once`);
+      await send(p, 'farmer', editText);
+      await p.click(`${row(editText)} button:text-is("Edit")`);
+      check(await p.inputValue('#reply-text') === editText, 'Edit did not put the text in the box: ' + await p.inputValue('#reply-text'));
+      check(await p.locator('#messages li.pending').count() === 0, 'a pending message is left after Edit');
+      check(await p.evaluate(x => !Object.keys(localStorage).some(k => k.startsWith('farmdesk.outbox.') && localStorage.getItem(k).includes(x)), editText),
+        'the edited message is still in the outbox');
+    } finally {
+      delete pages.retry;
       await ctx.close();
     }
   }, pages);

@@ -1,12 +1,13 @@
-import { el, timeLabel, isVisible } from './dom.js';
+import { el, clock, dayLabel, linked, isVisible } from './dom.js';
 import { api, ticketPath, readSaved, save } from './session.js';
 
-export function conversation(list, typing, marker, me, ticketId, onEnd) {
+// fix(clientId, edit): the Retry (or Edit) button of a message that was not sent
+export function conversation(list, typing, marker, me, ticketId, onEnd, fix) {
   const shown = new Set(), seenKey = 'farmdesk.seen.' + ticketId;
   let seenUpTo = readSaved(seenKey, 0), readUpTo = 0, newestOther = 0, typingTimer, oldest, loading;
   const atEnd = () => list.scrollHeight - list.scrollTop - list.clientHeight < 48;
   const pendingRow = clientId => clientId && list.querySelector('li.pending[data-cid="' + CSS.escape(clientId) + '"]');
-  const dropPending = clientId => { const li = pendingRow(clientId); if (li) li.remove(); };
+  const dropPending = clientId => { const li = pendingRow(clientId); if (li) { li.remove(); separate(); } };
 
   function toEnd(byUser) {
     list.scrollTop = list.scrollHeight;
@@ -18,17 +19,49 @@ export function conversation(list, typing, marker, me, ticketId, onEnd) {
   }
 
   function row(m, pending) {
-    const mine = m.senderId === me.id;
+    const mine = m.senderId === me.id, at = new Date(m.createdAt);
     const who = mine ? 'You' : (m.senderName || m.senderId) + (m.senderRole === 'admin' ? ' (support)' : '');
     const receipt = pending || (!m.internal && m.senderRole === me.role);
     return el('li', { class: 'msg' + (mine ? ' mine' : '') + (m.internal ? ' note' : '') + (pending ? ' pending' : ''),
-      'data-id': !pending && m.id, 'data-cid': m.clientId },
+      'data-id': !pending && m.id, 'data-cid': m.clientId, 'data-day': at.toDateString() },
     el('div', { class: 'meta' },
       m.internal ? el('strong', { class: 'tag' }, 'Internal note') : null,
       el('span', { class: 'who' }, who), ' · ',
-      el('time', { datetime: m.createdAt }, timeLabel(m.createdAt)),
+      el('time', { datetime: m.createdAt }, clock(at)),
       receipt ? el('span', { class: 'rcpt' }, pending ? 'Not sent yet' : m.id <= seenUpTo ? 'Seen' : 'Sent') : null),
-    el('p', { class: 'text' }, m.text));
+    el('p', { class: 'text', dir: 'auto' }, ...linked(m.text)));
+  }
+
+  // A day's first message has its day above it ("Today", "Yesterday", a date): separators are added
+  // and removed where needed, never all rebuilt (the list is aria-live: a rebuilt one is re-announced)
+  function separate() {
+    let day, sep;
+    for (const li of [...list.children]) {
+      const d = li.dataset.day;
+      if (!d) continue;
+      if (li.classList.contains('day')) { if (sep) sep.remove(); sep = li; continue; }
+      if (d === day) { if (sep) sep.remove(); } else if (!sep || sep.dataset.day !== d) {
+        if (sep) sep.remove();
+        li.before(el('li', { class: 'day', 'data-day': d }, dayLabel(new Date(li.querySelector('time').dateTime))));
+      }
+      sep = null;
+      day = d;
+    }
+    if (sep) sep.remove();
+  }
+
+  // a message not sent: why, and what the reader can do (Retry sends it now; a refused one can be edited)
+  function mark(clientId, words, refused) {
+    const li = pendingRow(clientId);
+    if (!li) return;
+    li.querySelector('.rcpt').textContent = words;
+    li.querySelectorAll('.fix').forEach(n => n.remove());
+    const button = (label, edit) => el('button', { type: 'button', class: 'plain fix', onclick() {
+      li.querySelectorAll('.fix').forEach(n => n.remove()); // once: the button goes until the send fails again
+      li.querySelector('.rcpt').textContent = 'Not sent yet';
+      fix(clientId, edit);
+    } }, label);
+    li.append(button('Retry'), refused ? button('Edit', true) : '');
   }
 
   list.replaceChildren();
@@ -52,8 +85,9 @@ export function conversation(list, typing, marker, me, ticketId, onEnd) {
     shown.add(m.id);
     const wasAtEnd = atEnd(), mine = m.senderId === me.id;
     let before = null;
-    for (const li of list.children) if (!li.dataset.id || Number(li.dataset.id) > m.id) { before = li; break; }
+    for (const li of list.querySelectorAll('li.msg')) if (!li.dataset.id || Number(li.dataset.id) > m.id) { before = li; break; }
     list.insertBefore(row(m), before);
+    separate();
     if (m.senderRole !== me.role) newestOther = Math.max(newestOther, m.id);
     if (old) return;
     if (!mine) typing.textContent = '';
@@ -62,10 +96,13 @@ export function conversation(list, typing, marker, me, ticketId, onEnd) {
 
   return {
     toEnd, dropPending, add, page,
-    retrying(clientId) { const li = pendingRow(clientId); if (li) li.querySelector('.rcpt').textContent = 'Not sent, retrying'; },
+    retrying: clientId => mark(clientId, 'Not sent, retrying'),
+    refused: (clientId, why) => mark(clientId, 'Not sent: ' + why, true),
     addPending(item) {
       if (pendingRow(item.cid)) return;
       list.append(row({ senderId: me.id, senderRole: me.role, text: item.text, internal: item.internal, clientId: item.cid, createdAt: item.at }, true));
+      separate();
+      if (item.err) mark(item.cid, 'Not sent: ' + item.err, true);
       toEnd();
     },
     seen(id) {

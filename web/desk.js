@@ -85,7 +85,7 @@ async function openTicket(id, reload) {
     field.value = draft.text || '';
     if (page.note) page.note(draft.note);
   }
-  const list = byId('messages'), opened = talk = conversation(list, byId('typing'), byId('newmsg'), me, id, () => markRead() && render());
+  const list = byId('messages'), opened = talk = conversation(list, byId('typing'), byId('newmsg'), me, id, () => markRead() && render(), fix);
   if (store.get(id)) page.showHeader(store.get(id));
   show(true);
   list.setAttribute('aria-busy', 'true');
@@ -125,9 +125,19 @@ export function sent(item, message, error) {
   const shown = openId === item.tid && talk;
   if (message) return shown && shown.add(message);
   if (!error) return shown && shown.retrying(item.cid);
-  if (shown) shown.dropPending(item.cid);
+  if (shown) shown.refused(item.cid, error.message);
   notify('Not sent: ' + error.message);
-  if (shown && !field.value) { field.value = item.text; keepDraft(); }
+}
+
+// a message's Retry button sends it now; Edit takes a refused one out and puts it in the box
+function fix(clientId, edit) {
+  if (!edit) return outbox.retry(clientId);
+  const item = outbox.take(clientId);
+  talk.dropPending(clientId);
+  if (!item) return;
+  field.value = field.value ? field.value + '\n' + item.text : item.text;
+  keepDraft();
+  field.focus();
 }
 
 export const handlers = {
