@@ -65,6 +65,26 @@ async function storedCount(tok, ticketId, text) {
   return t.messages.filter(m => m.text === text).length;
 }
 
+/**
+ * Words on `page` that come from no catalogue: text with two Latin letters in a row, in a page shown in
+ * a language without Latin letters (Hindi), outside what users wrote and what Intl formats (times); `strip`
+ * lists user values (names, subjects) to ignore, with ids (F-…, TKT-…) and the brand.
+ */
+function untranslated(page, strip) {
+  return page.evaluate(strip => {
+    const clean = s => strip.sort((x, y) => y.length - x.length).reduce((x, w) => x.split(w).join(''), s).replace(/Farmdesk|\b[A-Z]+-[\w-]+|\d (am|pm)\b/g, ''); // am/pm: Intl's, in Hindi too
+    const left = [], walk = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
+    for (let n; (n = walk.nextNode());) {
+      if (n.parentElement.closest('script, style, time, .text, .subj, .sub, #t-subject, #lang')) continue;
+      if (/[A-Za-z]{2,}/.test(clean(n.textContent))) left.push(n.textContent.trim());
+    }
+    for (const a of ['placeholder', 'aria-label', 'title']) {
+      for (const n of document.querySelectorAll(`[${a}]`)) if (/[A-Za-z]{2,}/.test(clean(n.getAttribute(a)))) left.push(`${a}="${n.getAttribute(a)}"`);
+    }
+    return left;
+  }, strip);
+}
+
 /** Ids of the controls reached by pressing Tab from the top of the page. */
 async function tabStops(page, presses) {
   await page.evaluate(() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); });
@@ -409,6 +429,78 @@ try {
     } finally {
       delete pages.days;
       await ctx.close();
+    }
+  }, pages);
+
+  await step('languages: the browser\'s (Hindi) on every page, all words from its catalogue; the switcher (Swahili) is remembered; dates by locale; right-to-left text', async () => {
+    const f = { id: 'F-lang-' + RUN, name: 'Lang' }, subject = 'Lang ' + RUN, RTL = 'مرحبا، المضخة معطلة ' + RUN;
+    const tok = await token('farmer', f.id, f.name), atok = await token('admin', 'A-lang-' + RUN, 'Lang agent');
+    const t = await rest(tok, 'POST', '/api/tickets', { subject, text: 'Namaste ' + RUN });
+    await rest(atok, 'POST', `/api/tickets/${t.id}/messages`, { text: RTL });
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 740 }, locale: 'hi-IN' });
+    const actx = await newContext(browser, { viewport: { width: 1280, height: 900 }, locale: 'hi-IN' });
+    const june = new Date(new Date().getFullYear() - 1, 5, 15, 10, 30); // the first message, re-dated on its way
+    await ctx.route(u => u.pathname === '/api/tickets/' + t.id, async route => {
+      const response = await route.fetch(), json = await response.json();
+      json.messages[0].createdAt = june.toISOString();
+      await route.fulfill({ response, json });
+    });
+    const days = p => p.$$eval('#messages li.day', ls => ls.map(l => l.textContent));
+    const strip = [f.name, 'Lang agent', subject, RUN];
+    try {
+      const p = pages.lang = await openPage(ctx, BASE, 'farmer', tok, 'hindi farmer', 'ticket=' + t.id);
+      await waitForText(p, '#messages .msg .text', RTL, 'hindi farmer');
+      await waitForConnection(p, 'streaming', 'hindi farmer');
+      const cat = code => p.evaluate(c => import(`/lang/${c}.strings.js`).then(m => ({ words: m.default, review: m.review })), code);
+      const [en, hi, sw] = [await cat('en'), await cat('hi'), await cat('sw')];
+      for (const [code, c] of [['hi', hi], ['sw', sw]]) {
+        check(JSON.stringify(Object.keys(c.words).sort()) === JSON.stringify(Object.keys(en.words).sort()), code + ': not the keys of en');
+        check(/review by a native speaker/.test(c.review), code + ' is not marked as awaiting review');
+      }
+      check(await p.evaluate(() => document.documentElement.lang) === 'hi' && await p.inputValue('#lang') === 'hi', 'the page is not in Hindi');
+      check(await p.textContent('#send') === hi.words.send && await p.textContent('#conn') === hi.words.streaming, 'Send / Live not in Hindi');
+      let left = await untranslated(p, strip);
+      check(left.length === 0, 'farmer page words not in the Hindi catalogue: ' + JSON.stringify(left));
+      const shown = await days(p);
+      log('    ' + shown.join(' | '));
+      check(shown.length === 2 && shown[1] === hi.words.today && shown[0].includes('जून') && shown[0].includes(String(june.getFullYear())),
+        'Hindi day separators: ' + JSON.stringify(shown));
+      // right-to-left text: its own direction, in a layout that stays put
+      const rtl = await p.evaluate(x => {
+        const n = [...document.querySelectorAll('#messages .text')].find(e => e.textContent === x);
+        return { dir: getComputedStyle(n).direction, meta: getComputedStyle(n.closest('li').querySelector('.meta')).direction, wide: document.documentElement.scrollWidth - innerWidth };
+      }, RTL);
+      check(rtl.dir === 'rtl' && rtl.meta === 'ltr' && rtl.wide <= 0, 'right-to-left message: ' + JSON.stringify(rtl));
+
+      const a = pages.langAdmin = await openPage(actx, BASE, 'admin', atok, 'hindi admin', 'ticket=' + t.id);
+      await waitForText(a, '#messages .msg .text', RTL, 'hindi admin');
+      await waitForConnection(a, 'streaming', 'hindi admin');
+      left = await untranslated(a, strip);
+      check(left.length === 0, 'admin page words not in the Hindi catalogue: ' + JSON.stringify(left));
+      const signIn = await ctx.newPage();
+      await signIn.goto(BASE + '/index.html');
+      await signIn.waitForFunction(() => document.documentElement.lang === 'hi');
+      left = await untranslated(signIn, strip);
+      check(left.length === 0, 'sign-in page words not in the Hindi catalogue: ' + JSON.stringify(left));
+      await signIn.close();
+
+      await p.selectOption('#lang', 'sw'); // the switcher: the page reloads in Swahili
+      await p.waitForFunction(() => document.documentElement.lang === 'sw');
+      await waitForText(p, '#messages .msg .text', RTL, 'swahili farmer');
+      check(await p.textContent('#send') === sw.words.send, 'Send is not in Swahili: ' + await p.textContent('#send'));
+      const swDays = await days(p);
+      check(swDays[1] === sw.words.today && swDays[0].includes('Juni'), 'Swahili day separators: ' + JSON.stringify(swDays));
+      const again = pages.lang2 = await ctx.newPage();
+      await again.goto(`${BASE}/farmer.html#ticket=${encodeURIComponent(t.id)}`);
+      await waitForText(again, '#messages .msg .text', RTL, 'a new tab');
+      check(await again.evaluate(() => document.documentElement.lang) === 'sw', 'the choice of Swahili is not remembered in a new tab');
+      await again.click('#logout');
+      await again.waitForURL(/index\.html/);
+      await waitForText(again, '#login button[type=submit]', sw.words.signIn, 'the sign-in page after sign-out, still in Swahili');
+    } finally {
+      for (const k of ['lang', 'lang2', 'langAdmin']) delete pages[k];
+      await ctx.close();
+      await actx.close();
     }
   }, pages);
 

@@ -1,4 +1,5 @@
 import { el, clock, dayLabel, linked, isVisible } from './dom.js';
+import { t } from './i18n.js';
 import { api, ticketPath, readSaved, save } from './session.js';
 
 // fix(clientId, edit): the Retry (or Edit) button of a message that was not sent
@@ -20,15 +21,15 @@ export function conversation(list, typing, marker, me, ticketId, onEnd, fix) {
 
   function row(m, pending) {
     const mine = m.senderId === me.id, at = new Date(m.createdAt);
-    const who = mine ? 'You' : (m.senderName || m.senderId) + (m.senderRole === 'admin' ? ' (support)' : '');
+    const name = m.senderName || m.senderId, who = mine ? t('you') : m.senderRole === 'admin' ? t('support', { name }) : name;
     const receipt = pending || (!m.internal && m.senderRole === me.role);
     return el('li', { class: 'msg' + (mine ? ' mine' : '') + (m.internal ? ' note' : '') + (pending ? ' pending' : ''),
       'data-id': !pending && m.id, 'data-cid': m.clientId, 'data-day': at.toDateString() },
     el('div', { class: 'meta' },
-      m.internal ? el('strong', { class: 'tag' }, 'Internal note') : null,
+      m.internal ? el('strong', { class: 'tag' }, t('internalNote')) : null,
       el('span', { class: 'who' }, who), ' · ',
       el('time', { datetime: m.createdAt }, clock(at)),
-      receipt ? el('span', { class: 'rcpt' }, pending ? 'Not sent yet' : m.id <= seenUpTo ? 'Seen' : 'Sent') : null),
+      receipt ? el('span', { class: 'rcpt' }, t(pending ? 'notSentYet' : m.id <= seenUpTo ? 'seen' : 'sent')) : null),
     el('p', { class: 'text', dir: 'auto' }, ...linked(m.text)));
   }
 
@@ -58,10 +59,10 @@ export function conversation(list, typing, marker, me, ticketId, onEnd, fix) {
     li.querySelectorAll('.fix').forEach(n => n.remove());
     const button = (label, edit) => el('button', { type: 'button', class: 'plain fix', onclick() {
       li.querySelectorAll('.fix').forEach(n => n.remove()); // once: the button goes until the send fails again
-      li.querySelector('.rcpt').textContent = 'Not sent yet';
+      li.querySelector('.rcpt').textContent = t('notSentYet');
       fix(clientId, edit);
     } }, label);
-    li.append(button('Retry'), refused ? button('Edit', true) : '');
+    li.append(button(t('retry')), refused ? button(t('edit'), true) : '');
   }
 
   list.replaceChildren();
@@ -96,22 +97,22 @@ export function conversation(list, typing, marker, me, ticketId, onEnd, fix) {
 
   return {
     toEnd, dropPending, add, page,
-    retrying: clientId => mark(clientId, 'Not sent, retrying'),
-    refused: (clientId, why) => mark(clientId, 'Not sent: ' + why, true),
+    retrying: clientId => mark(clientId, t('retrying')),
+    refused: (clientId, why) => mark(clientId, t('refused', { why }), true),
     addPending(item) {
       if (pendingRow(item.cid)) return;
       list.append(row({ senderId: me.id, senderRole: me.role, text: item.text, internal: item.internal, clientId: item.cid, createdAt: item.at }, true));
       separate();
-      if (item.err) mark(item.cid, 'Not sent: ' + item.err, true);
+      if (item.err) mark(item.cid, t('refused', { why: item.err }), true);
       toEnd();
     },
     seen(id) {
       if (id <= seenUpTo) return;
       save(seenKey, seenUpTo = id);
-      list.querySelectorAll('li[data-id] .rcpt').forEach(n => { if (Number(n.closest('li').dataset.id) <= id) n.textContent = 'Seen'; });
+      list.querySelectorAll('li[data-id] .rcpt').forEach(n => { if (Number(n.closest('li').dataset.id) <= id) n.textContent = t('seen'); });
     },
     showTyping(name) {
-      typing.textContent = name + ' is typing…';
+      typing.textContent = t('typing', { name });
       clearTimeout(typingTimer);
       typingTimer = setTimeout(() => { typing.textContent = ''; }, 4000);
     },

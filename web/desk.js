@@ -1,6 +1,7 @@
 import { byId, notify, connectionLabel } from './dom.js';
 import { api, ticketPath, signOut, readSaved, save } from './session.js';
 import { conversation } from './conversation.js';
+import { t } from './i18n.js';
 import { TicketStore, renderTickets } from './tickets.js';
 
 export const store = new TicketStore();
@@ -126,7 +127,7 @@ export function sent(item, message, error) {
   if (message) return shown && shown.add(message);
   if (!error) return shown && shown.retrying(item.cid);
   if (shown) shown.refused(item.cid, error.message);
-  notify('Not sent: ' + error.message);
+  notify(t('refused', { why: error.message }));
 }
 
 // a message's Retry button sends it now; Edit takes a refused one out and puts it in the box
@@ -143,7 +144,7 @@ function fix(clientId, edit) {
 export const handlers = {
   onState: connectionLabel(byId('conn')),
   onLive: () => outbox.flush(),
-  onAuthError: detail => notify(detail + ' Please sign in again.'),
+  onAuthError: why => notify(t('signInAgain', { why })),
   async onReset() {
     store.clear();
     await load();

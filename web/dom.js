@@ -1,4 +1,6 @@
 // Safety: user text is only ever set as text, never parsed as HTML.
+import { t, locale } from './i18n.js';
+
 export const byId = id => document.getElementById(id);
 export const isVisible = () => document.visibilityState !== 'hidden';
 
@@ -27,16 +29,16 @@ export function notify(text, kind) {
 const ago = (d, days) => new Date(Date.now() - days * 864e5).toDateString() === d.toDateString();
 // a date names its year only when it is not this year's
 const year = d => (d.getFullYear() === new Date().getFullYear() ? {} : { year: 'numeric' });
-export const clock = d => d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+export const clock = d => d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
 
 export function timeLabel(iso) {
   if (!iso) return '';
   const d = new Date(iso);
-  return (ago(d, 0) ? '' : d.toLocaleDateString([], { day: 'numeric', month: 'short', ...year(d) }) + ' ') + clock(d);
+  return (ago(d, 0) ? '' : d.toLocaleDateString(locale, { day: 'numeric', month: 'short', ...year(d) }) + ' ') + clock(d);
 }
 
-export const dayLabel = d => (ago(d, 0) ? 'Today' : ago(d, 1) ? 'Yesterday'
-  : d.toLocaleDateString([], { weekday: 'long', day: 'numeric', month: 'long', ...year(d) }));
+export const dayLabel = d => (ago(d, 0) ? t('today') : ago(d, 1) ? t('yesterday')
+  : d.toLocaleDateString(locale, { weekday: 'long', day: 'numeric', month: 'long', ...year(d) }));
 
 // only http(s) addresses become links (DOM nodes, never parsed HTML); trailing punctuation stays text
 export function linked(text) {
@@ -50,5 +52,5 @@ export function linked(text) {
   return parts;
 }
 
-const WORDS = { streaming: 'Live', polling: 'Live (polling)', reconnecting: 'Reconnecting…', offline: 'Offline' };
-export const connectionLabel = node => state => { node.textContent = WORDS[state] || state; };
+// the states (streaming, polling, reconnecting, offline) are the catalogues' keys
+export const connectionLabel = node => state => { node.textContent = t(state); };
