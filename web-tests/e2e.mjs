@@ -48,7 +48,7 @@ async function login(context, role, user) {
   await page.fill('#uname', user.name);
   await page.click('button[type=submit]');
   await page.waitForURL(new RegExp(`/${role}\\.html`), { timeout: TIMEOUT });
-  check(await page.evaluate(() => !!sessionStorage.getItem('farmdesk.token')), `${role}: token not kept in sessionStorage`);
+  check(await page.evaluate(() => !!localStorage.getItem('farmdesk.token')), `${role}: token not kept in localStorage`);
   return page;
 }
 
@@ -64,6 +64,26 @@ function receipt(page, text) {
 async function storedCount(tok, ticketId, text) {
   const t = await rest(tok, 'GET', `/api/tickets/${ticketId}`);
   return t.messages.filter(m => m.text === text).length;
+}
+
+/**
+ * Words on `page` that come from no catalogue: text with two Latin letters in a row, in a page shown in
+ * a language without Latin letters (Hindi), outside what users wrote and what Intl formats (times); `strip`
+ * lists user values (names, subjects) to ignore, with ids (F-…, TKT-…) and the brand.
+ */
+function untranslated(page, strip) {
+  return page.evaluate(strip => {
+    const clean = s => strip.sort((x, y) => y.length - x.length).reduce((x, w) => x.split(w).join(''), s).replace(/Farmdesk|\b[A-Z]+-[\w-]+|\d (am|pm)\b/g, ''); // am/pm: Intl's, in Hindi too
+    const left = [], walk = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
+    for (let n; (n = walk.nextNode());) {
+      if (n.parentElement.closest('script, style, time, .text, .subj, .sub, #t-subject, #lang')) continue;
+      if (/[A-Za-z]{2,}/.test(clean(n.textContent))) left.push(n.textContent.trim());
+    }
+    for (const a of ['placeholder', 'aria-label', 'title']) {
+      for (const n of document.querySelectorAll(`[${a}]`)) if (/[A-Za-z]{2,}/.test(clean(n.getAttribute(a)))) left.push(`${a}="${n.getAttribute(a)}"`);
+    }
+    return left;
+  }, strip);
 }
 
 /** Ids of the controls reached by pressing Tab from the top of the page. */
@@ -89,7 +109,7 @@ try {
     pages.farmer = await login(farmerCtx, 'farmer', FARMER);
     await waitForConnection(pages.farmer, 'streaming', 'farmer');
     check(await pages.farmer.textContent('#conn') === 'Live', 'farmer connection indicator does not say Live');
-    farmerToken = await pages.farmer.evaluate(() => sessionStorage.getItem('farmdesk.token'));
+    farmerToken = await pages.farmer.evaluate(() => localStorage.getItem('farmdesk.token'));
     await markNoReload(pages.farmer);
     // record anything that ever shows the internal note on the farmer page, even briefly
     await pages.farmer.evaluate(marker => {
@@ -106,7 +126,7 @@ try {
   await step(`admin ${ADMIN.id} signs in; queue page is streaming`, async () => {
     pages.admin = await login(adminCtx, 'admin', ADMIN);
     await waitForConnection(pages.admin, 'streaming', 'admin');
-    adminToken = await pages.admin.evaluate(() => sessionStorage.getItem('farmdesk.token'));
+    adminToken = await pages.admin.evaluate(() => localStorage.getItem('farmdesk.token'));
     await markNoReload(pages.admin);
   }, pages);
 
@@ -152,7 +172,7 @@ try {
       let answer = 'dismiss';
       p.on('dialog', d => { asked.push(d.message()); d[answer](); });
       const follow = async (tok, who) => {
-        await p.goto('about:blank'); // the tab (and its sessionStorage) stays: a link followed from another site
+        await p.goto('about:blank'); // the browser (and its session) stays: a link followed from another site
         await p.goto(`${BASE}/farmer.html#token=${encodeURIComponent(tok)}`);
         await waitForConnection(p, 'streaming', 'link farmer');
         await waitForText(p, '#me', `${who.name} (${who.id})`, 'the signed-in user');
@@ -189,7 +209,7 @@ try {
         check(await p.evaluate(t => JSON.stringify(localStorage).includes(t), text), role + ': the unsent text is not in the outbox');
         await p.click('#logout');
         await p.waitForURL(/index\.html/);
-        const left = await p.evaluate(() => ({ storage: JSON.stringify(localStorage), token: sessionStorage.getItem('farmdesk.token') }));
+        const left = await p.evaluate(() => ({ storage: JSON.stringify(localStorage), token: localStorage.getItem('farmdesk.token') }));
         check(!left.token, role + ': the token is kept after sign-out');
         check(!left.storage.includes(text) && !left.storage.includes(t.id), `${role}: localStorage keeps ${left.storage}`);
         await p.close();
@@ -197,6 +217,92 @@ try {
     } finally {
       delete pages.out;
       await ctx.close();
+    }
+  }, pages);
+
+  await step('the session is shared by the tabs: a ticket link opened in a new tab opens the ticket; sign-out in one tab signs out the others', async () => {
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 740 } });
+    const f = { id: 'F-tabs2-' + RUN, name: 'Two tabs' };
+    try {
+      const tok = await token('farmer', f.id, f.name);
+      const t = await rest(tok, 'POST', '/api/tickets', { subject: 'New tab ' + RUN, text: 'opened in a new tab' });
+      const one = pages.one = await openPage(ctx, BASE, 'farmer', tok, 'first tab');
+      await waitForConnection(one, 'streaming', 'first tab');
+      const two = pages.two = await ctx.newPage(); // a link pasted into a new tab: no #token=
+      two.on('pageerror', e => pageErrors.push(`second tab: ${e.message}`));
+      await two.goto(`${BASE}/farmer.html#ticket=${encodeURIComponent(t.id)}`);
+      await waitForText(two, '#messages .msg .text', 'opened in a new tab', 'the ticket in the new tab');
+      check(/farmer\.html/.test(two.url()), 'the new tab is not on the farmer page: ' + two.url());
+      await waitForText(two, '#me', `${f.name} (${f.id})`, 'the new tab\'s user');
+      await one.click('#logout');
+      await one.waitForURL(/index\.html/);
+      await two.waitForURL(/index\.html/, { timeout: TIMEOUT }); // signed out there too
+      check(!(await two.evaluate(() => localStorage.getItem('farmdesk.token'))), 'a token is left after sign-out');
+    } finally {
+      delete pages.one;
+      delete pages.two;
+      await ctx.close();
+    }
+  }, pages);
+
+  await step('drafts: a half-typed message is kept per ticket (reload, new tab, another ticket), cleared when sent and at sign-out; the admin\'s note mode too', async () => {
+    const f = { id: 'F-draft-' + RUN, name: 'Drafts' };
+    const ftok = await token('farmer', f.id, f.name), atok = await token('admin', 'A-draft-' + RUN, 'Draft agent');
+    const [a, b] = [await rest(ftok, 'POST', '/api/tickets', { subject: 'Draft A ' + RUN, text: 'ticket a' }),
+      await rest(ftok, 'POST', '/api/tickets', { subject: 'Draft B ' + RUN, text: 'ticket b' })];
+    const [draftA, draftB, note] = ['Half typed on A', 'Half typed on B', 'A note half typed'].map(x => `${x} ${RUN}`);
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 740 } });
+    const actx = await newContext(browser, { viewport: { width: 1280, height: 900 } });
+    const open = async (p, id, text) => {
+      await p.evaluate(x => { location.hash = 'ticket=' + encodeURIComponent(x); }, id);
+      await waitForText(p, '#messages .msg .text', text, 'ticket ' + id);
+    };
+    try {
+      const p = pages.draft = await openPage(ctx, BASE, 'farmer', ftok, 'draft farmer', 'ticket=' + a.id);
+      await waitForText(p, '#messages .msg .text', 'ticket a', 'draft farmer on A');
+      await p.fill('#reply-text', draftA);
+      await open(p, b.id, 'ticket b');
+      check(await p.inputValue('#reply-text') === '', 'ticket B shows the text typed on A: ' + await p.inputValue('#reply-text'));
+      await p.fill('#reply-text', draftB);
+      await open(p, a.id, 'ticket a');
+      check(await p.inputValue('#reply-text') === draftA, 'back on A, the draft is ' + JSON.stringify(await p.inputValue('#reply-text')));
+      await p.reload();
+      await waitForText(p, '#messages .msg .text', 'ticket a', 'draft farmer after the reload');
+      check(await p.inputValue('#reply-text') === draftA, 'after a reload the draft is ' + JSON.stringify(await p.inputValue('#reply-text')));
+      const p2 = pages.draft2 = await ctx.newPage();
+      await p2.goto(`${BASE}/farmer.html#ticket=${encodeURIComponent(b.id)}`);
+      await waitForText(p2, '#messages .msg .text', 'ticket b', 'ticket B in a new tab');
+      check(await p2.inputValue('#reply-text') === draftB, 'in a new tab the draft of B is ' + JSON.stringify(await p2.inputValue('#reply-text')));
+      await p2.close();
+      await p.click('#send'); // A's draft is sent: it is gone from the box and from storage
+      await waitForText(p, '#messages .msg[data-id] .text', draftA, 'the draft, sent');
+      check(await p.inputValue('#reply-text') === '', 'the box keeps the sent text');
+      await p.reload();
+      await waitForText(p, '#messages .msg .text', draftA, 'draft farmer after the send and a reload');
+      check(await p.inputValue('#reply-text') === '', 'a sent draft came back: ' + await p.inputValue('#reply-text'));
+      check(!(await p.evaluate(x => JSON.stringify(localStorage).includes(x), draftA)), 'the sent draft is still stored');
+
+      const q = pages.draftAdmin = await openPage(actx, BASE, 'admin', atok, 'draft admin', 'ticket=' + a.id);
+      await waitForText(q, '#messages .msg .text', 'ticket a', 'draft admin on A');
+      await q.check('#mode-note');
+      await q.fill('#compose-text', note);
+      const q2 = pages.draftAdmin2 = await actx.newPage();
+      await q2.goto(`${BASE}/admin.html#ticket=${encodeURIComponent(a.id)}`);
+      await waitForText(q2, '#messages .msg .text', 'ticket a', 'admin ticket A in a new tab');
+      check(await q2.inputValue('#compose-text') === note, 'the admin\'s draft in a new tab is ' + JSON.stringify(await q2.inputValue('#compose-text')));
+      check(await q2.isChecked('#mode-note'), 'the admin\'s draft is back in reply mode, not as an internal note');
+      await q2.click('#logout');
+      await q2.waitForURL(/index\.html/);
+      await p.click('#logout');
+      await p.waitForURL(/index\.html/);
+      for (const [x, who] of [[p, 'farmer'], [q2, 'admin']]) {
+        const left = await x.evaluate(() => JSON.stringify(localStorage));
+        check(!left.includes(draftB) && !left.includes(note), `${who}: drafts left after sign-out: ${left}`);
+      }
+    } finally {
+      for (const k of ['draft', 'draft2', 'draftAdmin', 'draftAdmin2']) delete pages[k];
+      await ctx.close();
+      await actx.close();
     }
   }, pages);
 
@@ -286,6 +392,117 @@ try {
     await checkNoMarkup(pages.admin, 'admin');
     const shown = await pages.farmer.locator('#messages .msg .text', { hasText: 'Second reply' }).textContent();
     check(shown === REPLY2, `farmer shows ${JSON.stringify(shown)}`);
+  }, pages);
+
+  await step('conversation: day separators (the year when not this year), links clickable and safe, text kept as text', async () => {
+    const tok = await token('farmer', 'F-days-' + RUN, 'Days');
+    const LINKS = 'Manual at https://example.org/pump?model=7&lang=en. Or (http://example.com/spares), not javascript:alert(1) ' +
+      'nor ftp://example.net/f nor <a href="javascript:alert(2)">x</a> ' + RUN;
+    const t = await rest(tok, 'POST', '/api/tickets', { subject: 'Days ' + RUN, text: 'Last year ' + RUN });
+    for (const text of ['Yesterday one ' + RUN, 'Yesterday two ' + RUN, LINKS]) await rest(adminToken, 'POST', `/api/tickets/${t.id}/messages`, { text });
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 740 } });
+    // the server dates every message now: the ticket's answer is given older dates on its way to the page
+    const lastYear = new Date(new Date().getFullYear() - 1, 5, 15, 10, 30), yesterday = new Date(Date.now() - 864e5);
+    await ctx.route(u => u.pathname === '/api/tickets/' + t.id, async route => {
+      const response = await route.fetch(), json = await response.json();
+      json.messages.forEach((m, i) => { if (i < 3) m.createdAt = (i ? yesterday : lastYear).toISOString(); });
+      await route.fulfill({ response, json });
+    });
+    try {
+      const p = pages.days = await openPage(ctx, BASE, 'farmer', tok, 'days farmer', 'ticket=' + t.id);
+      await waitForText(p, '#messages .msg .text', LINKS, 'days farmer');
+      const rows = await p.$$eval('#messages > li', ls => ls.map(l => (l.classList.contains('day') ? 'day:' : '') + (l.classList.contains('day') ? l.textContent : l.querySelector('.text').textContent)));
+      const year = String(lastYear.getFullYear());
+      log('    ' + rows.filter(r => r.startsWith('day:')).join(' | '));
+      check(rows.length === 7 && rows[0].startsWith('day:') && rows[2] === 'day:Yesterday' && rows[5] === 'day:Today',
+        'separators: ' + JSON.stringify(rows));
+      check(rows[0].includes(year) && !rows[2].includes(year) && rows[1] === 'Last year ' + RUN, `last year's day does not name ${year}: ${rows[0]}`);
+      // the message with addresses: its text unchanged, only the two http(s) ones are links
+      const text = p.locator('#messages .msg .text', { hasText: 'Manual at' });
+      check(await text.textContent() === LINKS, 'the text changed: ' + await text.textContent());
+      const links = await text.locator('a').evaluateAll(as => as.map(a => [a.textContent, a.href, a.target, a.rel].join(' ')));
+      check(JSON.stringify(links) === JSON.stringify([
+        'https://example.org/pump?model=7&lang=en https://example.org/pump?model=7&lang=en _blank noopener noreferrer',
+        'http://example.com/spares http://example.com/spares _blank noopener noreferrer']), 'links: ' + JSON.stringify(links));
+      check(await p.locator('#messages a[href^="javascript"], #messages a[href^="ftp"]').count() === 0, 'a javascript: or ftp: link');
+      await checkNoMarkup(p, 'days farmer');
+      check(await text.getAttribute('dir') === 'auto', 'message text has no dir="auto"');
+    } finally {
+      delete pages.days;
+      await ctx.close();
+    }
+  }, pages);
+
+  await step('languages: the browser\'s (Hindi) on every page, all words from its catalogue; the switcher (Swahili) is remembered; dates by locale; right-to-left text', async () => {
+    const f = { id: 'F-lang-' + RUN, name: 'Lang' }, subject = 'Lang ' + RUN, RTL = 'مرحبا، المضخة معطلة ' + RUN;
+    const tok = await token('farmer', f.id, f.name), atok = await token('admin', 'A-lang-' + RUN, 'Lang agent');
+    const t = await rest(tok, 'POST', '/api/tickets', { subject, text: 'Namaste ' + RUN });
+    await rest(atok, 'POST', `/api/tickets/${t.id}/messages`, { text: RTL });
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 740 }, locale: 'hi-IN' });
+    const actx = await newContext(browser, { viewport: { width: 1280, height: 900 }, locale: 'hi-IN' });
+    const june = new Date(new Date().getFullYear() - 1, 5, 15, 10, 30); // the first message, re-dated on its way
+    await ctx.route(u => u.pathname === '/api/tickets/' + t.id, async route => {
+      const response = await route.fetch(), json = await response.json();
+      json.messages[0].createdAt = june.toISOString();
+      await route.fulfill({ response, json });
+    });
+    const days = p => p.$$eval('#messages li.day', ls => ls.map(l => l.textContent));
+    const strip = [f.name, 'Lang agent', subject, RUN];
+    try {
+      const p = pages.lang = await openPage(ctx, BASE, 'farmer', tok, 'hindi farmer', 'ticket=' + t.id);
+      await waitForText(p, '#messages .msg .text', RTL, 'hindi farmer');
+      await waitForConnection(p, 'streaming', 'hindi farmer');
+      const cat = code => p.evaluate(c => import(`/lang/${c}.strings.js`).then(m => ({ words: m.default, review: m.review })), code);
+      const [en, hi, sw] = [await cat('en'), await cat('hi'), await cat('sw')];
+      for (const [code, c] of [['hi', hi], ['sw', sw]]) {
+        check(JSON.stringify(Object.keys(c.words).sort()) === JSON.stringify(Object.keys(en.words).sort()), code + ': not the keys of en');
+        check(/review by a native speaker/.test(c.review), code + ' is not marked as awaiting review');
+      }
+      check(await p.evaluate(() => document.documentElement.lang) === 'hi' && await p.inputValue('#lang') === 'hi', 'the page is not in Hindi');
+      check(await p.textContent('#send') === hi.words.send && await p.textContent('#conn') === hi.words.streaming, 'Send / Live not in Hindi');
+      let left = await untranslated(p, strip);
+      check(left.length === 0, 'farmer page words not in the Hindi catalogue: ' + JSON.stringify(left));
+      const shown = await days(p);
+      log('    ' + shown.join(' | '));
+      check(shown.length === 2 && shown[1] === hi.words.today && shown[0].includes('जून') && shown[0].includes(String(june.getFullYear())),
+        'Hindi day separators: ' + JSON.stringify(shown));
+      // right-to-left text: its own direction, in a layout that stays put
+      const rtl = await p.evaluate(x => {
+        const n = [...document.querySelectorAll('#messages .text')].find(e => e.textContent === x);
+        return { dir: getComputedStyle(n).direction, meta: getComputedStyle(n.closest('li').querySelector('.meta')).direction, wide: document.documentElement.scrollWidth - innerWidth };
+      }, RTL);
+      check(rtl.dir === 'rtl' && rtl.meta === 'ltr' && rtl.wide <= 0, 'right-to-left message: ' + JSON.stringify(rtl));
+
+      const a = pages.langAdmin = await openPage(actx, BASE, 'admin', atok, 'hindi admin', 'ticket=' + t.id);
+      await waitForText(a, '#messages .msg .text', RTL, 'hindi admin');
+      await waitForConnection(a, 'streaming', 'hindi admin');
+      left = await untranslated(a, strip);
+      check(left.length === 0, 'admin page words not in the Hindi catalogue: ' + JSON.stringify(left));
+      const signIn = await ctx.newPage();
+      await signIn.goto(BASE + '/index.html');
+      await signIn.waitForFunction(() => document.documentElement.lang === 'hi');
+      left = await untranslated(signIn, strip);
+      check(left.length === 0, 'sign-in page words not in the Hindi catalogue: ' + JSON.stringify(left));
+      await signIn.close();
+
+      await p.selectOption('#lang', 'sw'); // the switcher: the page reloads in Swahili
+      await p.waitForFunction(() => document.documentElement.lang === 'sw');
+      await waitForText(p, '#messages .msg .text', RTL, 'swahili farmer');
+      check(await p.textContent('#send') === sw.words.send, 'Send is not in Swahili: ' + await p.textContent('#send'));
+      const swDays = await days(p);
+      check(swDays[1] === sw.words.today && swDays[0].includes('Juni'), 'Swahili day separators: ' + JSON.stringify(swDays));
+      const again = pages.lang2 = await ctx.newPage();
+      await again.goto(`${BASE}/farmer.html#ticket=${encodeURIComponent(t.id)}`);
+      await waitForText(again, '#messages .msg .text', RTL, 'a new tab');
+      check(await again.evaluate(() => document.documentElement.lang) === 'sw', 'the choice of Swahili is not remembered in a new tab');
+      await again.click('#logout');
+      await again.waitForURL(/index\.html/);
+      await waitForText(again, '#login button[type=submit]', sw.words.signIn, 'the sign-in page after sign-out, still in Swahili');
+    } finally {
+      for (const k of ['lang', 'lang2', 'langAdmin']) delete pages[k];
+      await ctx.close();
+      await actx.close();
+    }
   }, pages);
 
   await step('auto-scroll follows new messages; scrolled up, a "new messages" marker shows instead', async () => {
@@ -502,6 +719,66 @@ try {
     }
   }, pages);
 
+  await step('a failed message has a Retry button: a refused one waits for it, one not sent is sent when pressed, same clientId; Edit takes it back', async () => {
+    const tok = await token('farmer', 'F-retry-' + RUN, 'Retry');
+    const t = await rest(tok, 'POST', '/api/tickets', { subject: 'Retry ' + RUN, text: 'start' });
+    const [refusedText, cutText, afterText, editText] = ['Refused once', 'Cut once', 'After them', 'To edit'].map(x => `${x} ${RUN}`);
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 740 } });
+    let refuse = true, cut = true;
+    const posts = {}; // text -> clientIds posted
+    await ctx.route(u => u.pathname.endsWith('/messages'), route => {
+      const r = route.request(), body = r.method() === 'POST' && JSON.parse(r.postData() || '{}');
+      if (!body) return route.continue();
+      (posts[body.text] = posts[body.text] || []).push(body.clientId);
+      if ((refuse && body.text === refusedText) || body.text === editText) {
+        return route.fulfill({ status: 409, contentType: 'application/problem+json', body: JSON.stringify({ title: 'Conflict', status: 409, detail: 'Refused by the test' }) });
+      }
+      if (cut && body.text === cutText) return route.abort('internetdisconnected');
+      return route.continue();
+    });
+    const row = text => `#messages li.pending:has(.text:text-is(${JSON.stringify(text)}))`;
+    try {
+      const p = pages.retry = await openPage(ctx, BASE, 'farmer', tok, 'retry farmer', 'ticket=' + t.id);
+      await waitForConnection(p, 'streaming', 'retry farmer');
+      await waitForText(p, '#messages .msg .text', 'start', 'retry farmer ticket');
+      await send(p, 'farmer', refusedText);
+      await p.waitForSelector(`${row(refusedText)} .rcpt:text-is("Not sent: Refused by the test")`);
+      await send(p, 'farmer', cutText);
+      await p.waitForSelector(`${row(cutText)} .rcpt:text-is("Not sent, retrying")`);
+      check(await p.locator(`${row(cutText)} button:text-is("Retry")`).count() === 1, 'no Retry button on the message not sent');
+      await send(p, 'farmer', afterText);
+      await waitForText(p, '#messages .msg[data-id] .text', afterText, 'the message after them is sent');
+      check(posts[refusedText].length === 1, `the refused message was sent again by itself: ${posts[refusedText].length} POSTs`);
+      refuse = false;
+      await p.click(`${row(refusedText)} button:text-is("Retry")`);
+      await waitForText(p, '#messages .msg[data-id] .text', refusedText, 'the refused message, sent by Retry');
+      check(posts[refusedText].length === 2 && posts[refusedText][0] === posts[refusedText][1], 'Retry: ' + JSON.stringify(posts[refusedText]));
+      cut = false;
+      // the outbox also tries again by itself every 10 s: that may win the race; what counts is that it is stored once
+      const pressed = await p.evaluate(text => {
+        const button = () => [...document.querySelectorAll('#messages li.pending')]
+          .find(li => li.querySelector('.text').textContent === text)?.querySelector('button');
+        if (!button()) return 'gone';
+        button().click();
+        return button() ? 'still there' : 'pressed';
+      }, cutText);
+      check(pressed !== 'still there', 'the Retry button stays after it was pressed (it could send twice)');
+      await waitForText(p, '#messages .msg[data-id] .text', cutText, 'the cut message, sent');
+      log(`    Retry on the cut message: ${pressed}; its POSTs ${posts[cutText].length}`);
+      check(new Set(posts[cutText]).size === 1, 'the cut message changed its clientId: ' + JSON.stringify(posts[cutText]));
+      for (const x of [refusedText, cutText, afterText]) check(await storedCount(tok, t.id, x) === 1, `${x} stored other than once`);
+      await send(p, 'farmer', editText);
+      await p.click(`${row(editText)} button:text-is("Edit")`);
+      check(await p.inputValue('#reply-text') === editText, 'Edit did not put the text in the box: ' + await p.inputValue('#reply-text'));
+      check(await p.locator('#messages li.pending').count() === 0, 'a pending message is left after Edit');
+      check(await p.evaluate(x => !Object.keys(localStorage).some(k => k.startsWith('farmdesk.outbox.') && localStorage.getItem(k).includes(x)), editText),
+        'the edited message is still in the outbox');
+    } finally {
+      delete pages.retry;
+      await ctx.close();
+    }
+  }, pages);
+
   await step('offline send: port blocked, message typed and kept across a reload, sent once when the port is back', async () => {
     const f = { id: 'F-off-' + RUN, name: 'Offline' };
     const tok = await token('farmer', f.id, f.name);
@@ -548,7 +825,7 @@ try {
       check(await storedCount(tok, t.id, text2) === 1, 'second message stored other than once');
       check(await p.locator('#messages li.pending').count() === 0, 'a pending message is left');
       await checkOnceInOrder(p, ['first', text1, text2], 'offline farmer');
-      check(await p.evaluate(() => localStorage.getItem('farmdesk.outbox.' + JSON.parse(atob(sessionStorage.getItem('farmdesk.token').split('.')[1])).sub)) === '[]',
+      check(await p.evaluate(() => localStorage.getItem('farmdesk.outbox.' + JSON.parse(atob(localStorage.getItem('farmdesk.token').split('.')[1])).sub)) === '[]',
         'the outbox is not empty');
     } finally {
       await ctx.close();

@@ -11,6 +11,8 @@
 #   SCREENSHOTS=docs/screenshots   save the pages' screenshots (README) there
 #   E2E_ONLY=clean,gzip        run some proxy scenarios only
 #   E2E_SUITES=proxies         run one suite only (default: "e2e proxies")
+#   E2E_STEPS=draft|tab         run only the e2e steps whose name matches (and the two sign-ins)
+#   E2E_WEB_DIR=/tmp/web-copy    serve the pages from there instead of ./web (edit ./web while a run goes on)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -68,7 +70,7 @@ port=
 for p in $(seq 20060 20079 | shuf); do
   port_free "$p" || continue
   echo "run.sh: starting farmdesk.jar on port $p (database $tmp/fd)"
-  PORT=$p FARMDESK_DB_URL="jdbc:h2:file:$tmp/fd" FARMDESK_WEB_DIR="$root/web" FARMDESK_DEV_LOGIN=true \
+  PORT=$p FARMDESK_DB_URL="jdbc:h2:file:$tmp/fd" FARMDESK_WEB_DIR="${E2E_WEB_DIR:-$root/web}" FARMDESK_DEV_LOGIN=true \
     "$java" -jar "$tmp/app/farmdesk.jar" >"$tmp/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 120); do

@@ -1,12 +1,13 @@
 // The support queue: every ticket with filters, a conversation with replies and internal notes, and
 // the ticket's status, priority and assignee.
+import { t, num } from './i18n.js';
 import { requireUser } from './session.js';
 import { byId, el, notify, timeLabel } from './dom.js';
 import { LiveConnection } from './live/connection.js';
 import { outbox } from './outbox.js';
 import * as desk from './desk.js';
 
-const me = requireUser('admin');
+const me = requireUser('admin') || await new Promise(() => {}); // not signed in: on its way to sign-in
 const STATUS = { active: t => t.status === 'open' || t.status === 'pending', all: () => true };
 const ASSIGNEE = { any: () => true, me: t => t.assigneeId === me.id, none: t => !t.assigneeId };
 let older = null; // the cursor of the tickets not loaded yet
@@ -26,31 +27,31 @@ const parts = {
     return (STATUS[status] ? STATUS[status](t) : t.status === status) && ASSIGNEE[byId('f-assignee').value](t) &&
       (!byId('f-unread').checked || t.unread > 0);
   },
-  describe: t => [
-    t.id + ' · ' + (t.farmerName || t.farmerId) + ' · ' + t.status + ' · ',
-    el('span', { class: 'prio-' + t.priority }, t.priority),
-    t.assigneeId ? ' · ' + t.assigneeId : ' · unassigned'],
+  describe: x => [
+    x.id + ' · ' + (x.farmerName || x.farmerId) + ' · ' + t(x.status) + ' · ',
+    el('span', { class: 'prio-' + x.priority }, t(x.priority)),
+    ' · ' + (x.assigneeId || t('unassigned'))],
   rendered() {
-    const unread = desk.store.sorted(t => t.unread > 0).length;
-    document.title = (unread ? '(' + unread + ') ' : '') + 'Farmdesk: support queue';
+    const unread = desk.store.sorted(x => x.unread > 0).length;
+    document.title = (unread ? '(' + num(unread) + ') ' : '') + t('adminTitle');
   },
-  showHeader(t) {
-    byId('t-subject').textContent = t.subject;
-    byId('t-info').textContent = t.id + ' · ' + (t.farmerName || t.farmerId) + ' (' + t.farmerId + ') · ' +
-      (t.category || 'general') + ' · opened ' + timeLabel(t.createdAt);
+  showHeader(ticket) {
+    byId('t-subject').textContent = ticket.subject;
+    byId('t-info').textContent = ticket.id + ' · ' + (ticket.farmerName || ticket.farmerId) + ' (' + ticket.farmerId + ') · ' +
+      (ticket.category && ticket.category !== 'general' ? ticket.category : t('general')) + ' · ' + t('opened', { when: timeLabel(ticket.createdAt) });
     for (const k of PROPS) {
       const select = byId('t-' + k);
       // a choice not saved yet survives updates from elsewhere; another ticket starts afresh
-      if (shownId !== t.id || select.value === select.dataset.saved) select.value = t[k];
-      select.dataset.saved = t[k];
+      if (shownId !== ticket.id || select.value === select.dataset.saved) select.value = ticket[k];
+      select.dataset.saved = ticket[k];
     }
-    shownId = t.id;
+    shownId = ticket.id;
     unsaved();
     // posting to a closed ticket is refused (409): say so before anything is typed
-    const closed = t.status === 'closed';
+    const closed = ticket.status === 'closed';
     byId('t-closed').hidden = !closed;
     for (const n of document.querySelectorAll('#compose-text, #compose .send')) n.disabled = closed;
-    if (document.activeElement !== byId('t-assignee')) byId('t-assignee').value = t.assigneeId || '';
+    if (document.activeElement !== byId('t-assignee')) byId('t-assignee').value = ticket.assigneeId || '';
   },
   async load(cursor) {
     older = await desk.store.load(cursor);
@@ -58,13 +59,18 @@ const parts = {
   },
   // a note being typed is announced to admins only (the farmer would see "… is typing" for nothing)
   typing: () => (byId('mode-note').checked ? { internal: true } : undefined),
-  newTicket(t) {
-    announced.add(t.id); // its first message comes next: "New ticket" has said it
-    say('New ticket from ' + (t.farmerName || t.farmerId) + ': ' + t.subject);
+  // the draft's mode: asked without an argument, set with one
+  note(set) {
+    if (set != null) { byId(set ? 'mode-note' : 'mode-reply').checked = true; mode(); }
+    return byId('mode-note').checked;
+  },
+  newTicket(x) {
+    announced.add(x.id); // its first message comes next: "New ticket" has said it
+    say(t('newTicketFrom', { name: x.farmerName || x.farmerId, subject: x.subject }));
   },
   // a farmer's message on the open ticket is said by the conversation (aria-live); on another one, here, once
-  newUnread(t, open) {
-    if (!open && !announced.delete(t.id)) say('New message from ' + (t.farmerName || t.farmerId) + ' on ticket ' + t.id);
+  newUnread(x, open) {
+    if (!open && !announced.delete(x.id)) say(t('newMessageOn', { name: x.farmerName || x.farmerId, id: x.id }));
   },
 };
 const announced = new Set(), say = text => { byId('announce').textContent = text; };
@@ -92,7 +98,7 @@ queue.addEventListener('focusout', () => setTimeout(release)); // the focus has 
 byId('more').onclick = () => desk.load(older);
 
 async function patch(change) {
-  if (await desk.patch(change) && desk.openId) notify('Saved.', 'info');
+  if (await desk.patch(change) && desk.openId) notify(t('saved'), 'info');
 }
 for (const k of PROPS) byId('t-' + k).onchange = unsaved;
 
@@ -100,16 +106,16 @@ for (const k of PROPS) byId('t-' + k).onchange = unsaved;
 function mode() {
   const note = byId('mode-note').checked;
   byId('compose').classList.toggle('note', note);
-  byId('compose-label').textContent = note ? 'Internal note (only staff see it)' : 'Reply to the farmer';
-  Object.assign(byId('send'), { value: note ? 'note' : 'reply', textContent: note ? 'Add internal note' : 'Send reply' });
+  byId('compose-label').textContent = t(note ? 'noteLabel' : 'replyMode');
+  Object.assign(byId('send'), { value: note ? 'note' : 'reply', textContent: t(note ? 'addNote' : 'sendReply') });
 }
-byId('mode-reply').onchange = byId('mode-note').onchange = mode;
+byId('mode-reply').onchange = byId('mode-note').onchange = () => { mode(); desk.keepDraft(); };
 mode(); // the browser may have kept the choice across a reload
 byId('props').onsubmit = e => {
   e.preventDefault();
   const change = {};
   for (const k of changed()) change[k] = byId('t-' + k).value;
-  if (Object.keys(change).length) patch(change); else notify('Nothing to save.', 'info');
+  if (Object.keys(change).length) patch(change); else notify(t('nothingToSave'), 'info');
 };
 byId('assign').onsubmit = e => { e.preventDefault(); patch({ assigneeId: byId('t-assignee').value.trim() || null }); };
 byId('assign-me').onclick = () => { byId('t-assignee').value = me.id; patch({ assigneeId: me.id }); };

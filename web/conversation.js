@@ -1,12 +1,14 @@
-import { el, timeLabel, isVisible } from './dom.js';
+import { el, clock, dayLabel, linked, isVisible } from './dom.js';
+import { t } from './i18n.js';
 import { api, ticketPath, readSaved, save } from './session.js';
 
-export function conversation(list, typing, marker, me, ticketId, onEnd) {
+// fix(clientId, edit): the Retry (or Edit) button of a message that was not sent
+export function conversation(list, typing, marker, me, ticketId, onEnd, fix) {
   const shown = new Set(), seenKey = 'farmdesk.seen.' + ticketId;
   let seenUpTo = readSaved(seenKey, 0), readUpTo = 0, newestOther = 0, typingTimer, oldest, loading;
   const atEnd = () => list.scrollHeight - list.scrollTop - list.clientHeight < 48;
   const pendingRow = clientId => clientId && list.querySelector('li.pending[data-cid="' + CSS.escape(clientId) + '"]');
-  const dropPending = clientId => { const li = pendingRow(clientId); if (li) li.remove(); };
+  const dropPending = clientId => { const li = pendingRow(clientId); if (li) { li.remove(); separate(); } };
   // the list and #typing are aria-live: a screen reader says every text set there, even an unchanged one
   const set = (node, text) => { if (node.textContent !== text) node.textContent = text; };
   // moved, not new: aria-busy keeps it from being said again
@@ -22,17 +24,53 @@ export function conversation(list, typing, marker, me, ticketId, onEnd) {
   }
 
   function row(m, pending) {
-    const mine = m.senderId === me.id;
-    const who = mine ? 'You' : (m.senderName || m.senderId) + (m.senderRole === 'admin' ? ' (support)' : '');
+    const mine = m.senderId === me.id, at = new Date(m.createdAt);
+    const name = m.senderName || m.senderId, who = mine ? t('you') : m.senderRole === 'admin' ? t('support', { name }) : name;
     const receipt = pending || (!m.internal && m.senderRole === me.role);
     return el('li', { class: 'msg' + (mine ? ' mine' : '') + (m.internal ? ' note' : '') + (pending ? ' pending' : ''),
-      'data-id': !pending && m.id, 'data-cid': m.clientId },
+      'data-id': !pending && m.id, 'data-cid': m.clientId, 'data-day': at.toDateString() },
     el('div', { class: 'meta' },
-      m.internal ? el('strong', { class: 'tag' }, 'Internal note') : null,
+      m.internal ? el('strong', { class: 'tag' }, t('internalNote')) : null,
       el('span', { class: 'who' }, who), ' · ',
-      el('time', { datetime: m.createdAt }, timeLabel(m.createdAt)),
-      receipt ? el('span', { class: 'rcpt' }, pending ? 'Not sent yet' : m.id <= seenUpTo ? 'Seen' : 'Sent') : null),
-    el('p', { class: 'text' }, m.text));
+      el('time', { datetime: m.createdAt }, clock(at)),
+      receipt ? el('span', { class: 'rcpt' }, t(pending ? 'notSentYet' : m.id <= seenUpTo ? 'seen' : 'sent')) : null),
+    el('p', { class: 'text', dir: 'auto' }, ...linked(m.text)));
+  }
+
+  // A day's first message has its day above it ("Today", "Yesterday", a date): separators are added
+  // and removed where needed, never all rebuilt (the list is aria-live: a rebuilt one is re-announced)
+  function separate() {
+    let day, sep;
+    for (const li of [...list.children]) {
+      const d = li.dataset.day;
+      if (!d) continue;
+      if (li.classList.contains('day')) { if (sep) sep.remove(); sep = li; continue; }
+      if (d === day) { if (sep) sep.remove(); } else if (!sep || sep.dataset.day !== d) {
+        if (sep) sep.remove();
+        li.before(el('li', { class: 'day', 'data-day': d }, dayLabel(new Date(li.querySelector('time').dateTime))));
+      }
+      sep = null;
+      day = d;
+    }
+    if (sep) sep.remove();
+  }
+
+  // a message not sent: why, and what the reader can do (Retry sends it now; a refused one can be edited)
+  function mark(clientId, words, refused) {
+    const li = pendingRow(clientId);
+    if (!li) return;
+    set(li.querySelector('.rcpt'), words);
+    const offer = refused ? 'retry edit' : 'retry';
+    if (li.dataset.fix === offer) return; // the same buttons again would be said again (aria-live)
+    li.dataset.fix = offer;
+    li.querySelectorAll('.fix').forEach(n => n.remove());
+    const button = (label, edit) => el('button', { type: 'button', class: 'plain fix', onclick() {
+      li.querySelectorAll('.fix').forEach(n => n.remove()); // once: the button goes until the send fails again
+      delete li.dataset.fix;
+      li.querySelector('.rcpt').textContent = t('notSentYet');
+      fix(clientId, edit);
+    } }, label);
+    li.append(button(t('retry')), refused ? button(t('edit'), true) : '');
   }
 
   list.replaceChildren();
@@ -55,16 +93,19 @@ export function conversation(list, typing, marker, me, ticketId, onEnd) {
     shown.add(m.id);
     const wasAtEnd = atEnd(), mine = m.senderId === me.id, li = row(m), sent = pendingRow(m.clientId);
     let before = null;
-    for (const n of list.children) if (n !== sent && (!n.dataset.id || n.dataset.id > m.id)) { before = n; break; }
+    for (const n of list.querySelectorAll('li.msg')) if (n !== sent && (!n.dataset.id || Number(n.dataset.id) > m.id)) { before = n; break; }
     if (sent) { // said once when sent: it becomes the stored row in place, not a second row
       sent.className = li.className;
       sent.dataset.id = m.id;
+      sent.dataset.day = li.dataset.day;
+      sent.querySelectorAll('.fix').forEach(n => n.remove());
       for (const part of ['time', '.rcpt']) {
         const was = sent.querySelector(part), now = li.querySelector(part);
         if (!now || was.textContent !== now.textContent) was.replaceWith(now || '');
       }
       if (sent.nextSibling !== before) quietly(() => list.insertBefore(sent, before));
     } else list.insertBefore(li, before);
+    separate();
     if (m.senderRole !== me.role) newestOther = Math.max(newestOther, m.id);
     if (old) return;
     if (!mine) typing.textContent = '';
@@ -73,19 +114,22 @@ export function conversation(list, typing, marker, me, ticketId, onEnd) {
 
   return {
     toEnd, dropPending, add, page,
-    retrying(clientId) { const li = pendingRow(clientId); if (li) set(li.querySelector('.rcpt'), 'Not sent, retrying'); },
+    retrying: clientId => mark(clientId, t('retrying')),
+    refused: (clientId, why) => mark(clientId, t('refused', { why }), true),
     addPending(item) {
       if (pendingRow(item.cid)) return;
       list.append(row({ senderId: me.id, senderRole: me.role, text: item.text, internal: item.internal, clientId: item.cid, createdAt: item.at }, true));
+      separate();
+      if (item.err) mark(item.cid, t('refused', { why: item.err }), true);
       toEnd();
     },
     seen(id) {
       if (id <= seenUpTo) return;
       save(seenKey, seenUpTo = id);
-      list.querySelectorAll('li[data-id] .rcpt').forEach(n => { if (n.closest('li').dataset.id <= id) set(n, 'Seen'); });
+      list.querySelectorAll('li[data-id] .rcpt').forEach(n => { if (Number(n.closest('li').dataset.id) <= id) set(n, t('seen')); });
     },
     showTyping(name) {
-      set(typing, name + ' is typing…');
+      set(typing, t('typing', { name }));
       clearTimeout(typingTimer);
       typingTimer = setTimeout(() => { typing.textContent = ''; }, 4000);
     },

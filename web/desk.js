@@ -1,6 +1,7 @@
 import { byId, notify, connectionLabel } from './dom.js';
-import { api, ticketPath, signOut } from './session.js';
+import { api, ticketPath, signOut, readSaved, save } from './session.js';
 import { conversation } from './conversation.js';
+import { t } from './i18n.js';
 import { TicketStore, renderTickets } from './tickets.js';
 
 export const store = new TicketStore();
@@ -20,10 +21,12 @@ export async function start(user, parts, live, box) {
     if (!openId || !text) return;
     talk.addPending(outbox.add(openId, text, e.submitter && e.submitter.value === 'note'));
     field.value = '';
+    keepDraft();
     field.focus();
   };
   let typedAt = 0;
   field.addEventListener('input', () => {
+    keepDraft();
     if (!openId || !field.value.trim() || Date.now() - typedAt < 3000) return;
     typedAt = Date.now();
     api('POST', ticketPath(openId, '/typing'), page.typing && page.typing(), true).catch(() => {});
@@ -66,10 +69,24 @@ function show(viewing) {
   render();
 }
 
+// A half-typed message is kept per ticket and user until sent (or sign-out): a reload, another tab or
+// another ticket does not lose it; the admin's draft keeps its mode (reply or internal note)
+const draftKey = () => 'farmdesk.draft.' + me.id + '.' + openId;
+export function keepDraft() {
+  if (!openId) return;
+  if (!field.value.trim()) return localStorage.removeItem(draftKey());
+  save(draftKey(), { text: field.value, note: page.note && page.note() });
+}
+
 async function openTicket(id, reload) {
   if (openId === id && !reload) return;
-  openId = id;
-  const list = byId('messages'), opened = talk = conversation(list, byId('typing'), byId('newmsg'), me, id, () => markRead() && render());
+  if (openId !== id) {
+    openId = id;
+    const draft = readSaved(draftKey(), {});
+    field.value = draft.text || '';
+    if (page.note) page.note(draft.note);
+  }
+  const list = byId('messages'), opened = talk = conversation(list, byId('typing'), byId('newmsg'), me, id, () => markRead() && render(), fix);
   if (store.get(id)) page.showHeader(store.get(id));
   show(true);
   list.setAttribute('aria-busy', 'true');
@@ -109,15 +126,25 @@ export function sent(item, message, error) {
   const shown = openId === item.tid && talk;
   if (message) return shown && shown.add(message);
   if (!error) return shown && shown.retrying(item.cid);
-  if (shown) shown.dropPending(item.cid);
-  notify('Not sent: ' + error.message);
-  if (shown && !field.value) field.value = item.text;
+  if (shown) shown.refused(item.cid, error.message);
+  notify(t('refused', { why: error.message }));
+}
+
+// a message's Retry button sends it now; Edit takes a refused one out and puts it in the box
+function fix(clientId, edit) {
+  if (!edit) return outbox.retry(clientId);
+  const item = outbox.take(clientId);
+  talk.dropPending(clientId);
+  if (!item) return;
+  field.value = field.value ? field.value + '\n' + item.text : item.text;
+  keepDraft();
+  field.focus();
 }
 
 export const handlers = {
   onState: connectionLabel(byId('conn')),
   onLive: () => outbox.flush(),
-  onAuthError: detail => notify(detail + ' Please sign in again.'),
+  onAuthError: why => notify(t('signInAgain', { why })),
   async onReset() {
     store.clear();
     await load();

@@ -1,4 +1,6 @@
 // Safety: user text is only ever set as text, never parsed as HTML.
+import { t, locale } from './i18n.js';
+
 export const byId = id => document.getElementById(id);
 export const isVisible = () => document.visibilityState !== 'hidden';
 
@@ -24,11 +26,31 @@ export function notify(text, kind) {
   if (text && kind === 'info') noticeTimer = setTimeout(() => { box.hidden = true; }, 4000);
 }
 
+const ago = (d, days) => new Date(Date.now() - days * 864e5).toDateString() === d.toDateString();
+// a date names its year only when it is not this year's
+const year = d => (d.getFullYear() === new Date().getFullYear() ? {} : { year: 'numeric' });
+export const clock = d => d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+
 export function timeLabel(iso) {
   if (!iso) return '';
-  const d = new Date(iso), time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  return new Date().toDateString() === d.toDateString() ? time : d.toLocaleDateString([], { day: 'numeric', month: 'short' }) + ' ' + time;
+  const d = new Date(iso);
+  return (ago(d, 0) ? '' : d.toLocaleDateString(locale, { day: 'numeric', month: 'short', ...year(d) }) + ' ') + clock(d);
 }
 
-const WORDS = { streaming: 'Live', polling: 'Live (polling)', reconnecting: 'Reconnecting…', offline: 'Offline' };
-export const connectionLabel = node => state => { node.textContent = WORDS[state] || state; };
+export const dayLabel = d => (ago(d, 0) ? t('today') : ago(d, 1) ? t('yesterday')
+  : d.toLocaleDateString(locale, { weekday: 'long', day: 'numeric', month: 'long', ...year(d) }));
+
+// only http(s) addresses become links (DOM nodes, never parsed HTML); trailing punctuation stays text
+export function linked(text) {
+  const parts = [];
+  let at = 0;
+  for (const m of text.matchAll(/\bhttps?:\/\/[^\s<>"]*[^\s<>".,;:!?')\]]/gi)) {
+    parts.push(text.slice(at, m.index), el('a', { href: m[0], target: '_blank', rel: 'noopener noreferrer' }, m[0]));
+    at = m.index + m[0].length;
+  }
+  parts.push(text.slice(at));
+  return parts;
+}
+
+// the states (streaming, polling, reconnecting, offline) are the catalogues' keys
+export const connectionLabel = node => state => { node.textContent = t(state); };

@@ -1,11 +1,14 @@
+import { t } from './i18n.js'; // first: the page's words (and, in English, nothing more to fetch)
 import { requireUser, api } from './session.js';
 import { byId } from './dom.js';
 import { LiveConnection } from './live/connection.js';
 import { outbox, newClientId } from './outbox.js';
 import * as desk from './desk.js';
 
-const STATUS = { open: 'Open', pending: 'Waiting for you', resolved: 'Resolved', closed: 'Closed' };
-const me = requireUser('farmer'), status = t => STATUS[t.status] || t.status;
+const STATUS = { pending: 'waitingForYou' };
+// a ticket opened without one is in the server's "general" category: a word of the page, not the farmer's
+const category = c => (c && c !== 'general' ? c : t('general'));
+const me = requireUser('farmer') || await new Promise(() => {}), status = ticket => t(STATUS[ticket.status] || ticket.status);
 
 const form = byId('new-form'), newButton = byId('new-btn');
 function showForm(open) {
@@ -38,23 +41,23 @@ byId('reply-text').addEventListener('keydown', e => {
 });
 
 byId('resolve').onclick = () => desk.patch({ status: 'resolved' });
-byId('close').onclick = () => confirm('Close this ticket? You will not be able to reply to it.') && desk.patch({ status: 'closed' });
+byId('close').onclick = () => confirm(t('confirmClose')) && desk.patch({ status: 'closed' });
 
 const live = new LiveConnection('/api/farmers/' + encodeURIComponent(me.id) + '/events', me.id, desk.handlers);
 desk.start(me, {
   list: 'tickets',
   composer: 'reply',
-  describe: t => [status(t) + ' · ' + t.id + (t.lastMessage ? ' · ' + t.lastMessage.text : '')],
-  showHeader(t) {
-    const closed = t.status === 'closed';
-    byId('t-subject').textContent = t.subject;
-    byId('t-status').textContent = status(t);
-    byId('t-status').className = 'status ' + t.status;
-    byId('t-id').textContent = t.id + (t.category ? ' · ' + t.category : '');
-    byId('resolve').hidden = closed || t.status === 'resolved';
+  describe: x => [status(x) + ' · ' + x.id + (x.lastMessage ? ' · ' + x.lastMessage.text : '')],
+  showHeader(ticket) {
+    const closed = ticket.status === 'closed';
+    byId('t-subject').textContent = ticket.subject;
+    byId('t-status').textContent = status(ticket);
+    byId('t-status').className = 'status ' + ticket.status;
+    byId('t-id').textContent = ticket.id + ' · ' + category(ticket.category);
+    byId('resolve').hidden = closed || ticket.status === 'resolved';
     byId('close').hidden = byId('reply').hidden = closed;
     byId('closed-note').hidden = !closed;
   },
   load: () => desk.store.load(),
-  newUnread(t, open) { if (!open) byId('announce').textContent = 'New message from support on “' + t.subject + '”'; },
+  newUnread(x, open) { if (!open) byId('announce').textContent = t('newFromSupport', { subject: x.subject }); },
 }, live, outbox(me.id, live, desk.sent));

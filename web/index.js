@@ -1,4 +1,5 @@
 // The development sign-in form (a marketplace links in with #token= instead).
+import { t } from './i18n.js';
 import { saveToken } from './session.js';
 import { byId, notify } from './dom.js';
 
@@ -12,7 +13,7 @@ function pick(role) {
 }
 form.addEventListener('change', e => { if (e.target.name === 'role') pick(e.target.value); });
 if (query.get('role') in defaults) pick(query.get('role'));
-if (query.get('expired')) notify('Your session has expired. Please sign in again.');
+if (query.get('expired')) notify(t('expired'));
 
 form.addEventListener('submit', async e => {
   e.preventDefault();
@@ -24,13 +25,13 @@ form.addEventListener('submit', async e => {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ role, id: uid.value.trim(), name: uname.value.trim() }),
     });
-    if (res.status === 404) throw new Error('Development sign-in is off on this server. Open Farmdesk from the marketplace.');
+    if (res.status === 404) throw new Error(t('devOff'));
     const body = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error(body.detail || 'Sign-in failed (' + res.status + ')');
+    if (!res.ok) throw new Error(body.detail || t('signInFailed', { status: res.status }));
     saveToken(body.token);
     location.href = role + '.html' + location.hash; // keeps #ticket=
   } catch (err) {
-    notify(err.message === 'Failed to fetch' ? 'The server cannot be reached.' : err.message);
+    notify(err.message === 'Failed to fetch' ? t('serverDown') : err.message);
     button.disabled = false;
   }
 });

@@ -2,10 +2,11 @@
 // the top (not on every page load, which must stay light for 2G).
 import { el } from './dom.js';
 import { api } from './session.js';
+import { t } from './i18n.js';
 
 // path: the ticket with ?before=; page(messages, old) shows them if the conversation is still open
 export async function older(list, path, page) {
-  const loading = el('li', { class: 'empty' }, 'Loading older…'), scrolled = list.onscroll;
+  const loading = el('li', { class: 'empty' }, t('loadingOlder')), scrolled = list.onscroll;
   list.prepend(loading);
   list.setAttribute('aria-busy', true);
   try {

@@ -17,28 +17,42 @@ export function outbox(userId, live, onSent) {
     if (again) { again = false; flush(); }
   }
 
+  // one attempt; false: the server is in trouble (429, 5xx, 401), the next would fare no better
+  async function post(item) {
+    try {
+      const message = await api('POST', ticketPath(item.tid, '/messages'),
+        { text: item.text, clientId: item.cid, internal: item.internal || undefined }, true, 15000);
+      drop(item.cid);
+      live.expect(message.id);
+      onSent(item, message);
+    } catch (e) {
+      if (!e.status) { failed = true; onSent(item); return true; } // no answer: kept, the next go on
+      if (e.status === 429 || e.status >= 500 || e.status === 401) return !(failed = true);
+      // refused (a closed ticket, too long): kept, marked, sent again only by its Retry button
+      save(key, items().map(i => (i.cid === item.cid ? Object.assign(i, { err: e.message }) : i)));
+      onSent(item, null, e);
+    }
+    return true;
+  }
+
   async function send() {
     failed = false;
-    for (const item of items()) {
-      try {
-        const message = await api('POST', ticketPath(item.tid, '/messages'),
-          { text: item.text, clientId: item.cid, internal: item.internal || undefined }, true, 15000);
-        drop(item.cid);
-        live.expect(message.id);
-        onSent(item, message);
-      } catch (e) {
-        if (!e.status) { failed = true; onSent(item); continue; } // no answer: kept, the next go on
-        if (e.status === 429 || e.status >= 500 || e.status === 401) return (failed = true);
-        drop(item.cid);
-        onSent(item, null, e);
-      }
-    }
+    for (const item of items()) if (!item.err && !await post(item)) return;
   }
 
   addEventListener('online', flush);
   setInterval(() => failed && flush(), 10000);
   return {
     items, flush,
+    // the Retry button: this message now, with its clientId (a copy already stored is answered, not stored again)
+    retry(clientId) {
+      const item = items().find(i => i.cid === clientId);
+      if (!item) return;
+      delete item.err;
+      save(key, items().map(i => (i.cid === clientId ? item : i)));
+      post(item);
+    },
+    take(clientId) { const item = items().find(i => i.cid === clientId); drop(clientId); return item; },
     add(ticketId, text, internal) {
       const item = { cid: newClientId(), tid: ticketId, text, internal: !!internal, at: new Date().toISOString() };
       save(key, items().concat(item));

@@ -1,8 +1,10 @@
 import { notify } from './dom.js';
+import { t } from './i18n.js';
 
+// The session is the browser's, shared by its tabs (a ticket link opened in a new tab is signed in)
 const KEY = 'farmdesk.token';
-export const sessionToken = () => sessionStorage.getItem(KEY);
-export const saveToken = token => sessionStorage.setItem(KEY, token);
+export const sessionToken = () => localStorage.getItem(KEY);
+export const saveToken = token => localStorage.setItem(KEY, token);
 
 export function readSaved(key, fallback) {
   try { return JSON.parse(localStorage.getItem(key)) || fallback; } catch { return fallback; }
@@ -21,24 +23,32 @@ export function requireUser(role) {
   if (token) {
     const was = claimsOf(sessionToken() || ''), c = claimsOf(token), who = x => (x.name || x.sub) + ' (' + x.sub + ')';
     if (!was || was.exp * 1000 < Date.now() || c && c.sub === was.sub && c.role === was.role ||
-        c && confirm('This link signs you in as ' + who(c) + ' instead of ' + who(was) + '. Switch?')) saveToken(token);
+        c && confirm(t('switchUser', { to: who(c), from: who(was) }))) saveToken(token);
     hash.delete('token');
     history.replaceState(null, '', location.pathname + location.search + (hash + '' ? '#' + hash : ''));
   }
   const c = claimsOf(sessionToken() || ''), expired = c && c.exp && c.exp * 1000 < Date.now(), ticket = hash.get('ticket');
-  if (c && c.role === role && !expired) return { id: c.sub, role, name: c.name || c.sub };
+  if (c && c.role === role && !expired) {
+    // another tab signed out, or in as someone else: this one follows (reloaded, it asks again)
+    addEventListener('storage', e => {
+      const now = claimsOf(sessionToken() || '');
+      if ((!e.key || e.key === KEY) && !(now && now.sub === c.sub && now.role === role)) location.reload();
+    });
+    return { id: c.sub, role, name: c.name || c.sub };
+  }
   location.replace('index.html?role=' + role + (expired ? '&expired=1' : '') + (ticket ? '#ticket=' + encodeURIComponent(ticket) : ''));
-  throw new Error('not signed in as ' + role);
+  return null; // the page stops there (no error: a tab that follows another's sign-out lands here)
 }
 
 // 401, expiry: what was typed stays for the next sign-in
 export function endSession() {
-  sessionStorage.removeItem(KEY);
+  localStorage.removeItem(KEY);
   location.href = 'index.html';
 }
 
 export function signOut() {
-  Object.keys(localStorage).forEach(k => k.startsWith('farmdesk.') && localStorage.removeItem(k));
+  // everything of this user goes; the language is the device's
+  Object.keys(localStorage).forEach(k => k.startsWith('farmdesk.') && k !== 'farmdesk.lang' && localStorage.removeItem(k));
   endSession();
 }
 
@@ -47,7 +57,7 @@ export const ticketPath = (id, rest) => '/api/tickets/' + encodeURIComponent(id)
 export async function api(method, path, body, quiet, timeout) {
   const fail = (status, detail) => {
     if (status === 401) {
-      notify('Your session has ended: ' + detail + '. Please sign in again.');
+      notify(t('sessionEnded', { why: detail }));
       setTimeout(endSession, 2500);
     } else if (!quiet) notify(detail);
     throw Object.assign(new Error(detail), { status });
@@ -59,9 +69,9 @@ export async function api(method, path, body, quiet, timeout) {
       method, cache: 'no-store', body: body && JSON.stringify(body), signal: abort.signal,
       headers: Object.assign({ Authorization: 'Bearer ' + sessionToken() }, body ? { 'Content-Type': 'application/json' } : {}),
     });
-  } catch { fail(0, 'The server cannot be reached. Check your connection and try again.'); }
+  } catch { fail(0, t('unreachable')); }
   if (res.ok) return res.status === 204 ? null : res.json();
-  let detail = res.statusText || 'Request failed';
+  let detail = res.statusText || t('failed');
   try { const problem = await res.json(); detail = problem.detail || problem.title || detail; } catch {}
   fail(res.status, detail);
 }

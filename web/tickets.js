@@ -1,7 +1,8 @@
 import { el } from './dom.js';
 import { api } from './session.js';
+import { t, num } from './i18n.js';
 
-const activity = t => (t.lastMessage && t.lastMessage.createdAt > t.updatedAt ? t.lastMessage.createdAt : t.updatedAt);
+const activity = x => (x.lastMessage && x.lastMessage.createdAt > x.updatedAt ? x.lastMessage.createdAt : x.updatedAt);
 const byActivity = (a, b) => (activity(a) < activity(b) ? 1 : activity(a) > activity(b) ? -1 : 0);
 
 export class TicketStore extends Map {
@@ -26,13 +27,19 @@ export class TicketStore extends Map {
   }
 }
 
+// the badge shows the number; a screen reader hears "3 unread" (the words around {n}, in their order)
+function unread(n) {
+  const [before, after] = t('unread').split('{n}');
+  return [el('span', { class: 'sr-only' }, before), num(n), el('span', { class: 'sr-only' }, after)];
+}
+
 export function renderTickets(list, tickets, openId, describe, go) {
   const focused = document.activeElement && document.activeElement.dataset.ticket;
-  list.replaceChildren(...tickets.map(t => el('li', null,
-    el('button', { type: 'button', 'data-ticket': t.id, 'aria-current': openId === t.id && 'true', onclick: () => go(t.id) },
-      el('span', { class: 'subj' }, t.subject),
-      t.unread ? el('span', { class: 'badge' }, t.unread, el('span', { class: 'sr-only' }, ' unread')) : el('span'),
-      el('span', { class: 'sub' }, ...describe(t))))));
+  list.replaceChildren(...tickets.map(ticket => el('li', null,
+    el('button', { type: 'button', 'data-ticket': ticket.id, 'aria-current': openId === ticket.id && 'true', onclick: () => go(ticket.id) },
+      el('span', { class: 'subj', dir: 'auto' }, ticket.subject),
+      ticket.unread ? el('span', { class: 'badge' }, ...unread(ticket.unread)) : el('span'),
+      el('span', { class: 'sub', dir: 'auto' }, ...describe(ticket))))));
   const button = focused && list.querySelector('[data-ticket="' + CSS.escape(focused) + '"]');
   if (button) button.focus();
 }

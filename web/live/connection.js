@@ -1,5 +1,6 @@
 import { readSaved, sessionToken, api } from '../session.js';
 import { isVisible } from '../dom.js';
+import { t } from '../i18n.js';
 import { tabLeadership } from './leader.js';
 import { eventStream } from './sse.js';
 import { longPoll } from './poll.js';
@@ -91,7 +92,7 @@ export class LiveConnection {
       if (this.isLeader && this.mode === 'sse') this.restart('sse'); // not with the unknown id again
     } else if (type === 'token-expired') {
       this.stop();
-      this.handlers.onAuthError('Your session has expired.');
+      this.handlers.onAuthError(t('sessionExpired'));
     } else if (this.held) this.held.push([type, data, id]); else this.emit(type, data, id);
   }
 

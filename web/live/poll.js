@@ -1,4 +1,5 @@
 import { readSaved, save } from '../session.js';
+import { t } from '../i18n.js';
 
 const HOLD_KEY = 'farmdesk.pollHold';
 
@@ -24,7 +25,7 @@ export function longPoll(live) {
         if (res.status === 401 || res.status === 403) {
           const problem = await res.json().catch(() => ({}));
           live.stop();
-          return live.handlers.onAuthError(problem.detail || 'Not allowed.');
+          return live.handlers.onAuthError(problem.detail || t('notAllowed'));
         }
         if (!res.ok) throw Object.assign(new Error(res.status), { retryAfter: Number(res.headers.get('Retry-After')) });
         const body = await res.json();

@@ -1,0 +1,35 @@
+// The pages' words, dates and numbers in the reader's language. One catalogue per language,
+// lang/<code>.strings.js (English is the reference, and the fallback for a key another one lacks). The language:
+// the reader's choice (the switcher; kept in this browser, across sign-out), else the browser's first
+// one that has a catalogue, else English. English comes with the page's first modules (each page module
+// imports this one: no extra round trip); another language costs one request before the page starts.
+import en from './lang/en.strings.js';
+
+// to add a language: lang/<code>.strings.js with en.strings.js's keys, and its own name here
+export const LANGS = { en: 'English', hi: 'हिन्दी', sw: 'Kiswahili' };
+const KEY = 'farmdesk.lang';
+export const lang = [localStorage.getItem(KEY), ...navigator.languages].filter(Boolean)
+  .map(l => l.split('-')[0]).find(l => l in LANGS) || 'en';
+// dates and numbers in the browser's own variant of the language (en-IN rather than en-US) if it has one
+export const locale = navigator.languages.find(l => l.split('-')[0] === lang) || lang;
+const words = lang === 'en' ? en
+  : Object.assign({}, en, (await import('./lang/' + lang + '.strings.js').catch(() => ({}))).default);
+
+// {name} is replaced by vars.name; without vars the text comes with its placeholders
+export const t = (key, vars) => (words[key] || key).replace(/\{(\w+)\}/g, (m, k) => (vars ? vars[k] : m));
+export const num = n => n.toLocaleString(locale);
+
+// the page's own words: data-t (text), data-t-placeholder, data-t-aria-label
+document.documentElement.lang = lang;
+for (const n of document.querySelectorAll('[data-t]')) n.textContent = t(n.dataset.t);
+for (const a of ['placeholder', 'aria-label']) {
+  for (const n of document.querySelectorAll('[data-t-' + a + ']')) n.setAttribute(a, t(n.getAttribute('data-t-' + a)));
+}
+
+// the switcher, at the end of the page's header; a choice is applied by reloading (drafts are kept)
+const pick = document.createElement('select');
+pick.id = 'lang';
+pick.setAttribute('aria-label', t('language'));
+for (const [code, name] of Object.entries(LANGS)) pick.add(Object.assign(new Option(name, code, false, code === lang), { lang: code }));
+pick.onchange = () => { localStorage.setItem(KEY, pick.value); location.reload(); };
+document.querySelector('header.top').append(pick);
