@@ -30,5 +30,5 @@ export function timeLabel(iso) {
   return new Date().toDateString() === d.toDateString() ? time : d.toLocaleDateString([], { day: 'numeric', month: 'short' }) + ' ' + time;
 }
 
-const WORDS = { streaming: 'Live', polling: 'Live (polling)', reconnecting: 'Reconnecting…', offline: 'Offline' };
+const WORDS = { connecting: 'Connecting…', streaming: 'Live', polling: 'Live (polling)', reconnecting: 'Reconnecting…', offline: 'Offline' };
 export const connectionLabel = node => state => { node.textContent = WORDS[state] || state; };
