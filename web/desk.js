@@ -1,8 +1,9 @@
-import { byId, notify, connectionLabel } from './dom.js';
+import { byId, el, notify, connectionLabel } from './dom.js';
 import { api, ticketPath, signOut, readSaved, save } from './session.js';
 import { conversation } from './conversation.js';
 import { t } from './i18n.js';
 import { TicketStore, renderTickets } from './tickets.js';
+import { keepOffline } from './offline.js';
 
 export const store = new TicketStore();
 export let openId = null;
@@ -14,6 +15,7 @@ export async function start(user, parts, live, box) {
   byId('me').textContent = me.name + ' (' + me.id + ')';
   byId('logout').onclick = signOut;
   byId('back').onclick = () => go('');
+  document.body.dataset.ready = ''; // the buttons work from here: shown (farmdesk.css)
   field = byId(page.composer + '-text');
   byId(page.composer).onsubmit = e => {
     e.preventDefault();
@@ -36,9 +38,21 @@ export async function start(user, parts, live, box) {
   await live.start();
   await load();
   live.ready();
-  route();
+  const routed = Promise.resolve(route());
   addEventListener('hashchange', route);
   outbox.flush();
+  if (window.farmdeskFirst) routed.then(catchUp);
+  keepOffline();
+}
+
+// the list and a linked ticket came with the page (farmer.html), fetched beside the live head rather than
+// after it: an event committed between the two would be in neither; once more, now that live runs from it
+async function catchUp() {
+  await load();
+  const t = talk, id = openId;
+  if (t) api('GET', ticketPath(id), undefined, true).then(full => {
+    if (talk === t) { full.messages.forEach(m => t.add(m)); header(full); render(); }
+  }, () => {});
 }
 
 export async function load(cursor) {
@@ -90,6 +104,8 @@ async function openTicket(id, reload) {
   if (store.get(id)) page.showHeader(store.get(id));
   show(true);
   list.setAttribute('aria-busy', 'true');
+  const loading = el('li', { class: 'empty' }, 'Loading…');
+  list.append(loading);
   try {
     const full = await api('GET', ticketPath(id));
     if (talk !== opened) return;
@@ -103,6 +119,7 @@ async function openTicket(id, reload) {
   } catch (e) {
     if (talk === opened && e.status === 404) go('');
   } finally {
+    loading.remove();
     list.removeAttribute('aria-busy');
   }
 }

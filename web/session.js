@@ -52,6 +52,26 @@ export function signOut() {
   endSession();
 }
 
+// Offline, a reload shows what was seen last (issue 13): the last answers to the ticket list and to the
+// tickets opened, at most KEEP of them, kept in localStorage (gone at sign-out, as every farmdesk. key)
+const KEEP = 10, KEPT_PATH = /^\/api\/tickets(\?limit=100|\/[^/?]+)$/;
+const keptKey = path => 'farmdesk.kept:' + (claimsOf(sessionToken() || '') || {}).sub + ':' + path;
+function keep(method, path, json) {
+  if (method !== 'GET' || !KEPT_PATH.test(path)) return json;
+  const key = keptKey(path), keys = [key, ...readSaved('farmdesk.kept', []).filter(k => k !== key)];
+  keys.splice(KEEP).forEach(k => localStorage.removeItem(k));
+  save('farmdesk.kept', keys);
+  save(key, json);
+  return json;
+}
+
+// a request the page's inline script already started (farmer.html), for this session's token: taken once
+export function firstAnswer(key) {
+  const first = window.farmdeskFirst, answer = first && first.token === sessionToken() && first.answers[key];
+  if (answer) delete first.answers[key];
+  return answer;
+}
+
 export const ticketPath = (id, rest) => '/api/tickets/' + encodeURIComponent(id) + (rest || '');
 
 export async function api(method, path, body, quiet, timeout) {
@@ -65,12 +85,16 @@ export async function api(method, path, body, quiet, timeout) {
   let res, abort = new AbortController();
   if (timeout) setTimeout(() => abort.abort(), timeout);
   try {
-    res = await fetch(path, {
+    res = await (firstAnswer(method + ' ' + path) || fetch(path, {
       method, cache: 'no-store', body: body && JSON.stringify(body), signal: abort.signal,
       headers: Object.assign({ Authorization: 'Bearer ' + sessionToken() }, body ? { 'Content-Type': 'application/json' } : {}),
-    });
-  } catch { fail(0, t('unreachable')); }
-  if (res.ok) return res.status === 204 ? null : res.json();
+    }));
+  } catch {
+    const kept = method === 'GET' && readSaved(keptKey(path), null);
+    if (kept) { notify(t('offlineKept'), 'info'); return kept; }
+    fail(0, t('unreachable'));
+  }
+  if (res.ok) return res.status === 204 ? null : res.json().then(json => keep(method, path, json));
   let detail = res.statusText || t('failed');
   try { const problem = await res.json(); detail = problem.detail || problem.title || detail; } catch {}
   fail(res.status, detail);

@@ -28,6 +28,8 @@ export default {
   sent: 'Sent',
   typing: '{name} is typing…',
   unread: '{n} unread',
+  loading: 'Loading…',
+  offlineKept: 'Offline: showing what you saw last.',
   loadingOlder: 'Loading older…',
   switchUser: 'This link signs you in as {to} instead of {from}. Switch?',
   sessionEnded: 'Your session has ended: {why}. Please sign in again.',

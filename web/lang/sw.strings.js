@@ -28,6 +28,8 @@ export default {
   sent: 'Umetumwa',
   typing: '{name} anaandika…',
   unread: '{n} haijasomwa',
+  loading: 'Inapakia…',
+  offlineKept: 'Nje ya mtandao: unaona ulichoona mara ya mwisho.',
   loadingOlder: 'Inapakia ujumbe wa zamani…',
   switchUser: 'Kiungo hiki kinakuingiza kama {to} badala ya {from}. Ubadilishe?',
   sessionEnded: 'Kipindi chako kimekwisha: {why}. Tafadhali ingia tena.',

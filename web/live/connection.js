@@ -1,4 +1,4 @@
-import { readSaved, sessionToken, api } from '../session.js';
+import { readSaved, sessionToken, api, firstAnswer } from '../session.js';
 import { isVisible } from '../dom.js';
 import { t } from '../i18n.js';
 import { tabLeadership } from './leader.js';
@@ -26,7 +26,7 @@ export class LiveConnection {
 
   async start() {
     try {
-      const res = await this.poll();
+      const res = await (firstAnswer('GET ' + this.path + '/poll') || this.poll());
       if (res.ok) this.lastId = (await res.json()).next;
     } catch { /* it copes without an id */ }
     this.tabs.start();
@@ -56,14 +56,16 @@ export class LiveConnection {
   }
 
   setState(state) {
-    if (state === 'streaming' || state === 'polling') this.handlers.onLive();
+    if (state === 'streaming' || state === 'polling') { this.wasLive = true; this.handlers.onLive(); }
     if (this.state !== state) this.handlers.onState(this.state = document.body.dataset.connection = state);
     if (this.isLeader) this.tabs.tellState();
   }
 
   trouble() {
     this.troubleSince = this.troubleSince || Date.now();
-    this.setState(navigator.onLine === false || Date.now() - this.troubleSince > this.options.offlineMs ? 'offline' : 'reconnecting');
+    // not "Reconnecting…" before the first connection: a first visit on a slow network is still connecting
+    this.setState(navigator.onLine === false || Date.now() - this.troubleSince > this.options.offlineMs ? 'offline'
+      : this.wasLive ? 'reconnecting' : 'connecting');
   }
 
   restart(mode) {

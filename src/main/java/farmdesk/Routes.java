@@ -28,6 +28,7 @@ import farmdesk.http.SecurityHeaders;
 import farmdesk.pages.CachePolicy;
 import farmdesk.pages.Pages;
 import farmdesk.pages.VersionedFiles;
+import farmdesk.pages.WebBundles;
 import farmdesk.pages.WebVersion;
 import farmdesk.storage.DatabaseHealthCheck;
 import farmdesk.streams.StreamEndpoints;
@@ -48,8 +49,9 @@ record Routes(TicketEndpoints tickets, StreamEndpoints streams, StreamTokenEndpo
     private static final Logger LOG = Logger.getLogger(Routes.class.getName());
 
     void addTo(WebServerConfig.Builder server) {
-        WebVersion version = Files.isDirectory(webDir) ? WebVersion.of(webDir) : null;
-        server.routing(routing -> route(routing, version));
+        WebBundles bundles = Files.isDirectory(webDir) ? WebBundles.of(webDir) : WebBundles.none();
+        WebVersion version = Files.isDirectory(webDir) ? WebVersion.of(webDir, bundles) : null;
+        server.routing(routing -> route(routing, version, bundles));
         if (!observeSocket.equals(WebServer.DEFAULT_SOCKET_NAME)) {
             // on its own port too, /observe answers 503 once a graceful stop began, as it does on the public
             // port: a load balancer's health check takes the instance out while it drains
@@ -72,7 +74,7 @@ record Routes(TicketEndpoints tickets, StreamEndpoints streams, StreamTokenEndpo
         }
     }
 
-    private void route(HttpRouting.Builder routing, WebVersion version) {
+    private void route(HttpRouting.Builder routing, WebVersion version, WebBundles bundles) {
         routing.addFilter(new AccessLog(httpMetrics))
                 .addFilter(new ConnectionClose())
                 .addFilter(new SecurityHeaders()) // before drain: a refusal (503, 403) carries them too
@@ -86,8 +88,8 @@ record Routes(TicketEndpoints tickets, StreamEndpoints streams, StreamTokenEndpo
         // name (the files themselves also at their own paths, by the static content feature, see addTo)
         if (version != null) {
             routing.addFilter(new CachePolicy(version));
-            Pages.route(routing, webDir, version);
-            routing.get("/v/*", new VersionedFiles(webDir));
+            Pages.route(routing, webDir, version, bundles);
+            routing.get("/v/*", new VersionedFiles(webDir, bundles));
         }
 
         // sign-in

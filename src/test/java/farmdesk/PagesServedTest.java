@@ -85,8 +85,11 @@ class PagesServedTest {
         assertEquals("application/problem+json", b.contentType());
     }
 
-    /** What the pages need and nothing more: no inline script or style, no framing, no foreign origins. */
-    private static final List<String> PAGE_POLICY = List.of("default-src 'self'", "script-src 'self'",
+    /**
+     * What the pages need and nothing more: no inline script or style (but a page's own inline script, named by
+     * its hash: {@link #inlineScriptsRunByTheirHashOnly}), no framing, no foreign origins.
+     */
+    private static final List<String> PAGE_POLICY = List.of("default-src 'self'",
             "connect-src 'self'", "img-src 'self' data:", "style-src 'self'", "frame-ancestors 'none'",
             "base-uri 'none'", "form-action 'self'");
     private static final Pattern TAG = Pattern.compile("<(script|style)\\b([^>]*)>", Pattern.CASE_INSENSITIVE);
@@ -104,6 +107,8 @@ class PagesServedTest {
             for (String d : PAGE_POLICY) {
                 assertTrue(directives.contains(d), page + ": no " + d + " in " + csp);
             }
+            assertTrue(directives.stream().anyMatch(d -> d.matches("script-src 'self'( 'sha256-[A-Za-z0-9+/]+=*')*")),
+                    page + ": script-src " + csp);
             assertFalse(csp.contains("unsafe"), page + ": " + csp);
             assertEquals("DENY", a.header("X-Frame-Options"), page);
         }
@@ -123,15 +128,26 @@ class PagesServedTest {
         }
     }
 
-    /** Each page as served: scripts and styles come from files only, so the policy needs no 'unsafe-inline'. */
+    /**
+     * Each page as served: styles come from files only, scripts too but for a page's own inline script, which
+     * runs by its hash in the page's policy (never 'unsafe-inline'); no inline handler or style attribute.
+     */
     @Test
-    void pagesHaveNoInlineScriptOrStyle() throws IOException {
+    void inlineScriptsRunByTheirHashOnly() throws IOException, java.security.NoSuchAlgorithmException {
         for (String page : pagePaths()) {
-            String html = api.get(page, null).body();
+            Api.Answer a = api.get(page, null);
+            String html = a.body();
             Matcher tag = TAG.matcher(html);
             while (tag.find()) {
-                assertTrue(tag.group(1).equalsIgnoreCase("script") && tag.group(2).contains("src="),
-                        page + " has an inline " + tag.group());
+                assertTrue(tag.group(1).equalsIgnoreCase("script"), page + " has an inline " + tag.group());
+                if (tag.group(2).contains("src=")) {
+                    continue;
+                }
+                assertEquals("", tag.group(2), page + ": " + tag.group());
+                String code = html.substring(tag.end(), html.indexOf("</script>", tag.end()));
+                String hash = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(code.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                assertTrue(a.header("Content-Security-Policy").contains("'sha256-" + hash + "'"), page + ": inline script not in its policy");
             }
             Matcher attribute = INLINE_ATTRIBUTE.matcher(html);
             assertFalse(attribute.find(), () -> page + " has an inline handler or style: " + attribute.group());

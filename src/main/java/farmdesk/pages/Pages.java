@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,12 +27,15 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import farmdesk.http.HttpDates;
+import farmdesk.http.SecurityHeaders;
 
 /**
  * The pages (web/*.html, and {@code /} for index.html), with their scripts and styles named under the web
  * folder's version: {@code src="farmer.js"} is served as {@code src="v/<version>/farmer.js"}, so the files
  * the page loads can be kept by browsers for a year and a deploy never mixes an old script with a new page.
- * No build step: the files in web/ stay as written; the pages are read and rewritten once, at start.
+ * The files in web/ stay as written; the pages are read and rewritten once, at start: a page's module script
+ * becomes its bundle when the build made one for exactly these sources ({@link WebBundles}), and an inline
+ * script in a page is allowed by its hash in the page's Content-Security-Policy, and only that script.
  * A page is revalidated at every load ({@code no-cache}, {@link CachePolicy}): ETag and Last-Modified,
  * answered 304 (If-None-Match, If-Modified-Since) or 412 (If-Unmodified-Since) as RFC 9110 13.2.2 orders.
  */
@@ -41,19 +45,24 @@ public final class Pages {
     private static final Pattern FILE_REFERENCE =
             Pattern.compile("\\b(src|href)=\"(?![a-z][a-z0-9+.-]*:|/|#)([^\"?#]+\\.(?:js|css))\"");
 
-    private record Page(byte[] bytes, String etag, Instant modified) { }
+    /** An inline script: {@code <script>} with no attribute (the head's first-data script, see farmer.html). */
+    private static final Pattern INLINE_SCRIPT = Pattern.compile("<script>(.*?)</script>", Pattern.DOTALL);
+
+    private record Page(byte[] bytes, String etag, Instant modified, String policy) { }
+
+    private static final HeaderName CONTENT_SECURITY_POLICY = HeaderNames.create("Content-Security-Policy");
 
     private final Map<String, Page> byPath = new LinkedHashMap<>();
 
-    private Pages(Path webDir, WebVersion version) {
+    private Pages(Path webDir, WebVersion version, WebBundles bundles) {
         try (Stream<Path> files = Files.list(webDir)) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".html")).sorted().toList()) {
                 String html = Files.readString(file, StandardCharsets.UTF_8);
                 Matcher m = FILE_REFERENCE.matcher(html);
                 byte[] bytes = m.replaceAll(r -> r.group(1) + "=\"" + version.prefix().substring(1)
-                        + Matcher.quoteReplacement(r.group(2)) + "\"").getBytes(StandardCharsets.UTF_8);
+                        + Matcher.quoteReplacement(served(r.group(1), r.group(2), bundles)) + "\"").getBytes(StandardCharsets.UTF_8);
                 Instant modified = Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.SECONDS);
-                Page page = new Page(bytes, "\"" + version.id() + "-" + shortHash(bytes) + "\"", modified);
+                Page page = new Page(bytes, "\"" + version.id() + "-" + shortHash(bytes) + "\"", modified, policy(html));
                 String name = file.getFileName().toString();
                 byPath.put("/" + name, page);
                 if (name.equals("index.html")) {
@@ -65,9 +74,28 @@ public final class Pages {
         }
     }
 
+    /** The file a page's reference is served as: a script's bundle when there is one, else the file itself. */
+    private static String served(String attribute, String file, WebBundles bundles) {
+        return attribute.equals("src") && bundles.forScript(file) != null ? WebBundles.bundleName(file) : file;
+    }
+
+    /**
+     * The page's Content-Security-Policy: {@link SecurityHeaders#POLICY}, plus the hash of each of its inline
+     * scripts, so that these (written in web/, read at start) run and no other inline script does.
+     */
+    private static String policy(String html) {
+        Matcher m = INLINE_SCRIPT.matcher(html);
+        StringBuilder hashes = new StringBuilder();
+        while (m.find()) {
+            hashes.append(" 'sha256-").append(Base64.getEncoder().encodeToString(sha256(m.group(1).getBytes(StandardCharsets.UTF_8))))
+                    .append('\'');
+        }
+        return SecurityHeaders.POLICY.replace("script-src 'self'", "script-src 'self'" + hashes);
+    }
+
     /** Routes GET and HEAD of every page found in web/ now. */
-    public static void route(HttpRouting.Builder routing, Path webDir, WebVersion version) {
-        Pages pages = new Pages(webDir, version);
+    public static void route(HttpRouting.Builder routing, Path webDir, WebVersion version, WebBundles bundles) {
+        Pages pages = new Pages(webDir, version, bundles);
         pages.byPath.forEach((path, page) -> {
             routing.get(path, (req, res) -> pages.send(page, req, res, true));
             routing.head(path, (req, res) -> pages.send(page, req, res, false));
@@ -78,6 +106,7 @@ public final class Pages {
         res.header(HeaderNames.ETAG, page.etag());
         res.header(HeaderNames.LAST_MODIFIED, HttpDates.format(page.modified()));
         res.header(HeaderNames.CACHE_CONTROL, CachePolicy.REVALIDATE);
+        res.header(CONTENT_SECURITY_POLICY, page.policy());
         if (req.headers().contains(HeaderNames.IF_UNMODIFIED_SINCE)
                 && date(req, HeaderNames.IF_UNMODIFIED_SINCE) instanceof Instant since && page.modified().isAfter(since)) {
             res.status(Status.PRECONDITION_FAILED_412).send();
@@ -116,8 +145,12 @@ public final class Pages {
     }
 
     private static String shortHash(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256(bytes)).substring(0, 12);
+    }
+
+    private static byte[] sha256(byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 12);
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -68,7 +68,10 @@ class ReleaseTarballIT {
             HttpResponse<String> page = get(port, "/");
             assertEquals(200, page.statusCode());
             assertTrue(page.body().contains("Farmdesk"), page.body());
-            assertEquals(200, get(port, "/farmer.html").statusCode());
+            HttpResponse<String> farmer = get(port, "/farmer.html");
+            assertEquals(200, farmer.statusCode());
+            // its modules in one bundle (built into the jar for exactly the tarball's web/: WebBundles)
+            assertTrue(farmer.body().contains("/farmer.bundle.js\""), farmer.body());
             assertEquals(404, get(port, "/observe/health").statusCode(), "health only on the observe port");
             // the embedded H2 file under the working directory, as documented
             assertTrue(Files.exists(workDir.resolve("data/farmdesk.mv.db")));

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StaticCachingTest {
 
     private static final String IMMUTABLE = "public, max-age=31536000, immutable";
-    private static final Pattern VERSIONED = Pattern.compile("src=\"(v/[0-9a-f]+/farmer\\.js)\"");
+    /** The page's script: its bundle (WebBundlesTest), under the version like every file. */
+    private static final Pattern VERSIONED = Pattern.compile("src=\"(v/[0-9a-f]+/)farmer\\.bundle\\.js\"");
     /** RFC 9110 5.6.7 IMF-fixdate: two-digit day, GMT. */
     private static final DateTimeFormatter IMF_FIXDATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
@@ -47,14 +48,14 @@ class StaticCachingTest {
             assertFalse(a.body().matches("(?s).*(src|href)=\"[a-z]+\\.(js|css)\".*"), page + " loads an unversioned file");
         }
         Matcher m = VERSIONED.matcher(api.get("/farmer.html", null).body());
-        assertTrue(m.find(), "farmer.html does not load a versioned farmer.js");
-        Api.Answer versioned = api.get("/" + m.group(1), null);
+        assertTrue(m.find(), "farmer.html does not load a versioned farmer.bundle.js");
+        Api.Answer versioned = api.get("/" + m.group(1) + "farmer.js", null);
         assertEquals(200, versioned.status());
         assertEquals(IMMUTABLE, versioned.header("Cache-Control"));
         assertEquals(api.get("/farmer.js", null).body(), versioned.body());
         assertTrue(versioned.contentType().contains("javascript"), versioned.contentType());
         // a module imported by a versioned module resolves under the same version
-        String live = m.group(1).replace("farmer.js", "live/sse.js");
+        String live = m.group(1) + "live/sse.js";
         Api.Answer imported = api.get("/" + live, null);
         assertEquals(200, imported.status(), live);
         assertEquals(IMMUTABLE, imported.header("Cache-Control"));
