@@ -1,13 +1,13 @@
 // The support queue: every ticket with filters, a conversation with replies and internal notes, and
 // the ticket's status, priority and assignee.
-import { t, num } from './i18n.js';
+import { t, num, ready } from './i18n.js';
 import { requireUser } from './session.js';
 import { byId, el, notify, timeLabel } from './dom.js';
 import { LiveConnection } from './live/connection.js';
 import { outbox } from './outbox.js';
 import * as desk from './desk.js';
 
-const me = requireUser('admin') || await new Promise(() => {}); // not signed in: on its way to sign-in
+let me; // the signed-in admin, once the page's words are ready
 const STATUS = { active: t => t.status === 'open' || t.status === 'pending', all: () => true };
 const ASSIGNEE = { any: () => true, me: t => t.assigneeId === me.id, none: t => !t.assigneeId };
 let older = null; // the cursor of the tickets not loaded yet
@@ -110,7 +110,6 @@ function mode() {
   Object.assign(byId('send'), { value: note ? 'note' : 'reply', textContent: t(note ? 'addNote' : 'sendReply') });
 }
 byId('mode-reply').onchange = byId('mode-note').onchange = () => { mode(); desk.keepDraft(); };
-mode(); // the browser may have kept the choice across a reload
 byId('props').onsubmit = e => {
   e.preventDefault();
   const change = {};
@@ -120,5 +119,10 @@ byId('props').onsubmit = e => {
 byId('assign').onsubmit = e => { e.preventDefault(); patch({ assigneeId: byId('t-assignee').value.trim() || null }); };
 byId('assign-me').onclick = () => { byId('t-assignee').value = me.id; patch({ assigneeId: me.id }); };
 
-const live = new LiveConnection('/api/admin/events', me.id, desk.handlers);
-desk.start(me, parts, live, outbox(me.id, live, desk.sent));
+ready.then(() => {
+  mode(); // in the page's language; the browser may have kept the choice across a reload
+  me = requireUser('admin');
+  if (!me) return; // not signed in: on its way to sign-in
+  const live = new LiveConnection('/api/admin/events', me.id, desk.handlers);
+  desk.start(me, parts, live, outbox(me.id, live, desk.sent));
+});

@@ -1,4 +1,4 @@
-import { t } from './i18n.js'; // first: the page's words (and, in English, nothing more to fetch)
+import { t, ready } from './i18n.js'; // first: the page's words (and, in English, nothing more to fetch)
 import { requireUser, api } from './session.js';
 import { byId } from './dom.js';
 import { LiveConnection } from './live/connection.js';
@@ -8,7 +8,7 @@ import * as desk from './desk.js';
 const STATUS = { pending: 'waitingForYou' };
 // a ticket opened without one is in the server's "general" category: a word of the page, not the farmer's
 const category = c => (c && c !== 'general' ? c : t('general'));
-const me = requireUser('farmer') || await new Promise(() => {}), status = ticket => t(STATUS[ticket.status] || ticket.status);
+const status = ticket => t(STATUS[ticket.status] || ticket.status);
 
 const form = byId('new-form'), newButton = byId('new-btn');
 function showForm(open) {
@@ -43,21 +43,25 @@ byId('reply-text').addEventListener('keydown', e => {
 byId('resolve').onclick = () => desk.patch({ status: 'resolved' });
 byId('close').onclick = () => confirm(t('confirmClose')) && desk.patch({ status: 'closed' });
 
-const live = new LiveConnection('/api/farmers/' + encodeURIComponent(me.id) + '/events', me.id, desk.handlers);
-desk.start(me, {
-  list: 'tickets',
-  composer: 'reply',
-  describe: x => [status(x) + ' · ' + x.id + (x.lastMessage ? ' · ' + x.lastMessage.text : '')],
-  showHeader(ticket) {
-    const closed = ticket.status === 'closed';
-    byId('t-subject').textContent = ticket.subject;
-    byId('t-status').textContent = status(ticket);
-    byId('t-status').className = 'status ' + ticket.status;
-    byId('t-id').textContent = ticket.id + ' · ' + category(ticket.category);
-    byId('resolve').hidden = closed || ticket.status === 'resolved';
-    byId('close').hidden = byId('reply').hidden = closed;
-    byId('closed-note').hidden = !closed;
-  },
-  load: () => desk.store.load(),
-  newUnread(x, open) { if (!open) byId('announce').textContent = t('newFromSupport', { subject: x.subject }); },
-}, live, outbox(me.id, live, desk.sent));
+ready.then(() => {
+  const me = requireUser('farmer');
+  if (!me) return; // not signed in: on its way to sign-in
+  const live = new LiveConnection('/api/farmers/' + encodeURIComponent(me.id) + '/events', me.id, desk.handlers);
+  desk.start(me, {
+    list: 'tickets',
+    composer: 'reply',
+    describe: x => [status(x) + ' · ' + x.id + (x.lastMessage ? ' · ' + x.lastMessage.text : '')],
+    showHeader(ticket) {
+      const closed = ticket.status === 'closed';
+      byId('t-subject').textContent = ticket.subject;
+      byId('t-status').textContent = status(ticket);
+      byId('t-status').className = 'status ' + ticket.status;
+      byId('t-id').textContent = ticket.id + ' · ' + category(ticket.category);
+      byId('resolve').hidden = closed || ticket.status === 'resolved';
+      byId('close').hidden = byId('reply').hidden = closed;
+      byId('closed-note').hidden = !closed;
+    },
+    load: () => desk.store.load(),
+    newUnread(x, open) { if (!open) byId('announce').textContent = t('newFromSupport', { subject: x.subject }); },
+  }, live, outbox(me.id, live, desk.sent));
+});

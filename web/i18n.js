@@ -12,24 +12,33 @@ export const lang = [localStorage.getItem(KEY), ...navigator.languages].filter(B
   .map(l => l.split('-')[0]).find(l => l in LANGS) || 'en';
 // dates and numbers in the browser's own variant of the language (en-IN rather than en-US) if it has one
 export const locale = navigator.languages.find(l => l.split('-')[0] === lang) || lang;
-const words = lang === 'en' ? en
-  : Object.assign({}, en, (await import('./lang/' + lang + '.strings.js').catch(() => ({}))).default);
+let words = en;
 
 // {name} is replaced by vars.name; without vars the text comes with its placeholders
 export const t = (key, vars) => (words[key] || key).replace(/\{(\w+)\}/g, (m, k) => (vars ? vars[k] : m));
 export const num = n => n.toLocaleString(locale);
 
-// the page's own words: data-t (text), data-t-placeholder, data-t-aria-label
-document.documentElement.lang = lang;
-for (const n of document.querySelectorAll('[data-t]')) n.textContent = t(n.dataset.t);
-for (const a of ['placeholder', 'aria-label']) {
-  for (const n of document.querySelectorAll('[data-t-' + a + ']')) n.setAttribute(a, t(n.getAttribute('data-t-' + a)));
+// The page's own words (data-t: text, data-t-placeholder, data-t-aria-label) and the switcher, at the
+// end of the page's header (a choice is applied by reloading; drafts are kept). Once per page: a module
+// imported on demand (older.js) gets its own copy of this one.
+function apply() {
+  if (document.getElementById('lang')) return;
+  document.documentElement.lang = lang;
+  for (const n of document.querySelectorAll('[data-t]')) n.textContent = t(n.dataset.t);
+  for (const a of ['placeholder', 'aria-label']) {
+    for (const n of document.querySelectorAll('[data-t-' + a + ']')) n.setAttribute(a, t(n.getAttribute('data-t-' + a)));
+  }
+  const pick = document.createElement('select');
+  pick.id = 'lang';
+  pick.setAttribute('aria-label', t('language'));
+  for (const [code, name] of Object.entries(LANGS)) pick.add(Object.assign(new Option(name, code, false, code === lang), { lang: code }));
+  pick.onchange = () => { localStorage.setItem(KEY, pick.value); location.reload(); };
+  document.querySelector('header.top').append(pick);
 }
 
-// the switcher, at the end of the page's header; a choice is applied by reloading (drafts are kept)
-const pick = document.createElement('select');
-pick.id = 'lang';
-pick.setAttribute('aria-label', t('language'));
-for (const [code, name] of Object.entries(LANGS)) pick.add(Object.assign(new Option(name, code, false, code === lang), { lang: code }));
-pick.onchange = () => { localStorage.setItem(KEY, pick.value); location.reload(); };
-document.querySelector('header.top').append(pick);
+// Pages start once this is settled: at once in English; another language's catalogue is one request
+// (a promise, not a top-level await: the build's bundler, closure-compiler, does not take those, and
+// older browsers (Chrome < 89) neither)
+export const ready = (lang === 'en' ? Promise.resolve({})
+  : import('./lang/' + lang + '.strings.js').then(m => m.default, () => ({})))
+  .then(catalogue => { words = Object.assign({}, en, catalogue); apply(); });

@@ -1,5 +1,5 @@
 // The development sign-in form (a marketplace links in with #token= instead).
-import { t } from './i18n.js';
+import { t, ready } from './i18n.js';
 import { saveToken } from './session.js';
 import { byId, notify } from './dom.js';
 
@@ -13,7 +13,7 @@ function pick(role) {
 }
 form.addEventListener('change', e => { if (e.target.name === 'role') pick(e.target.value); });
 if (query.get('role') in defaults) pick(query.get('role'));
-if (query.get('expired')) notify(t('expired'));
+ready.then(() => { if (query.get('expired')) notify(t('expired')); });
 
 form.addEventListener('submit', async e => {
   e.preventDefault();
