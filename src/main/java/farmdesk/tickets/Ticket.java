@@ -8,7 +8,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * A ticket as the API and events show it. {@code unread} exists only in REST answers (it depends on
  * the reader) and {@code messages} only where the contract asks for them; both are left out when null,
- * every other key is always present.
+ * every other key is always present. {@code assigneeName} is the assignee's name as a known admin
+ * (admins.KnownAdmins): null when unassigned, or for an assignee set before admins were recorded.
  */
 public record Ticket(String id,
                      String farmerId,
@@ -18,6 +19,7 @@ public record Ticket(String id,
                      String priority,
                      String status,
                      String assigneeId,
+                     String assigneeName,
                      Instant createdAt,
                      Instant updatedAt,
                      Message.Summary lastMessage,
@@ -26,18 +28,18 @@ public record Ticket(String id,
 
     /** The ticket as a new public message leaves it: last message, activity time, status. */
     public Ticket afterMessage(Message m, String newStatus) {
-        return new Ticket(id, farmerId, farmerName, subject, category, priority, newStatus, assigneeId,
+        return new Ticket(id, farmerId, farmerName, subject, category, priority, newStatus, assigneeId, assigneeName,
                 createdAt, m.createdAt(), new Message.Summary(m.id(), m.senderRole(), m.text(), m.createdAt()),
                 unread, messages);
     }
 
     public Ticket withUnread(int count) {
-        return new Ticket(id, farmerId, farmerName, subject, category, priority, status, assigneeId,
+        return new Ticket(id, farmerId, farmerName, subject, category, priority, status, assigneeId, assigneeName,
                 createdAt, updatedAt, lastMessage, count, messages);
     }
 
     public Ticket withMessages(List<Message> list) {
-        return new Ticket(id, farmerId, farmerName, subject, category, priority, status, assigneeId,
+        return new Ticket(id, farmerId, farmerName, subject, category, priority, status, assigneeId, assigneeName,
                 createdAt, updatedAt, lastMessage, unread, list);
     }
 }

@@ -14,6 +14,7 @@ import io.helidon.dbclient.DbExecute;
 
 import farmdesk.Json;
 import farmdesk.Refused;
+import farmdesk.admins.KnownAdmins;
 import farmdesk.auth.Access;
 import farmdesk.auth.Viewer;
 import farmdesk.events.Event;
@@ -168,6 +169,10 @@ public final class TicketService {
             String newPriority = change(changes, "priority", ticket.priority(), priority == null ? null : priority.json());
             String newCategory = change(changes, "category", ticket.category(), category);
             String newAssignee = ticket.assigneeId();
+            if (assignee != null && !assignee.equals(ticket.assigneeId()) && KnownAdmins.find(exec, assignee).isEmpty()) {
+                throw Refused.unprocessable("assigneeId must be the id of a known admin (one who has signed in,"
+                        + " see GET /api/admins); no admin " + assignee + " is known");
+            }
             if (patch.assigneeGiven() && !Objects.equals(assignee, ticket.assigneeId())) {
                 changes.put("assigneeId", Arrays.asList(ticket.assigneeId(), assignee));
                 newAssignee = assignee;

@@ -21,9 +21,10 @@ final class TicketStore {
 
     /** A ticket row with its last public message and, when asked, the reader's unread count. */
     private static final String TICKET_COLUMNS = "t.num, t.farmer_id, t.farmer_name, t.subject, t.category, t.priority,"
-            + " t.status, t.assignee_id, t.created_at, t.updated_at,"
+            + " t.status, t.assignee_id, a.name AS assignee_name, t.created_at, t.updated_at,"
             + " m.id AS lm_id, m.sender_role AS lm_role, m.text AS lm_text, m.created_at AS lm_at";
-    private static final String FROM = " FROM tickets t LEFT JOIN messages m ON m.id = t.last_message_id";
+    private static final String FROM = " FROM tickets t LEFT JOIN messages m ON m.id = t.last_message_id"
+            + " LEFT JOIN admins a ON a.id = t.assignee_id";
     /**
      * Messages of the other side newer than the reader's read mark. Internal notes never count, for
      * admins either: that is what "unread" means, not who may see them (that is {@link Access}).
@@ -151,6 +152,7 @@ final class TicketStore {
                 r.column("priority").getString(),
                 r.column("status").getString(),
                 r.column("assignee_id").getString(),
+                r.column("assignee_name").getString(),
                 Sql.instant(r, "created_at"),
                 Sql.instant(r, "updated_at"),
                 last,

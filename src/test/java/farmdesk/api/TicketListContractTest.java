@@ -87,8 +87,8 @@ class TicketListContractTest extends TicketsContractBase {
     @Test
     void theListFiltersByStatusAndAssignee() {
         String farmer = api.farmer(uniqueFarmer());
-        String admin = api.admin("A-filter-1");
-        String admin2 = api.admin("A-filter-2");
+        String admin = api.signedInAdmin("A-filter-1", "Admin 1");
+        String admin2 = api.signedInAdmin("A-filter-2", "Admin 2");
         String open = api.createTicket(farmer, "open", "x");
         String pending = api.createTicket(farmer, "pending", "x");
         String closed = api.createTicket(farmer, "closed", "x");
