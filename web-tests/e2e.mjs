@@ -597,7 +597,7 @@ try {
     const p = pages.admin;
     const shown = () => p.$$eval('#queue button[data-ticket]', bs => bs.map(b => b.dataset.ticket));
     await p.click('#assign-me');
-    await p.waitForFunction(([id, me]) => document.querySelector(`#queue button[data-ticket="${id}"] .sub`)?.textContent.includes(me), [ticketId, ADMIN.id], { timeout: TIMEOUT });
+    await p.waitForFunction(([id, me]) => document.querySelector(`#queue button[data-ticket="${id}"] .sub`)?.textContent.includes(me), [ticketId, ADMIN.name], { timeout: TIMEOUT });
     await p.evaluate(() => { location.hash = ''; }); // the open ticket is always listed: close it
     await p.waitForSelector('#t-view', { state: 'hidden' });
     await p.selectOption('#f-assignee', 'me');
@@ -618,6 +618,42 @@ try {
     await p.selectOption('#f-status', 'active');
     await p.click(`#queue button[data-ticket="${ticketId}"]`);
     await p.waitForFunction(() => document.activeElement.id === 't-subject', null, { timeout: TIMEOUT });
+    await waitForText(p, '#messages .msg .text', REPLY4, 'admin back on the ticket');
+  }, pages);
+
+  await step('assignee: chosen from the admins who signed in (not free text), shown by name in rows, picker and filter', async () => {
+    const p = pages.admin, other = { id: 'A-meera-' + RUN, name: 'Meera ' + RUN }, never = 'A-never-' + RUN;
+    const row = `#queue button[data-ticket="${ticketId}"]`;
+    const options = sel => p.$$eval(sel + ' option', os => os.map(o => [o.value, o.textContent]));
+    const rowSays = text => p.waitForFunction(([sel, t]) => document.querySelector(sel)?.textContent.includes(t), [row + ' .sub', text], { timeout: TIMEOUT });
+    await token('admin', never, 'Never signed in'); // a token minted but never used: not an admin the service knows
+    await rest(await token('admin', other.id, other.name), 'GET', '/api/tickets?limit=1'); // Meera signs in
+    await p.evaluate(() => { location.hash = ''; });
+    await p.waitForSelector('#t-view', { state: 'hidden' });
+    await p.click(row); // opening a ticket brings the admins who signed in since
+    await p.waitForFunction(id => [...document.querySelectorAll('#t-assignee option')].some(o => o.value === id), other.id, { timeout: TIMEOUT });
+    const offered = await options('#t-assignee');
+    check(offered.some(([v, l]) => v === other.id && l === other.name), 'Meera is not offered by name: ' + JSON.stringify(offered));
+    check(offered.some(([v, l]) => v === ADMIN.id && l === ADMIN.name), 'the signed-in admin is not offered by name: ' + JSON.stringify(offered));
+    check(offered.some(([v]) => v === '') && !offered.some(([v]) => v === never || v === FARMER.id), 'offered: ' + JSON.stringify(offered));
+    await p.selectOption('#t-assignee', other.id);
+    await p.click('#assign button[type=submit]');
+    await rowSays(other.name);
+    const sub = await p.textContent(row + ' .sub');
+    check(sub.includes(other.name) && !sub.includes(other.id), 'the row shows ' + JSON.stringify(sub));
+    const saved = await rest(adminToken, 'GET', `/api/tickets/${ticketId}`);
+    check(saved.assigneeId === other.id && saved.assigneeName === other.name, 'stored ' + saved.assigneeId + ' / ' + saved.assigneeName);
+    await p.evaluate(() => { location.hash = ''; });
+    await p.waitForSelector('#t-view', { state: 'hidden' });
+    const filter = await options('#f-assignee');
+    check(filter.some(([v, l]) => v === other.id && l === other.name), 'the filter does not offer Meera by name: ' + JSON.stringify(filter));
+    await p.selectOption('#f-assignee', other.id);
+    const ids = await p.$$eval('#queue button[data-ticket]', bs => bs.map(b => b.dataset.ticket));
+    check(ids.length === 1 && ids[0] === ticketId, 'Meera\'s tickets: ' + JSON.stringify(ids));
+    await p.selectOption('#f-assignee', 'any');
+    await p.click(row);
+    await p.click('#assign-me'); // back to this admin, as the steps after expect
+    await rowSays(ADMIN.name);
     await waitForText(p, '#messages .msg .text', REPLY4, 'admin back on the ticket');
   }, pages);
 

@@ -5,10 +5,12 @@ import { byId, el, notify, timeLabel } from './dom.js';
 import { LiveConnection } from './live/connection.js';
 import { outbox } from './outbox.js';
 import * as desk from './desk.js';
+import { assigneeName, loadAdmins, showAssignee } from './assignees.js';
 
 const me = requireUser('admin');
 const STATUS = { active: t => t.status === 'open' || t.status === 'pending', all: () => true };
 const ASSIGNEE = { any: () => true, me: t => t.assigneeId === me.id, none: t => !t.assigneeId };
+const assignedAs = (choice, t) => (ASSIGNEE[choice] ? ASSIGNEE[choice](t) : t.assigneeId === choice); // or an admin's id
 let older = null; // the cursor of the tickets not loaded yet
 // Status and priority are saved by "Save" only: a closed select changes its value (and fires
 // `change`) on every arrow key, so saving on `change` closed tickets and sent the farmer an update
@@ -23,18 +25,19 @@ const parts = {
   composer: 'compose',
   keep(t) {
     const status = byId('f-status').value;
-    return (STATUS[status] ? STATUS[status](t) : t.status === status) && ASSIGNEE[byId('f-assignee').value](t) &&
+    return (STATUS[status] ? STATUS[status](t) : t.status === status) && assignedAs(byId('f-assignee').value, t) &&
       (!byId('f-unread').checked || t.unread > 0);
   },
   describe: t => [
     t.id + ' · ' + (t.farmerName || t.farmerId) + ' · ' + t.status + ' · ',
     el('span', { class: 'prio-' + t.priority }, t.priority),
-    t.assigneeId ? ' · ' + t.assigneeId : ' · unassigned'],
+    t.assigneeId ? ' · ' + assigneeName(t) : ' · unassigned'],
   rendered() {
     const unread = desk.store.sorted(t => t.unread > 0).length;
     document.title = (unread ? '(' + unread + ') ' : '') + 'Farmdesk: support queue';
   },
   showHeader(t) {
+    const shownBefore = shownId;
     byId('t-subject').textContent = t.subject;
     byId('t-info').textContent = t.id + ' · ' + (t.farmerName || t.farmerId) + ' (' + t.farmerId + ') · ' +
       (t.category || 'general') + ' · opened ' + timeLabel(t.createdAt);
@@ -50,7 +53,7 @@ const parts = {
     const closed = t.status === 'closed';
     byId('t-closed').hidden = !closed;
     for (const n of document.querySelectorAll('#compose-text, #compose .send')) n.disabled = closed;
-    if (document.activeElement !== byId('t-assignee')) byId('t-assignee').value = t.assigneeId || '';
+    showAssignee(t, shownBefore === t.id);
   },
   async load(cursor) {
     older = await desk.store.load(cursor);
@@ -103,8 +106,12 @@ byId('props').onsubmit = e => {
   for (const k of changed()) change[k] = byId('t-' + k).value;
   if (Object.keys(change).length) patch(change); else notify('Nothing to save.', 'info');
 };
-byId('assign').onsubmit = e => { e.preventDefault(); patch({ assigneeId: byId('t-assignee').value.trim() || null }); };
-byId('assign-me').onclick = () => { byId('t-assignee').value = me.id; patch({ assigneeId: me.id }); };
+// the assignee is saved by "Set" only (like status and priority: arrow keys on a closed select only choose)
+byId('assign').onsubmit = e => { e.preventDefault(); patch({ assigneeId: byId('t-assignee').value || null }); };
+byId('assign-me').onclick = () => patch({ assigneeId: me.id });
 
+// the admins to choose from, again at each ticket opened or closed: whoever signed in since is there
+loadAdmins();
+addEventListener('hashchange', () => loadAdmins());
 const live = new LiveConnection('/api/admin/events', me.id, desk.handlers);
 desk.start(me, parts, live, outbox(me.id, live, desk.sent));
