@@ -23,7 +23,7 @@ public final class Inputs {
         }
     }
 
-    /** Filters of the ticket list. */
-    public record ListQuery(String status, String assignee, int limit, String cursor) {
+    /** Filters, search ({@code q}) and order ({@code sort}) of the ticket list. */
+    public record ListQuery(String status, String assignee, String search, String sort, int limit, String cursor) {
     }
 }

@@ -34,6 +34,8 @@ public final class TicketService {
     public static final int CATEGORY_MAX = 40;
     public static final int CLIENT_ID_MAX = 100;
     public static final int USER_ID_MAX = 64;
+    /** The search text of the ticket list ({@code ?q=}). */
+    public static final int SEARCH_MAX = 200;
     /** Messages in one ticket answer; {@code ?before=} pages further back. */
     public static final int MESSAGES_PAGE = 200;
 
@@ -85,9 +87,9 @@ public final class TicketService {
             Instant now = now();
             long num = Sql.insertReturningId(exec, "num",
                     "INSERT INTO tickets (farmer_id, farmer_name, subject, category, priority, status, assignee_id,"
-                            + " client_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+                            + " client_id, created_at, updated_at, waiting_since) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
                     farmer.id(), farmer.name(), subject, category, priority.json(), Status.OPEN.json(), clientId,
-                    Sql.timestamp(now), Sql.timestamp(now));
+                    Sql.timestamp(now), Sql.timestamp(now), Sql.timestamp(now));
             Message first = insertMessage(exec, num, farmer, text, false, null, now);
             exec.dml("UPDATE tickets SET last_message_id = ? WHERE num = ?", first.id(), num);
             Ticket ticket = TicketStore.find(exec, num).orElseThrow();
@@ -130,8 +132,9 @@ public final class TicketService {
             }
             boolean reopens = viewer.isFarmer() && (status == Status.PENDING || status == Status.RESOLVED);
             Ticket after = ticket.afterMessage(message, reopens ? Status.OPEN.json() : ticket.status());
-            exec.dml("UPDATE tickets SET last_message_id = ?, updated_at = ?, status = ? WHERE num = ?",
-                    message.id(), Sql.timestamp(now), after.status(), num);
+            exec.dml("UPDATE tickets SET last_message_id = ?, updated_at = ?, status = ?, waiting_since = ? WHERE num = ?",
+                    message.id(), Sql.timestamp(now), after.status(),
+                    after.waitingSince() == null ? null : Sql.timestamp(after.waitingSince()), num);
             tx.append(Event.NEW_MESSAGE, num, ticket.farmerId(), false,
                     Json.write(new EventData.NewMessage(ticket.id(), message, after)));
             if (reopens) {
@@ -238,7 +241,7 @@ public final class TicketService {
         return ticket.withMessages(TicketStore.messages(exec, num, access, before, MESSAGES_PAGE));
     }
 
-    /** A page of tickets: a farmer's own, or all for admins. */
+    /** A page of tickets: a farmer's own, or all for admins; filtered, searched and in the order asked. */
     public TicketPage list(Viewer viewer, Inputs.ListQuery q) {
         Status status = null;
         if (q.status() != null) {
@@ -253,8 +256,10 @@ public final class TicketService {
         if (q.limit() < 1 || q.limit() > 200) {
             throw Refused.invalid("limit must be 1..200");
         }
-        TicketStore.Cursor cursor = q.cursor() == null ? null : TicketStore.Cursor.decode(q.cursor());
-        return TicketStore.list(db.execute(), viewer, status, q.assignee(), q.limit(), cursor);
+        String search = Text.optional(q.search(), "q", SEARCH_MAX);
+        TicketOrder order = TicketOrder.parse(q.sort());
+        TicketOrder.Cursor cursor = q.cursor() == null ? null : TicketOrder.Cursor.decode(q.cursor(), order);
+        return TicketStore.list(db.execute(), viewer, status, q.assignee(), search, order, q.limit(), cursor);
     }
 
     /**
