@@ -657,6 +657,65 @@ try {
     await waitForText(p, '#messages .msg .text', REPLY4, 'admin back on the ticket');
   }, pages);
 
+  await step('admin queue: search by ticket id, farmer or text (internal notes too), order by waiting or priority (live), ages kept current', async () => {
+    const p = pages.admin, farmer = { id: 'F-queue-' + RUN, name: 'Kamau Q' + RUN };
+    const ftok = await token('farmer', farmer.id, farmer.name);
+    const open = (subject, text, priority) => rest(ftok, 'POST', '/api/tickets', { subject, text, priority });
+    const a = await open('Maize ' + RUN, 'maize text ' + RUN), b = await open('Beans ' + RUN, 'beans text ' + RUN);
+    const c = await open('Cattle ' + RUN, 'cattle text ' + RUN, 'urgent');
+    await rest(adminToken, 'POST', `/api/tickets/${a.id}/messages`, { text: 'answered ' + RUN }); // a waits no more
+    await rest(adminToken, 'POST', `/api/tickets/${b.id}/messages`, { text: 'BEANSNOTE ' + RUN, internal: true });
+    await p.evaluate(() => { location.hash = ''; });
+    await p.waitForSelector('#t-view', { state: 'hidden' });
+    const rows = () => p.$$eval('#queue button[data-ticket]', bs => bs.map(b => b.dataset.ticket));
+    const showsExactly = async (ids, what) => {
+      try {
+        await p.waitForFunction(want => [...document.querySelectorAll('#queue button[data-ticket]')].map(b => b.dataset.ticket).join() === want.join(), ids, { timeout: TIMEOUT });
+      } catch { throw new Error(`${what}: the queue shows ${JSON.stringify(await rows())}, not ${JSON.stringify(ids)}`); }
+    };
+    const search = async (q, ids, what) => { await p.fill('#f-search', q); await showsExactly(ids, what); };
+    await search('MAIZE TEXT ' + RUN, [a.id], 'message text, any case');
+    await search('beansnote ' + RUN, [b.id], 'an internal note');
+    await search(c.id, [c.id], 'ticket id');
+    await search(farmer.name, [a.id, c.id, b.id], 'farmer name'); // latest activity first: a was answered last
+    check((await p.textContent('#f-found')).startsWith('3 '), 'the count found is not said: ' + await p.textContent('#f-found'));
+    await search(farmer.id, [a.id, c.id, b.id], 'farmer id');
+    await p.selectOption('#f-sort', 'waiting');
+    await showsExactly([b.id, c.id], 'waiting longest first (the answered ticket is not waiting)');
+    await rest(ftok, 'POST', `/api/tickets/${a.id}/messages`, { text: 'and now? ' + RUN });
+    await showsExactly([b.id, c.id, a.id], 'a new wait comes last, live');
+    await p.selectOption('#f-sort', 'priority');
+    await showsExactly([c.id, a.id, b.id], 'most urgent first, then latest activity');
+    const ages = await p.$$eval('#queue button[data-ticket] .age', ns => ns.map(n => n.textContent));
+    check(ages.length === 3 && ages.every(x => /just now|min ago/.test(x)), 'rows without their age: ' + JSON.stringify(ages));
+    check(ages.every(x => /waiting/.test(x)), 'the waiting time is not shown: ' + JSON.stringify(ages));
+    await p.selectOption('#f-sort', 'activity');
+    await p.fill('#f-search', '');
+    await p.waitForFunction(n => document.querySelectorAll('#queue button[data-ticket]').length > n, 3, { timeout: TIMEOUT });
+    check((await p.textContent('#f-found')) === '', 'the count stays without a search');
+    await p.click(`#queue button[data-ticket="${ticketId}"]`); // back on the ticket, as the steps after expect
+    await waitForText(p, '#messages .msg .text', REPLY4, 'admin back on the ticket');
+
+    // the ages stay true while the page is open: the page's clock moved on 3 minutes, the rows say so
+    const ctx = await newContext(browser, { viewport: { width: 1280, height: 800 } });
+    try {
+      await ctx.clock.install();
+      const q = pages.clock = await openPage(ctx, BASE, 'admin', adminToken, 'admin with a clock');
+      const cell = `#queue button[data-ticket="${c.id}"] .age`, minutes = async () => {
+        const text = await q.textContent(cell);
+        return text.includes('just now') ? 0 : Number((/ (\d+) min ago/.exec(text) || [])[1]);
+      };
+      await q.waitForSelector(cell);
+      const before = await minutes();
+      check(before >= 0 && before < 10, 'the age of a new ticket: ' + await q.textContent(cell));
+      await q.clock.fastForward(3 * 60 * 1000);
+      await q.waitForFunction(([sel, n]) => new RegExp(` (${n}|${n + 1}) min ago`).test(document.querySelector(sel).textContent), [cell, before + 3], { timeout: TIMEOUT });
+    } finally {
+      delete pages.clock;
+      await ctx.close();
+    }
+  }, pages);
+
   await step('admin status and priority: arrow keys only choose, Save saves once; a closed ticket disables the reply box and says why', async () => {
     const p = pages.admin, patches = [];
     const onRequest = r => { if (r.method() === 'PATCH') patches.push(r.postData()); };

@@ -6,6 +6,7 @@ import { LiveConnection } from './live/connection.js';
 import { outbox } from './outbox.js';
 import * as desk from './desk.js';
 import { assigneeName, loadAdmins, showAssignee } from './assignees.js';
+import { ORDERS, fetchTickets, age, refreshAges } from './queue.js';
 
 const me = requireUser('admin');
 const STATUS = { active: t => t.status === 'open' || t.status === 'pending', all: () => true };
@@ -26,12 +27,12 @@ const parts = {
   keep(t) {
     const status = byId('f-status').value;
     return (STATUS[status] ? STATUS[status](t) : t.status === status) && assignedAs(byId('f-assignee').value, t) &&
-      (!byId('f-unread').checked || t.unread > 0);
+      (!byId('f-unread').checked || t.unread > 0) && ORDERS[byId('f-sort').value].keep(t) && (!found || found.has(t.id));
   },
   describe: t => [
     t.id + ' · ' + (t.farmerName || t.farmerId) + ' · ' + t.status + ' · ',
     el('span', { class: 'prio-' + t.priority }, t.priority),
-    t.assigneeId ? ' · ' + assigneeName(t) : ' · unassigned'],
+    t.assigneeId ? ' · ' + assigneeName(t) : ' · unassigned', age(t)],
   rendered() {
     const unread = desk.store.sorted(t => t.unread > 0).length;
     document.title = (unread ? '(' + unread + ') ' : '') + 'Farmdesk: support queue';
@@ -65,13 +66,42 @@ const parts = {
 };
 for (const filter of ['f-status', 'f-assignee', 'f-unread']) byId(filter).onchange = () => desk.render();
 
+// Search is the server's (it reads the messages); its answer is the set of tickets the queue shows.
+let found = null, searches = 0; // ids found by the current search (null: no search); which search answered last
+async function search() {
+  const q = byId('f-search').value.trim(), mine = ++searches;
+  if (!q) found = null;
+  else {
+    const tickets = await fetchTickets('activity', q).catch(() => null); // every match: the order is kept here
+    if (!tickets || mine !== searches) return;
+    tickets.forEach(t => desk.store.upsert(t));
+    found = new Set(tickets.map(t => t.id));
+  }
+  byId('f-found').textContent = found ? found.size + (found.size === 1 ? ' ticket found' : ' tickets found') : '';
+  desk.render();
+}
+let typed;
+byId('f-search').oninput = () => { clearTimeout(typed); typed = setTimeout(search, 300); };
+// another order: rendered at once from what is loaded, then completed by the server's first pages of it
+// (with more tickets than loaded, the oldest waits may not be among the newest)
+const orderLabel = () => byId('queue').setAttribute('aria-label', 'Ticket queue, ' + byId('f-sort').selectedOptions[0].textContent.toLowerCase());
+orderLabel(); // the browser may have kept the choice across a reload
+byId('f-sort').onchange = async () => {
+  orderLabel();
+  desk.render();
+  if (byId('f-sort').value === 'activity') return;
+  (await fetchTickets(byId('f-sort').value).catch(() => [])).forEach(t => desk.store.upsert(t));
+  desk.render();
+};
+setInterval(() => refreshAges(queue), 30000); // "5 min ago" stays true while the page is open
+
 // The queue holds its order while the pointer or the focus is in it, so a row never moves under the
 // pointer or the keyboard (rows still update; new ones go to the end); the latest order is applied
 // once both have left.
-const queue = byId('queue'), latestFirst = desk.store.sorted.bind(desk.store);
+const queue = byId('queue'), ordered = keep => [...desk.store.values()].filter(keep).sort(ORDERS[byId('f-sort').value].compare);
 let held = null; // ticket ids in the order shown when the hold began
 desk.store.sorted = keep => {
-  const tickets = latestFirst(keep), at = id => (held.includes(id) ? held.indexOf(id) : held.length);
+  const tickets = ordered(keep), at = id => (held.includes(id) ? held.indexOf(id) : held.length);
   return held ? tickets.sort((a, b) => at(a.id) - at(b.id)) : tickets;
 };
 function hold() { held = held || [...queue.querySelectorAll('[data-ticket]')].map(b => b.dataset.ticket); }
