@@ -259,7 +259,8 @@ public final class TicketService {
         String search = Text.optional(q.search(), "q", SEARCH_MAX);
         TicketOrder order = TicketOrder.parse(q.sort());
         TicketOrder.Cursor cursor = q.cursor() == null ? null : TicketOrder.Cursor.decode(q.cursor(), order);
-        return TicketStore.list(db.execute(), viewer, status, q.assignee(), search, order, q.limit(), cursor);
+        String farmer = Text.optional(q.farmer(), "farmer", USER_ID_MAX);
+        return TicketStore.list(db.execute(), viewer, status, q.assignee(), farmer, search, order, q.limit(), cursor);
     }
 
     /**

@@ -24,12 +24,20 @@ final class TicketStore {
     private static final String FROM = " FROM tickets t LEFT JOIN messages m ON m.id = t.last_message_id"
             + " LEFT JOIN admins a ON a.id = t.assignee_id";
     /**
-     * Messages of the other side newer than the reader's read mark. Internal notes never count, for
-     * admins either: that is what "unread" means, not who may see them (that is {@link Access}).
+     * A farmer's unread: admins' messages newer than the farmer's read mark. Internal notes never count,
+     * for admins either: that is what "unread" means, not who may see them (that is {@link Access}).
      */
-    private static final String UNREAD = ", (SELECT COUNT(*) FROM messages u WHERE u.ticket_num = t.num"
-            + " AND u.sender_role = ? AND u.internal = FALSE AND u.id > COALESCE("
+    private static final String UNREAD_MINE = ", (SELECT COUNT(*) FROM messages u WHERE u.ticket_num = t.num"
+            + " AND u.sender_role = 'admin' AND u.internal = FALSE AND u.id > COALESCE("
             + "(SELECT r.message_id FROM read_marks r WHERE r.ticket_num = t.num AND r.reader_id = ?), 0)) AS unread";
+    /**
+     * The team's unread, the same for every admin: the farmer's messages newer than the furthest read
+     * mark of any admin. The marks on a ticket are its farmer's and admins' (only they may read it), so
+     * an admin's is any mark but the farmer's.
+     */
+    private static final String UNREAD_TEAM = ", (SELECT COUNT(*) FROM messages u WHERE u.ticket_num = t.num"
+            + " AND u.sender_role = 'farmer' AND u.internal = FALSE AND u.id > COALESCE((SELECT MAX(r.message_id)"
+            + " FROM read_marks r WHERE r.ticket_num = t.num AND r.reader_id <> t.farmer_id), 0)) AS unread";
     private static final String MESSAGE_COLUMNS = "m.id, m.ticket_num, m.sender_role, m.sender_id, m.sender_name,"
             + " m.text, m.internal, m.client_id, m.created_at";
 
@@ -40,8 +48,10 @@ final class TicketStore {
 
     /** The ticket as {@code viewer} sees it in REST answers, with its unread count. */
     static Optional<Ticket> findFor(DbExecute exec, long num, Viewer viewer) {
-        return exec.get("SELECT " + TICKET_COLUMNS + UNREAD + FROM + " WHERE t.num = ?",
-                otherSide(viewer), viewer.id(), num).map(r -> ticket(r, true));
+        List<Object> params = new ArrayList<>(unreadParams(viewer));
+        params.add(num);
+        return exec.get("SELECT " + TICKET_COLUMNS + unread(viewer) + FROM + " WHERE t.num = ?", params.toArray())
+                .map(r -> ticket(r, true));
     }
 
     static Optional<Ticket> findByClientId(DbExecute exec, String farmerId, String clientId) {
@@ -50,15 +60,17 @@ final class TicketStore {
     }
 
     /** One page of the ticket list in {@code order}, and the cursor of the next page (or null). */
-    static TicketPage list(DbExecute exec, Viewer viewer, Status status, String assignee, String search,
-                           TicketOrder order, int limit, TicketOrder.Cursor after) {
+    static TicketPage list(DbExecute exec, Viewer viewer, Status status, String assignee, String farmerId,
+                           String search, TicketOrder order, int limit, TicketOrder.Cursor after) {
         Access access = Access.of(viewer);
         Access.Where visible = access.whereTicket("t.farmer_id");
-        StringBuilder sql = new StringBuilder("SELECT " + TICKET_COLUMNS + UNREAD + FROM + " WHERE " + visible.sql());
-        List<Object> params = new ArrayList<>();
-        params.add(otherSide(viewer));
-        params.add(viewer.id());
+        StringBuilder sql = new StringBuilder("SELECT " + TICKET_COLUMNS + unread(viewer) + FROM + " WHERE " + visible.sql());
+        List<Object> params = new ArrayList<>(unreadParams(viewer));
         params.addAll(visible.params());
+        if (farmerId != null) {
+            sql.append(" AND t.farmer_id = ?");
+            params.add(farmerId);
+        }
         if (status != null) {
             sql.append(" AND t.status = ?");
             params.add(status.json());
@@ -158,8 +170,13 @@ final class TicketStore {
                 .orElse(0L);
     }
 
-    private static String otherSide(Viewer viewer) {
-        return viewer.isFarmer() ? "admin" : "farmer";
+    /** Unread as the viewer counts it: a farmer their own, an admin the team's. */
+    private static String unread(Viewer viewer) {
+        return viewer.isFarmer() ? UNREAD_MINE : UNREAD_TEAM;
+    }
+
+    private static List<Object> unreadParams(Viewer viewer) {
+        return viewer.isFarmer() ? List.of(viewer.id()) : List.of();
     }
 
     private static Ticket ticket(DbRow r, boolean withUnread) {

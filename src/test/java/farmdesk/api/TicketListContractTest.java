@@ -184,6 +184,22 @@ class TicketListContractTest extends TicketsContractBase {
         assertTrue(all.containsAll(created));
     }
 
+    /** ?farmer= (the admin page's "other tickets of this farmer"): exactly that farmer's, never a look-alike's. */
+    @Test
+    void theFarmerFilterListsExactlyThatFarmersTicketsAndNeverOthersToAFarmer() {
+        String id = uniqueFarmer();
+        String farmer = api.farmer(id);
+        String lookAlike = api.farmer(id + "0");
+        String admin = api.admin("A-farmer-filter");
+        Set<String> own = Set.of(api.createTicket(farmer, "a", "x"), api.createTicket(farmer, "b", "x"));
+        String theirs = api.createTicket(lookAlike, "c", "x");
+        assertEquals(own, new HashSet<>(ids(list("?farmer=" + id, admin))));
+        assertEquals(List.of(theirs), ids(list("?farmer=" + id + "0", admin)));
+        assertEquals(own, new HashSet<>(ids(list("?farmer=" + id, farmer))));
+        assertEquals(List.of(), ids(list("?farmer=" + id + "0", farmer)), "another farmer's tickets stay hidden");
+        assertProblem(api.get("/api/tickets?farmer=" + "f".repeat(65), admin), 400, "farmer");
+    }
+
     @Test
     void limitOutside1To200AndBadCursorsAre400() {
         String farmer = api.farmer(uniqueFarmer());

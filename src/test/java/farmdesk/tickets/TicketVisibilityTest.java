@@ -86,7 +86,7 @@ class TicketVisibilityTest {
                     .filter(t -> access.maySeeTicketOf(t.getValue()))
                     .map(t -> TicketId.format(t.getKey()))
                     .sorted().toList();
-            List<String> listed = TicketStore.list(database.client().execute(), viewer, null, null, null,
+            List<String> listed = TicketStore.list(database.client().execute(), viewer, null, null, null, null,
                             TicketOrder.ACTIVITY, 200, null)
                     .tickets().stream().map(Ticket::id).sorted().toList();
             assertEquals(visible, listed, viewer.id());
@@ -103,7 +103,7 @@ class TicketVisibilityTest {
                         .filter(m -> text.equals(m.internal() ? "a note" : "a message"))
                         .filter(m -> access.maySee(owners.get(m.ticket()), m.internal()))
                         .map(m -> TicketId.format(m.ticket())).distinct().sorted().toList();
-                List<String> found = TicketStore.list(database.client().execute(), viewer, null, null, text,
+                List<String> found = TicketStore.list(database.client().execute(), viewer, null, null, null, text,
                                 TicketOrder.ACTIVITY, 200, null)
                         .tickets().stream().map(Ticket::id).sorted().toList();
                 assertEquals(expected, found, viewer.id() + " searching " + text);
