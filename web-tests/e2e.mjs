@@ -716,6 +716,62 @@ try {
     }
   }, pages);
 
+  await step("the farmer's other tickets beside the conversation: links that open them, a new one added live", async () => {
+    const p = pages.admin, ftok = await token('farmer', 'F-others-' + RUN, 'Others ' + RUN);
+    const open = (subject, text) => rest(ftok, 'POST', '/api/tickets', { subject: subject + ' ' + RUN, text });
+    const one = await open('First of three', 'one'), two = await open('Second of three', 'two'), three = await open('Third of three', 'three');
+    const listed = () => p.$$eval('#others-list a', as => as.map(a => a.textContent.split(' · ')[0]));
+    const lists = async (ids, what) => {
+      try {
+        await p.waitForFunction(want => !document.getElementById('t-others').hidden &&
+          [...document.querySelectorAll('#others-list a')].map(a => a.textContent.split(' · ')[0]).sort().join() === want.sort().join(), ids, { timeout: TIMEOUT });
+      } catch { throw new Error(`${what}: the other tickets listed are ${JSON.stringify(await listed())}, not ${JSON.stringify(ids)}`); }
+    };
+    await p.click(`#queue button[data-ticket="${two.id}"]`);
+    await waitForText(p, '#messages .msg .text', 'two', 'the second ticket');
+    await lists([one.id, three.id], 'on the second ticket');
+    const link = await p.$$eval('#others-list a', as => as.map(a => [a.getAttribute('href'), a.textContent]));
+    check(link.some(([h, t]) => h === '#ticket=' + one.id && t.includes('First of three ' + RUN)), 'links: ' + JSON.stringify(link));
+    await p.click(`#others-list a[href="#ticket=${one.id}"]`);
+    await waitForText(p, '#t-subject', 'First of three ' + RUN, 'the linked ticket opened');
+    await lists([two.id, three.id], 'on the first ticket');
+    const four = await open('Fourth', 'four');
+    await lists([two.id, three.id, four.id], 'a new ticket of the farmer');
+    await p.click(`#queue button[data-ticket="${ticketId}"]`); // back on the ticket, as the steps after expect
+    await waitForText(p, '#messages .msg .text', REPLY4, 'admin back on the ticket');
+    check(!(await listed()).includes(one.id), "another farmer's tickets are listed");
+  }, pages);
+
+  await step("unread is the team's: one admin reading clears it for every admin, live; the team total in the queue header", async () => {
+    const p = pages.admin, ctx = await newContext(browser, { viewport: { width: 1280, height: 800 } });
+    const total = async page => Number(((await page.textContent('#team-unread')) || '').split(' ')[0]) || 0;
+    const totalIs = (page, n, what) => page.waitForFunction(want => (Number(document.getElementById('team-unread').textContent.split(' ')[0]) || 0) === want, n, { timeout: TIMEOUT })
+      .catch(async () => { throw new Error(`${what}: the team total says ${JSON.stringify(await page.textContent('#team-unread'))}, not ${n}`); });
+    try {
+      const ftok = await token('farmer', 'F-team-' + RUN, 'Team ' + RUN), before = await total(p);
+      const q = pages.team = await openPage(ctx, BASE, 'admin', await token('admin', 'A-team-' + RUN, 'Second agent'), 'second admin');
+      await waitForConnection(q, 'streaming', 'second admin');
+      const t = await rest(ftok, 'POST', '/api/tickets', { subject: 'Team unread ' + RUN, text: 'who reads me? ' + RUN });
+      for (const [page, who] of [[p, 'first admin'], [q, 'second admin']]) await waitForText(page, `#queue button[data-ticket="${t.id}"] .badge`, '1 unread', who);
+      await totalIs(p, before + 1, 'a new unread ticket');
+      const second = await total(q);
+      await q.click(`#queue button[data-ticket="${t.id}"]`); // the second agent reads it
+      await waitForText(q, '#messages .msg .text', 'who reads me? ' + RUN, 'second admin on the ticket');
+      await p.waitForFunction(id => !document.querySelector(`#queue button[data-ticket="${id}"] .badge`), t.id, { timeout: TIMEOUT })
+        .catch(() => { throw new Error('the first admin still shows the ticket unread after the second read it'); });
+      await totalIs(p, before, 'read by the team');
+      await totalIs(q, second - 1, 'read by the second admin');
+      // an agent who signs in now gets the same from the server: read by the team
+      const r = pages.third = await openPage(ctx, BASE, 'admin', await token('admin', 'A-third-' + RUN, 'Third agent'), 'third admin');
+      await r.waitForSelector(`#queue button[data-ticket="${t.id}"]`);
+      check(!(await r.$(`#queue button[data-ticket="${t.id}"] .badge`)), 'unread for an agent who signed in after the team read it');
+    } finally {
+      delete pages.team;
+      delete pages.third;
+      await ctx.close();
+    }
+  }, pages);
+
   await step('admin status and priority: arrow keys only choose, Save saves once; a closed ticket disables the reply box and says why', async () => {
     const p = pages.admin, patches = [];
     const onRequest = r => { if (r.method() === 'PATCH') patches.push(r.postData()); };

@@ -1,12 +1,13 @@
 // The support queue: every ticket with filters, a conversation with replies and internal notes, and
 // the ticket's status, priority and assignee.
-import { requireUser } from './session.js';
+import { api, requireUser } from './session.js';
 import { byId, el, notify, timeLabel } from './dom.js';
 import { LiveConnection } from './live/connection.js';
 import { outbox } from './outbox.js';
 import * as desk from './desk.js';
 import { assigneeName, loadAdmins, showAssignee } from './assignees.js';
 import { ORDERS, fetchTickets, age, refreshAges } from './queue.js';
+import { showOthers } from './others.js';
 
 const me = requireUser('admin');
 const STATUS = { active: t => t.status === 'open' || t.status === 'pending', all: () => true };
@@ -34,8 +35,10 @@ const parts = {
     el('span', { class: 'prio-' + t.priority }, t.priority),
     t.assigneeId ? ' · ' + assigneeName(t) : ' · unassigned', age(t)],
   rendered() {
+    // the team's count (the server's unread is the same for every admin, and any admin's read clears it)
     const unread = desk.store.sorted(t => t.unread > 0).length;
     document.title = (unread ? '(' + unread + ') ' : '') + 'Farmdesk: support queue';
+    byId('team-unread').textContent = unread ? unread + (unread === 1 ? ' ticket unread' : ' tickets unread') : '';
   },
   showHeader(t) {
     const shownBefore = shownId;
@@ -55,6 +58,7 @@ const parts = {
     byId('t-closed').hidden = !closed;
     for (const n of document.querySelectorAll('#compose-text, #compose .send')) n.disabled = closed;
     showAssignee(t, shownBefore === t.id);
+    showOthers(t);
   },
   async load(cursor) {
     older = await desk.store.load(cursor);
@@ -62,7 +66,11 @@ const parts = {
   },
   // a note being typed is announced to admins only (the farmer would see "… is typing" for nothing)
   typing: () => (byId('mode-note').checked ? { internal: true } : undefined),
-  newTicket(t) { byId('announce').textContent = 'New ticket from ' + t.farmerName + ': ' + t.subject; },
+  newTicket(t) {
+    byId('announce').textContent = 'New ticket from ' + t.farmerName + ': ' + t.subject;
+    const open = desk.store.get(desk.openId);
+    if (open && open.farmerId === t.farmerId) showOthers(open, true);
+  },
 };
 for (const filter of ['f-status', 'f-assignee', 'f-unread']) byId(filter).onchange = () => desk.render();
 
@@ -143,5 +151,17 @@ byId('assign-me').onclick = () => patch({ assigneeId: me.id });
 // the admins to choose from, again at each ticket opened or closed: whoever signed in since is there
 loadAdmins();
 addEventListener('hashchange', () => loadAdmins());
+// Unread is the team's: another admin's read clears it here too. A read that covers the ticket's last
+// message leaves nothing unread; an older one (an admin replied since) leaves what the server counts.
+const onEvent = desk.handlers.onEvent;
+desk.handlers.onEvent = (type, data) => {
+  const t = desk.store.get(data.ticketId);
+  if (type === 'ticket-read' && data.readerRole === 'admin' && t && t.unread) {
+    if (t.lastMessage && data.messageId >= t.lastMessage.id) t.unread = 0;
+    else api('GET', '/api/tickets?limit=50&farmer=' + encodeURIComponent(t.farmerId), null, true)
+      .then(page => { page.tickets.forEach(x => desk.store.upsert(x)); desk.render(); }, () => {});
+  }
+  onEvent(type, data);
+};
 const live = new LiveConnection('/api/admin/events', me.id, desk.handlers);
 desk.start(me, parts, live, outbox(me.id, live, desk.sent));
