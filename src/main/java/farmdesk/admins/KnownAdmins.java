@@ -16,6 +16,7 @@ import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 
 import farmdesk.auth.Viewer;
+import farmdesk.storage.DatabaseFaultLog;
 import farmdesk.storage.Sql;
 
 /**
@@ -64,7 +65,8 @@ public final class KnownAdmins {
         try {
             record(db.execute(), viewer, now);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not record admin " + viewer.id() + " as seen: " + e.getMessage());
+            // one line, no stack trace: a database away is logged where it is noticed (DatabaseFaultLog)
+            LOG.log(Level.WARNING, "could not record admin " + viewer.id() + " as seen: " + DatabaseFaultLog.firstLine(e));
         }
     }
 
