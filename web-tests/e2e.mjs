@@ -1035,7 +1035,7 @@ try {
     const p = pages.admin;
     const shown = () => p.$$eval('#queue button[data-ticket]', bs => bs.map(b => b.dataset.ticket));
     await p.click('#assign-me');
-    await p.waitForFunction(([id, me]) => document.querySelector(`#queue button[data-ticket="${id}"] .sub`)?.textContent.includes(me), [ticketId, ADMIN.id], { timeout: TIMEOUT });
+    await p.waitForFunction(([id, me]) => document.querySelector(`#queue button[data-ticket="${id}"] .sub`)?.textContent.includes(me), [ticketId, ADMIN.name], { timeout: TIMEOUT });
     await p.evaluate(() => { location.hash = ''; }); // the open ticket is always listed: close it
     await p.waitForSelector('#t-view', { state: 'hidden' });
     await p.selectOption('#f-assignee', 'me');
@@ -1057,6 +1057,157 @@ try {
     await p.click(`#queue button[data-ticket="${ticketId}"]`);
     await p.waitForFunction(() => document.activeElement.id === 't-subject', null, { timeout: TIMEOUT });
     await waitForText(p, '#messages .msg .text', REPLY4, 'admin back on the ticket');
+  }, pages);
+
+  await step('assignee: chosen from the admins who signed in (not free text), shown by name in rows, picker and filter', async () => {
+    const p = pages.admin, other = { id: 'A-meera-' + RUN, name: 'Meera ' + RUN }, never = 'A-never-' + RUN;
+    const row = `#queue button[data-ticket="${ticketId}"]`;
+    const options = sel => p.$$eval(sel + ' option', os => os.map(o => [o.value, o.textContent]));
+    const rowSays = text => p.waitForFunction(([sel, t]) => document.querySelector(sel)?.textContent.includes(t), [row + ' .sub', text], { timeout: TIMEOUT });
+    await token('admin', never, 'Never signed in'); // a token minted but never used: not an admin the service knows
+    await rest(await token('admin', other.id, other.name), 'GET', '/api/tickets?limit=1'); // Meera signs in
+    await p.evaluate(() => { location.hash = ''; });
+    await p.waitForSelector('#t-view', { state: 'hidden' });
+    await p.click(row); // opening a ticket brings the admins who signed in since
+    await p.waitForFunction(id => [...document.querySelectorAll('#t-assignee option')].some(o => o.value === id), other.id, { timeout: TIMEOUT });
+    const offered = await options('#t-assignee');
+    check(offered.some(([v, l]) => v === other.id && l === other.name), 'Meera is not offered by name: ' + JSON.stringify(offered));
+    check(offered.some(([v, l]) => v === ADMIN.id && l === ADMIN.name), 'the signed-in admin is not offered by name: ' + JSON.stringify(offered));
+    check(offered.some(([v]) => v === '') && !offered.some(([v]) => v === never || v === FARMER.id), 'offered: ' + JSON.stringify(offered));
+    await p.selectOption('#t-assignee', other.id);
+    await p.click('#assign button[type=submit]');
+    await rowSays(other.name);
+    const sub = await p.textContent(row + ' .sub');
+    check(sub.includes(other.name) && !sub.includes(other.id), 'the row shows ' + JSON.stringify(sub));
+    const saved = await rest(adminToken, 'GET', `/api/tickets/${ticketId}`);
+    check(saved.assigneeId === other.id && saved.assigneeName === other.name, 'stored ' + saved.assigneeId + ' / ' + saved.assigneeName);
+    await p.evaluate(() => { location.hash = ''; });
+    await p.waitForSelector('#t-view', { state: 'hidden' });
+    const filter = await options('#f-assignee');
+    check(filter.some(([v, l]) => v === other.id && l === other.name), 'the filter does not offer Meera by name: ' + JSON.stringify(filter));
+    await p.selectOption('#f-assignee', other.id);
+    const ids = await p.$$eval('#queue button[data-ticket]', bs => bs.map(b => b.dataset.ticket));
+    check(ids.length === 1 && ids[0] === ticketId, 'Meera\'s tickets: ' + JSON.stringify(ids));
+    await p.selectOption('#f-assignee', 'any');
+    await p.click(row);
+    await p.click('#assign-me'); // back to this admin, as the steps after expect
+    await rowSays(ADMIN.name);
+    await waitForText(p, '#messages .msg .text', REPLY4, 'admin back on the ticket');
+  }, pages);
+
+  await step('admin queue: search by ticket id, farmer or text (internal notes too), order by waiting or priority (live), ages kept current', async () => {
+    const p = pages.admin, farmer = { id: 'F-queue-' + RUN, name: 'Kamau Q' + RUN };
+    const ftok = await token('farmer', farmer.id, farmer.name);
+    const open = (subject, text, priority) => rest(ftok, 'POST', '/api/tickets', { subject, text, priority });
+    const a = await open('Maize ' + RUN, 'maize text ' + RUN), b = await open('Beans ' + RUN, 'beans text ' + RUN);
+    const c = await open('Cattle ' + RUN, 'cattle text ' + RUN, 'urgent');
+    await rest(adminToken, 'POST', `/api/tickets/${a.id}/messages`, { text: 'answered ' + RUN }); // a waits no more
+    await rest(adminToken, 'POST', `/api/tickets/${b.id}/messages`, { text: 'BEANSNOTE ' + RUN, internal: true });
+    await p.evaluate(() => { location.hash = ''; });
+    await p.waitForSelector('#t-view', { state: 'hidden' });
+    const rows = () => p.$$eval('#queue button[data-ticket]', bs => bs.map(b => b.dataset.ticket));
+    const showsExactly = async (ids, what) => {
+      try {
+        await p.waitForFunction(want => [...document.querySelectorAll('#queue button[data-ticket]')].map(b => b.dataset.ticket).join() === want.join(), ids, { timeout: TIMEOUT });
+      } catch { throw new Error(`${what}: the queue shows ${JSON.stringify(await rows())}, not ${JSON.stringify(ids)}`); }
+    };
+    const search = async (q, ids, what) => { await p.fill('#f-search', q); await showsExactly(ids, what); };
+    await search('MAIZE TEXT ' + RUN, [a.id], 'message text, any case');
+    await search('beansnote ' + RUN, [b.id], 'an internal note');
+    await search(c.id, [c.id], 'ticket id');
+    await search(farmer.name, [a.id, c.id, b.id], 'farmer name'); // latest activity first: a was answered last
+    check((await p.textContent('#f-found')).startsWith('3 '), 'the count found is not said: ' + await p.textContent('#f-found'));
+    await search(farmer.id, [a.id, c.id, b.id], 'farmer id');
+    await p.selectOption('#f-sort', 'waiting');
+    await showsExactly([b.id, c.id], 'waiting longest first (the answered ticket is not waiting)');
+    await rest(ftok, 'POST', `/api/tickets/${a.id}/messages`, { text: 'and now? ' + RUN });
+    await showsExactly([b.id, c.id, a.id], 'a new wait comes last, live');
+    await p.selectOption('#f-sort', 'priority');
+    await showsExactly([c.id, a.id, b.id], 'most urgent first, then latest activity');
+    const ages = await p.$$eval('#queue button[data-ticket] .age', ns => ns.map(n => n.textContent));
+    check(ages.length === 3 && ages.every(x => /just now|min ago/.test(x)), 'rows without their age: ' + JSON.stringify(ages));
+    check(ages.every(x => /waiting/.test(x)), 'the waiting time is not shown: ' + JSON.stringify(ages));
+    await p.selectOption('#f-sort', 'activity');
+    await p.fill('#f-search', '');
+    await p.waitForFunction(n => document.querySelectorAll('#queue button[data-ticket]').length > n, 3, { timeout: TIMEOUT });
+    check((await p.textContent('#f-found')) === '', 'the count stays without a search');
+    await p.click(`#queue button[data-ticket="${ticketId}"]`); // back on the ticket, as the steps after expect
+    await waitForText(p, '#messages .msg .text', REPLY4, 'admin back on the ticket');
+
+    // the ages stay true while the page is open: the page's clock moved on 3 minutes, the rows say so
+    const ctx = await newContext(browser, { viewport: { width: 1280, height: 800 } });
+    try {
+      await ctx.clock.install();
+      const q = pages.clock = await openPage(ctx, BASE, 'admin', adminToken, 'admin with a clock');
+      const cell = `#queue button[data-ticket="${c.id}"] .age`, minutes = async () => {
+        const text = await q.textContent(cell);
+        return text.includes('just now') ? 0 : Number((/ (\d+) min ago/.exec(text) || [])[1]);
+      };
+      await q.waitForSelector(cell);
+      const before = await minutes();
+      check(before >= 0 && before < 10, 'the age of a new ticket: ' + await q.textContent(cell));
+      await q.clock.fastForward(3 * 60 * 1000);
+      await q.waitForFunction(([sel, n]) => new RegExp(` (${n}|${n + 1}) min ago`).test(document.querySelector(sel).textContent), [cell, before + 3], { timeout: TIMEOUT });
+    } finally {
+      delete pages.clock;
+      await ctx.close();
+    }
+  }, pages);
+
+  await step("the farmer's other tickets beside the conversation: links that open them, a new one added live", async () => {
+    const p = pages.admin, ftok = await token('farmer', 'F-others-' + RUN, 'Others ' + RUN);
+    const open = (subject, text) => rest(ftok, 'POST', '/api/tickets', { subject: subject + ' ' + RUN, text });
+    const one = await open('First of three', 'one'), two = await open('Second of three', 'two'), three = await open('Third of three', 'three');
+    const listed = () => p.$$eval('#others-list a', as => as.map(a => a.textContent.split(' · ')[0]));
+    const lists = async (ids, what) => {
+      try {
+        await p.waitForFunction(want => !document.getElementById('t-others').hidden &&
+          [...document.querySelectorAll('#others-list a')].map(a => a.textContent.split(' · ')[0]).sort().join() === want.sort().join(), ids, { timeout: TIMEOUT });
+      } catch { throw new Error(`${what}: the other tickets listed are ${JSON.stringify(await listed())}, not ${JSON.stringify(ids)}`); }
+    };
+    await p.click(`#queue button[data-ticket="${two.id}"]`);
+    await waitForText(p, '#messages .msg .text', 'two', 'the second ticket');
+    await lists([one.id, three.id], 'on the second ticket');
+    const link = await p.$$eval('#others-list a', as => as.map(a => [a.getAttribute('href'), a.textContent]));
+    check(link.some(([h, t]) => h === '#ticket=' + one.id && t.includes('First of three ' + RUN)), 'links: ' + JSON.stringify(link));
+    await p.click(`#others-list a[href="#ticket=${one.id}"]`);
+    await waitForText(p, '#t-subject', 'First of three ' + RUN, 'the linked ticket opened');
+    await lists([two.id, three.id], 'on the first ticket');
+    const four = await open('Fourth', 'four');
+    await lists([two.id, three.id, four.id], 'a new ticket of the farmer');
+    await p.click(`#queue button[data-ticket="${ticketId}"]`); // back on the ticket, as the steps after expect
+    await waitForText(p, '#messages .msg .text', REPLY4, 'admin back on the ticket');
+    check(!(await listed()).includes(one.id), "another farmer's tickets are listed");
+  }, pages);
+
+  await step("unread is the team's: one admin reading clears it for every admin, live; the team total in the queue header", async () => {
+    const p = pages.admin, ctx = await newContext(browser, { viewport: { width: 1280, height: 800 } });
+    const total = async page => Number(((await page.textContent('#team-unread')) || '').split(' ')[0]) || 0;
+    const totalIs = (page, n, what) => page.waitForFunction(want => (Number(document.getElementById('team-unread').textContent.split(' ')[0]) || 0) === want, n, { timeout: TIMEOUT })
+      .catch(async () => { throw new Error(`${what}: the team total says ${JSON.stringify(await page.textContent('#team-unread'))}, not ${n}`); });
+    try {
+      const ftok = await token('farmer', 'F-team-' + RUN, 'Team ' + RUN), before = await total(p);
+      const q = pages.team = await openPage(ctx, BASE, 'admin', await token('admin', 'A-team-' + RUN, 'Second agent'), 'second admin');
+      await waitForConnection(q, 'streaming', 'second admin');
+      const t = await rest(ftok, 'POST', '/api/tickets', { subject: 'Team unread ' + RUN, text: 'who reads me? ' + RUN });
+      for (const [page, who] of [[p, 'first admin'], [q, 'second admin']]) await waitForText(page, `#queue button[data-ticket="${t.id}"] .badge`, '1 unread', who);
+      await totalIs(p, before + 1, 'a new unread ticket');
+      const second = await total(q);
+      await q.click(`#queue button[data-ticket="${t.id}"]`); // the second agent reads it
+      await waitForText(q, '#messages .msg .text', 'who reads me? ' + RUN, 'second admin on the ticket');
+      await p.waitForFunction(id => !document.querySelector(`#queue button[data-ticket="${id}"] .badge`), t.id, { timeout: TIMEOUT })
+        .catch(() => { throw new Error('the first admin still shows the ticket unread after the second read it'); });
+      await totalIs(p, before, 'read by the team');
+      await totalIs(q, second - 1, 'read by the second admin');
+      // an agent who signs in now gets the same from the server: read by the team
+      const r = pages.third = await openPage(ctx, BASE, 'admin', await token('admin', 'A-third-' + RUN, 'Third agent'), 'third admin');
+      await r.waitForSelector(`#queue button[data-ticket="${t.id}"]`);
+      check(!(await r.$(`#queue button[data-ticket="${t.id}"] .badge`)), 'unread for an agent who signed in after the team read it');
+    } finally {
+      delete pages.team;
+      delete pages.third;
+      await ctx.close();
+    }
   }, pages);
 
   await step('admin status and priority: arrow keys only choose, Save saves once; a closed ticket disables the reply box and says why', async () => {

@@ -11,6 +11,8 @@ import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 
+import farmdesk.admins.KnownAdmins;
+import farmdesk.api.AdminEndpoints;
 import farmdesk.api.DevLoginEndpoint;
 import farmdesk.api.StreamTokenEndpoint;
 import farmdesk.api.TicketEndpoints;
@@ -80,7 +82,8 @@ public final class Farmdesk implements AutoCloseable {
                 settings.pruneEvery(), Services.get(MeterRegistry.class));
 
         Tokens tokens = Tokens.create(settings.authSecret());
-        Caller caller = new Caller(tokens);
+        KnownAdmins knownAdmins = new KnownAdmins(database.client());
+        Caller caller = new Caller(tokens, knownAdmins::seen);
         TicketService tickets = new TicketService(database.client(), events.log(), streamReads);
         MeterRegistry registry = Services.get(MeterRegistry.class);
         metrics = new StreamMetrics(registry, events.broadcaster()::publishedCount);
@@ -93,6 +96,7 @@ public final class Farmdesk implements AutoCloseable {
                 settings.effectiveMaxConnections());
         routes = new Routes(
                 new TicketEndpoints(tickets, caller, new RateLimiter(settings.rateLimit())),
+                new AdminEndpoints(knownAdmins, caller),
                 streamEndpoints,
                 new StreamTokenEndpoint(tokens, caller),
                 settings.devLogin() ? new DevLoginEndpoint(tokens) : null,

@@ -11,7 +11,7 @@ import java.util.OptionalLong;
 public final class Refused extends RuntimeException {
 
     /** Why the request is refused; each is one HTTP status at the edge. */
-    public enum Why { INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, TOO_MANY, UNAVAILABLE }
+    public enum Why { INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, UNPROCESSABLE, TOO_MANY, UNAVAILABLE }
 
     private final Why why;
     private final OptionalLong retryAfterSeconds;
@@ -73,6 +73,11 @@ public final class Refused extends RuntimeException {
 
     public static Refused tooLarge(String detail) {
         return new Refused(Why.TOO_LARGE, detail);
+    }
+
+    /** Well-formed, but naming something the service does not know (an assignee who is no known admin). */
+    public static Refused unprocessable(String detail) {
+        return new Refused(Why.UNPROCESSABLE, detail);
     }
 
     public static Refused tooMany(String detail, long retryAfterSeconds) {

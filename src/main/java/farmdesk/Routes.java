@@ -13,6 +13,7 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
 
+import farmdesk.api.AdminEndpoints;
 import farmdesk.api.DevLoginEndpoint;
 import farmdesk.api.StreamTokenEndpoint;
 import farmdesk.api.TicketEndpoints;
@@ -42,7 +43,7 @@ import farmdesk.streams.StreamEndpoints;
  * @param observeSocket the listener of /observe/*: the default one, or a port of its own (then the
  *                      public port does not route /observe at all and answers it 404)
  */
-record Routes(TicketEndpoints tickets, StreamEndpoints streams, StreamTokenEndpoint streamToken,
+record Routes(TicketEndpoints tickets, AdminEndpoints admins, StreamEndpoints streams, StreamTokenEndpoint streamToken,
               DevLoginEndpoint devLogin, Drain drain, Cors cors, HttpMetrics httpMetrics,
               DatabaseHealthCheck databaseHealth, Path webDir, String observeSocket) {
 
@@ -106,6 +107,9 @@ record Routes(TicketEndpoints tickets, StreamEndpoints streams, StreamTokenEndpo
                 .post("/api/tickets/{id}/messages", tickets::post)
                 .post("/api/tickets/{id}/read", tickets::read)
                 .post("/api/tickets/{id}/typing", tickets::typing);
+
+        // the admins known to the service (assignees are chosen from them)
+        routing.get("/api/admins", admins::list);
 
         // live events: SSE at the stream's path, long-poll at <path>/poll, the same ids on both
         routing.get("/api/tickets/{id}/events", streams::ticketStream)

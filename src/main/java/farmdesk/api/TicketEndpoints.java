@@ -54,6 +54,9 @@ public final class TicketEndpoints {
         TicketPage page = tickets.list(viewer, new Inputs.ListQuery(
                 blankToNull(query.first("status").orElse(null)),
                 blankToNull(query.first("assignee").orElse(null)),
+                blankToNull(query.first("farmer").orElse(null)),
+                blankToNull(query.first("q").orElse(null)),
+                blankToNull(query.first("sort").orElse(null)),
                 limit,
                 blankToNull(query.first("cursor").orElse(null))));
         sendJson(res, Status.OK_200, page);

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -23,10 +24,17 @@ public final class Caller {
     private static final int VERIFIED_REMEMBERED = 50_000;
 
     private final Tokens tokens;
+    private final Consumer<Viewer> signedIn;
     private final Map<String, VerifiedToken> verified = new ConcurrentHashMap<>();
 
     public Caller(Tokens tokens) {
+        this(tokens, viewer -> { });
+    }
+
+    /** @param signedIn told of every caller whose token passed (admins.KnownAdmins records the admins) */
+    public Caller(Tokens tokens, Consumer<Viewer> signedIn) {
         this.tokens = tokens;
+        this.signedIn = signedIn;
     }
 
     /** The caller of a REST call: only the Authorization header counts, and only a session token. */
@@ -62,6 +70,7 @@ public final class Caller {
         }
         VerifiedToken known = verified.get(token.get());
         if (known != null && Instant.now().isBefore(known.acceptedUntil())) {
+            signedIn.accept(known.viewer());
             return known;
         }
         try {
@@ -70,6 +79,7 @@ public final class Caller {
                 verified.clear();
             }
             verified.put(token.get(), checked);
+            signedIn.accept(checked.viewer());
             return checked;
         } catch (Tokens.InvalidToken e) {
             verified.remove(token.get());

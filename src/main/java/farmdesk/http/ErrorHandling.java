@@ -89,6 +89,7 @@ public final class ErrorHandling {
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case TOO_LARGE -> 413;
+            case UNPROCESSABLE -> 422;
             case TOO_MANY -> 429;
             case UNAVAILABLE -> 503;
         };

@@ -23,7 +23,8 @@ public final class Inputs {
         }
     }
 
-    /** Filters of the ticket list. */
-    public record ListQuery(String status, String assignee, int limit, String cursor) {
+    /** Filters (status, assignee, one farmer's), search ({@code q}) and order ({@code sort}) of the ticket list. */
+    public record ListQuery(String status, String assignee, String farmer, String search, String sort, int limit,
+                            String cursor) {
     }
 }

@@ -14,6 +14,7 @@ import io.helidon.dbclient.DbExecute;
 
 import farmdesk.Json;
 import farmdesk.Refused;
+import farmdesk.admins.KnownAdmins;
 import farmdesk.auth.Access;
 import farmdesk.auth.Viewer;
 import farmdesk.events.Event;
@@ -33,6 +34,8 @@ public final class TicketService {
     public static final int CATEGORY_MAX = 40;
     public static final int CLIENT_ID_MAX = 100;
     public static final int USER_ID_MAX = 64;
+    /** The search text of the ticket list ({@code ?q=}). */
+    public static final int SEARCH_MAX = 200;
     /** Messages in one ticket answer; {@code ?before=} pages further back. */
     public static final int MESSAGES_PAGE = 200;
 
@@ -84,9 +87,9 @@ public final class TicketService {
             Instant now = now();
             long num = Sql.insertReturningId(exec, "num",
                     "INSERT INTO tickets (farmer_id, farmer_name, subject, category, priority, status, assignee_id,"
-                            + " client_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+                            + " client_id, created_at, updated_at, waiting_since) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
                     farmer.id(), farmer.name(), subject, category, priority.json(), Status.OPEN.json(), clientId,
-                    Sql.timestamp(now), Sql.timestamp(now));
+                    Sql.timestamp(now), Sql.timestamp(now), Sql.timestamp(now));
             Message first = insertMessage(exec, num, farmer, text, false, null, now);
             exec.dml("UPDATE tickets SET last_message_id = ? WHERE num = ?", first.id(), num);
             Ticket ticket = TicketStore.find(exec, num).orElseThrow();
@@ -129,8 +132,9 @@ public final class TicketService {
             }
             boolean reopens = viewer.isFarmer() && (status == Status.PENDING || status == Status.RESOLVED);
             Ticket after = ticket.afterMessage(message, reopens ? Status.OPEN.json() : ticket.status());
-            exec.dml("UPDATE tickets SET last_message_id = ?, updated_at = ?, status = ? WHERE num = ?",
-                    message.id(), Sql.timestamp(now), after.status(), num);
+            exec.dml("UPDATE tickets SET last_message_id = ?, updated_at = ?, status = ?, waiting_since = ? WHERE num = ?",
+                    message.id(), Sql.timestamp(now), after.status(),
+                    after.waitingSince() == null ? null : Sql.timestamp(after.waitingSince()), num);
             tx.append(Event.NEW_MESSAGE, num, ticket.farmerId(), false,
                     Json.write(new EventData.NewMessage(ticket.id(), message, after)));
             if (reopens) {
@@ -168,6 +172,10 @@ public final class TicketService {
             String newPriority = change(changes, "priority", ticket.priority(), priority == null ? null : priority.json());
             String newCategory = change(changes, "category", ticket.category(), category);
             String newAssignee = ticket.assigneeId();
+            if (assignee != null && !assignee.equals(ticket.assigneeId()) && KnownAdmins.find(exec, assignee).isEmpty()) {
+                throw Refused.unprocessable("assigneeId must be the id of a known admin (one who has signed in,"
+                        + " see GET /api/admins); no admin " + assignee + " is known");
+            }
             if (patch.assigneeGiven() && !Objects.equals(assignee, ticket.assigneeId())) {
                 changes.put("assigneeId", Arrays.asList(ticket.assigneeId(), assignee));
                 newAssignee = assignee;
@@ -233,7 +241,7 @@ public final class TicketService {
         return ticket.withMessages(TicketStore.messages(exec, num, access, before, MESSAGES_PAGE));
     }
 
-    /** A page of tickets: a farmer's own, or all for admins. */
+    /** A page of tickets: a farmer's own, or all for admins; filtered, searched and in the order asked. */
     public TicketPage list(Viewer viewer, Inputs.ListQuery q) {
         Status status = null;
         if (q.status() != null) {
@@ -248,8 +256,11 @@ public final class TicketService {
         if (q.limit() < 1 || q.limit() > 200) {
             throw Refused.invalid("limit must be 1..200");
         }
-        TicketStore.Cursor cursor = q.cursor() == null ? null : TicketStore.Cursor.decode(q.cursor());
-        return TicketStore.list(db.execute(), viewer, status, q.assignee(), q.limit(), cursor);
+        String search = Text.optional(q.search(), "q", SEARCH_MAX);
+        TicketOrder order = TicketOrder.parse(q.sort());
+        TicketOrder.Cursor cursor = q.cursor() == null ? null : TicketOrder.Cursor.decode(q.cursor(), order);
+        String farmer = Text.optional(q.farmer(), "farmer", USER_ID_MAX);
+        return TicketStore.list(db.execute(), viewer, status, q.assignee(), farmer, search, order, q.limit(), cursor);
     }
 
     /**

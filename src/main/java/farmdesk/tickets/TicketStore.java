@@ -1,17 +1,15 @@
 package farmdesk.tickets;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 
-import farmdesk.Refused;
 import farmdesk.auth.Access;
 import farmdesk.auth.Viewer;
 import farmdesk.storage.Sql;
@@ -21,16 +19,25 @@ final class TicketStore {
 
     /** A ticket row with its last public message and, when asked, the reader's unread count. */
     private static final String TICKET_COLUMNS = "t.num, t.farmer_id, t.farmer_name, t.subject, t.category, t.priority,"
-            + " t.status, t.assignee_id, t.created_at, t.updated_at,"
+            + " t.status, t.assignee_id, a.name AS assignee_name, t.created_at, t.updated_at, t.waiting_since,"
             + " m.id AS lm_id, m.sender_role AS lm_role, m.text AS lm_text, m.created_at AS lm_at";
-    private static final String FROM = " FROM tickets t LEFT JOIN messages m ON m.id = t.last_message_id";
+    private static final String FROM = " FROM tickets t LEFT JOIN messages m ON m.id = t.last_message_id"
+            + " LEFT JOIN admins a ON a.id = t.assignee_id";
     /**
-     * Messages of the other side newer than the reader's read mark. Internal notes never count, for
-     * admins either: that is what "unread" means, not who may see them (that is {@link Access}).
+     * A farmer's unread: admins' messages newer than the farmer's read mark. Internal notes never count,
+     * for admins either: that is what "unread" means, not who may see them (that is {@link Access}).
      */
-    private static final String UNREAD = ", (SELECT COUNT(*) FROM messages u WHERE u.ticket_num = t.num"
-            + " AND u.sender_role = ? AND u.internal = FALSE AND u.id > COALESCE("
+    private static final String UNREAD_MINE = ", (SELECT COUNT(*) FROM messages u WHERE u.ticket_num = t.num"
+            + " AND u.sender_role = 'admin' AND u.internal = FALSE AND u.id > COALESCE("
             + "(SELECT r.message_id FROM read_marks r WHERE r.ticket_num = t.num AND r.reader_id = ?), 0)) AS unread";
+    /**
+     * The team's unread, the same for every admin: the farmer's messages newer than the furthest read
+     * mark of any admin. The marks on a ticket are its farmer's and admins' (only they may read it), so
+     * an admin's is any mark but the farmer's.
+     */
+    private static final String UNREAD_TEAM = ", (SELECT COUNT(*) FROM messages u WHERE u.ticket_num = t.num"
+            + " AND u.sender_role = 'farmer' AND u.internal = FALSE AND u.id > COALESCE((SELECT MAX(r.message_id)"
+            + " FROM read_marks r WHERE r.ticket_num = t.num AND r.reader_id <> t.farmer_id), 0)) AS unread";
     private static final String MESSAGE_COLUMNS = "m.id, m.ticket_num, m.sender_role, m.sender_id, m.sender_name,"
             + " m.text, m.internal, m.client_id, m.created_at";
 
@@ -41,8 +48,10 @@ final class TicketStore {
 
     /** The ticket as {@code viewer} sees it in REST answers, with its unread count. */
     static Optional<Ticket> findFor(DbExecute exec, long num, Viewer viewer) {
-        return exec.get("SELECT " + TICKET_COLUMNS + UNREAD + FROM + " WHERE t.num = ?",
-                otherSide(viewer), viewer.id(), num).map(r -> ticket(r, true));
+        List<Object> params = new ArrayList<>(unreadParams(viewer));
+        params.add(num);
+        return exec.get("SELECT " + TICKET_COLUMNS + unread(viewer) + FROM + " WHERE t.num = ?", params.toArray())
+                .map(r -> ticket(r, true));
     }
 
     static Optional<Ticket> findByClientId(DbExecute exec, String farmerId, String clientId) {
@@ -50,14 +59,18 @@ final class TicketStore {
                 farmerId, clientId).map(r -> ticket(r, false));
     }
 
-    /** One page of the ticket list, newest activity first, and the cursor of the next page (or null). */
-    static TicketPage list(DbExecute exec, Viewer viewer, Status status, String assignee, int limit, Cursor after) {
-        Access.Where visible = Access.of(viewer).whereTicket("t.farmer_id");
-        StringBuilder sql = new StringBuilder("SELECT " + TICKET_COLUMNS + UNREAD + FROM + " WHERE " + visible.sql());
-        List<Object> params = new ArrayList<>();
-        params.add(otherSide(viewer));
-        params.add(viewer.id());
+    /** One page of the ticket list in {@code order}, and the cursor of the next page (or null). */
+    static TicketPage list(DbExecute exec, Viewer viewer, Status status, String assignee, String farmerId,
+                           String search, TicketOrder order, int limit, TicketOrder.Cursor after) {
+        Access access = Access.of(viewer);
+        Access.Where visible = access.whereTicket("t.farmer_id");
+        StringBuilder sql = new StringBuilder("SELECT " + TICKET_COLUMNS + unread(viewer) + FROM + " WHERE " + visible.sql());
+        List<Object> params = new ArrayList<>(unreadParams(viewer));
         params.addAll(visible.params());
+        if (farmerId != null) {
+            sql.append(" AND t.farmer_id = ?");
+            params.add(farmerId);
+        }
         if (status != null) {
             sql.append(" AND t.status = ?");
             params.add(status.json());
@@ -68,13 +81,14 @@ final class TicketStore {
             sql.append(" AND t.assignee_id = ?");
             params.add("me".equals(assignee) ? viewer.id() : assignee);
         }
-        if (after != null) {
-            sql.append(" AND (t.updated_at < ? OR (t.updated_at = ? AND t.num < ?))");
-            params.add(Sql.timestamp(after.updatedAt()));
-            params.add(Sql.timestamp(after.updatedAt()));
-            params.add(after.num());
+        if (search != null) {
+            matching(search, access, sql, params);
         }
-        sql.append(" ORDER BY t.updated_at DESC, t.num DESC LIMIT ").append(limit + 1);
+        sql.append(order.only());
+        if (after != null) {
+            order.after(after, sql, params);
+        }
+        sql.append(order.orderBy()).append(" LIMIT ").append(limit + 1);
         List<Ticket> tickets;
         List<Long> nums = new ArrayList<>();
         try (Stream<DbRow> rows = exec.query(sql.toString(), params.toArray())) {
@@ -86,8 +100,30 @@ final class TicketStore {
         if (tickets.size() <= limit) {
             return new TicketPage(tickets, null);
         }
-        Ticket last = tickets.get(limit - 1);
-        return new TicketPage(tickets.subList(0, limit), new Cursor(last.updatedAt(), nums.get(limit - 1)).encode());
+        return new TicketPage(tickets.subList(0, limit), order.cursorAfter(tickets.get(limit - 1), nums.get(limit - 1)).encode());
+    }
+
+    /**
+     * Tickets matching a search: by number ({@code TKT-1042} or {@code 1042}), or containing the words
+     * (case-insensitive, as typed) in the farmer's id or name, the subject, or a message the viewer may
+     * see: internal notes are searched for admins only, by the one rule ({@link Access#where}). No index
+     * serves a substring search: every message of the visible tickets is read (fine at a support desk's
+     * size; a trigram index is the next step).
+     */
+    private static void matching(String search, Access access, StringBuilder sql, List<Object> params) {
+        String like = "%" + search.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        Access.Where readable = access.where("t.farmer_id", "s.internal");
+        OptionalLong num = TicketId.parse(search.toUpperCase(Locale.ROOT));
+        if (num.isEmpty() && search.matches("[1-9][0-9]{0,17}")) {
+            num = OptionalLong.of(Long.parseLong(search));
+        }
+        sql.append(" AND (t.num = ? OR LOWER(t.farmer_id) LIKE ? ESCAPE '\\' OR LOWER(t.farmer_name) LIKE ? ESCAPE '\\'"
+                + " OR LOWER(t.subject) LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM messages s WHERE s.ticket_num = t.num AND "
+                + readable.sql() + " AND LOWER(s.text) LIKE ? ESCAPE '\\'))");
+        params.add(num.orElse(0));
+        params.addAll(List.of(like, like, like));
+        params.addAll(readable.params());
+        params.add(like);
     }
 
     /**
@@ -134,8 +170,13 @@ final class TicketStore {
                 .orElse(0L);
     }
 
-    private static String otherSide(Viewer viewer) {
-        return viewer.isFarmer() ? "admin" : "farmer";
+    /** Unread as the viewer counts it: a farmer their own, an admin the team's. */
+    private static String unread(Viewer viewer) {
+        return viewer.isFarmer() ? UNREAD_MINE : UNREAD_TEAM;
+    }
+
+    private static List<Object> unreadParams(Viewer viewer) {
+        return viewer.isFarmer() ? List.of(viewer.id()) : List.of();
     }
 
     private static Ticket ticket(DbRow r, boolean withUnread) {
@@ -151,8 +192,10 @@ final class TicketStore {
                 r.column("priority").getString(),
                 r.column("status").getString(),
                 r.column("assignee_id").getString(),
+                r.column("assignee_name").getString(),
                 Sql.instant(r, "created_at"),
                 Sql.instant(r, "updated_at"),
+                Sql.instant(r, "waiting_since"),
                 last,
                 withUnread ? (int) Sql.longOrZero(r, "unread") : null,
                 null);
@@ -169,33 +212,5 @@ final class TicketStore {
                 r.column("internal").get(Boolean.class),
                 r.column("client_id").getString(),
                 Sql.instant(r, "created_at"));
-    }
-
-    /** Where a page ends: the (updatedAt, number) of its last ticket, as opaque base64url text. */
-    record Cursor(Instant updatedAt, long num) {
-
-        /** 9999-12-31T23:59:59.999Z: the last instant both H2 and PostgreSQL store. */
-        private static final long LATEST_MILLIS = 253_402_300_799_999L;
-
-        String encode() {
-            String raw = updatedAt.toEpochMilli() + ":" + num;
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-        }
-
-        static Cursor decode(String text) {
-            try {
-                String raw = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
-                int colon = raw.indexOf(':');
-                long millis = Long.parseLong(raw.substring(0, colon));
-                long num = Long.parseLong(raw.substring(colon + 1));
-                // times outside what a database column holds (year 292 million...) would fail in SQL
-                if (millis < 0 || millis > LATEST_MILLIS || num < 1) {
-                    throw new IllegalArgumentException("out of range");
-                }
-                return new Cursor(Instant.ofEpochMilli(millis), num);
-            } catch (RuntimeException e) {
-                throw Refused.invalid("cursor is not one this server gave out");
-            }
-        }
     }
 }

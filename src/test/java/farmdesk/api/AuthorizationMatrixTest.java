@@ -128,6 +128,7 @@ class AuthorizationMatrixTest {
     @Test
     void anAdminMayUseEveryPathOfEveryTicket() throws Exception {
         Cast c = new Cast();
+        api.signedInAdmin("A-9", "Admin A-9");
         for (String t : List.of(c.ticketA, c.ticketB)) {
             assertJson(api.get("/api/tickets/" + t, c.admin), 200);
             assertJson(api.post(messagesPath(t), c.admin, messageBody("hello")), 201);

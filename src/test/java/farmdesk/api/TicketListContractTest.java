@@ -87,8 +87,8 @@ class TicketListContractTest extends TicketsContractBase {
     @Test
     void theListFiltersByStatusAndAssignee() {
         String farmer = api.farmer(uniqueFarmer());
-        String admin = api.admin("A-filter-1");
-        String admin2 = api.admin("A-filter-2");
+        String admin = api.signedInAdmin("A-filter-1", "Admin 1");
+        String admin2 = api.signedInAdmin("A-filter-2", "Admin 2");
         String open = api.createTicket(farmer, "open", "x");
         String pending = api.createTicket(farmer, "pending", "x");
         String closed = api.createTicket(farmer, "closed", "x");
@@ -182,6 +182,22 @@ class TicketListContractTest extends TicketsContractBase {
         // admin paging over everything has no duplicates either, and includes all of this farmer's tickets
         List<String> all = allPages("/api/tickets?limit=7", api.admin("A-paging"));
         assertTrue(all.containsAll(created));
+    }
+
+    /** ?farmer= (the admin page's "other tickets of this farmer"): exactly that farmer's, never a look-alike's. */
+    @Test
+    void theFarmerFilterListsExactlyThatFarmersTicketsAndNeverOthersToAFarmer() {
+        String id = uniqueFarmer();
+        String farmer = api.farmer(id);
+        String lookAlike = api.farmer(id + "0");
+        String admin = api.admin("A-farmer-filter");
+        Set<String> own = Set.of(api.createTicket(farmer, "a", "x"), api.createTicket(farmer, "b", "x"));
+        String theirs = api.createTicket(lookAlike, "c", "x");
+        assertEquals(own, new HashSet<>(ids(list("?farmer=" + id, admin))));
+        assertEquals(List.of(theirs), ids(list("?farmer=" + id + "0", admin)));
+        assertEquals(own, new HashSet<>(ids(list("?farmer=" + id, farmer))));
+        assertEquals(List.of(), ids(list("?farmer=" + id + "0", farmer)), "another farmer's tickets stay hidden");
+        assertProblem(api.get("/api/tickets?farmer=" + "f".repeat(65), admin), 400, "farmer");
     }
 
     @Test

@@ -46,6 +46,7 @@ class TicketPatchContractTest extends TicketsContractBase {
     void anAdminMayChangeEverythingIncludingReopeningAndUnassigning() {
         String farmer = api.farmer(uniqueFarmer());
         String admin = api.admin("A-patch");
+        api.signedInAdmin("A-7", "Ravi");
         String id = api.createTicket(farmer, "s", "t");
         Instant created = Instant.parse(getTicket(id, admin).get("updatedAt").asText());
 
@@ -55,6 +56,7 @@ class TicketPatchContractTest extends TicketsContractBase {
         assertEquals("urgent", t.get("priority").asText());
         assertEquals("payments", t.get("category").asText());
         assertEquals("A-7", t.get("assigneeId").asText());
+        assertEquals("Ravi", t.get("assigneeName").asText());
         assertFalse(Instant.parse(t.get("updatedAt").asText()).isBefore(created));
         assertTrue(t.get("unread").isIntegralNumber());
         assertFalse(t.has("colour"));
@@ -63,6 +65,7 @@ class TicketPatchContractTest extends TicketsContractBase {
                 "leaving assigneeId out leaves the assignee");
         JsonNode unassigned = patch(id, admin, "{\"assigneeId\":null}");
         assertNullPresent(unassigned, "assigneeId");
+        assertNullPresent(unassigned, "assigneeName");
         assertNullPresent(getTicket(id, farmer), "assigneeId");
 
         for (String s : List.of("resolved", "closed", "open", "closed", "pending", "open")) {

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Unread counts, POST /api/tickets/{id}/read and POST /api/tickets/{id}/typing (docs/api.md, "Tickets and
- * messages"): per-reader counts, read marks that only move forward, refused marks, and typing that stores
+ * messages"): a farmer's own count, the admins' one count for the team, read marks that only move forward, refused marks, and typing that stores
  * nothing and keeps internal typing from farmers.
  */
 class UnreadAndTypingContractTest extends TicketsContractBase {
@@ -39,7 +39,7 @@ class UnreadAndTypingContractTest extends TicketsContractBase {
     }
 
     @Test
-    void unreadCountsTheOtherSidesMessagesPerReaderAndReadMarksMoveForwardOnly() {
+    void unreadIsTheFarmersOwnAndTheAdminTeamsAndReadMarksMoveForwardOnly() {
         String farmer = api.farmer(uniqueFarmer());
         String admin1 = api.admin("A-unread-1");
         String admin2 = api.admin("A-unread-2");
@@ -68,19 +68,25 @@ class UnreadAndTypingContractTest extends TicketsContractBase {
         assertEquals(1, unread(id, farmer), "a read mark never moves back");
         assertEquals(204, api.post("/api/tickets/" + id + "/read", farmer, "{\"messageId\":" + r2 + "}").status());
         assertEquals(0, unread(id, farmer));
+        assertEquals(1, unread(id, admin2), "the farmer's own read mark is not the team's");
 
-        // per reader: admin1 reading leaves admin2's count
+        // the team's: admin1 reading clears it for admin2 too
         assertEquals(204, api.post("/api/tickets/" + id + "/read", admin1, "{\"messageId\":" + note + "}").status());
         assertEquals(0, unread(id, admin1));
-        assertEquals(1, unread(id, admin2));
-        assertEquals(1, unreadInList(id, admin2, "?assignee=none"));
+        assertEquals(0, unread(id, admin2));
+        assertEquals(0, unreadInList(id, admin2, "?assignee=none"));
+        assertEquals(0, unread(id, api.admin("A-unread-3")), "an admin who never read a thing");
 
         long f2 = api.postMessage(farmer, id, "more").get("id").asLong();
-        assertEquals(1, unread(id, admin1));
+        api.postMessage(farmer, id, "and more");
+        assertEquals(2, unread(id, admin1));
         assertEquals(2, unread(id, admin2));
         assertEquals(0, unread(id, farmer));
         assertEquals(204, api.post("/api/tickets/" + id + "/read", admin2, "{\"messageId\":" + f2 + "}").status());
-        assertEquals(0, unread(id, admin2));
+        assertEquals(1, unread(id, admin1), "read up to the first of the two");
+        assertEquals(1, unreadInList(id, admin1, ""));
+        assertEquals(204, api.post("/api/tickets/" + id + "/read", admin1, "{\"messageId\":" + first + "}").status());
+        assertEquals(1, unread(id, admin2), "an admin's older mark does not take the team's back");
     }
 
     @Test

@@ -66,8 +66,8 @@ class TicketVisibilityTest {
             for (long num : owners.keySet()) {
                 String role = internal ? "admin" : "farmer";
                 long id = Sql.insertReturningId(exec, "id", "INSERT INTO messages (ticket_num, sender_role, sender_id,"
-                                + " sender_name, text, internal, created_at) VALUES (?, ?, 'x', 'x', 't', ?, ?)",
-                        num, role, internal, Sql.timestamp(Instant.now()));
+                                + " sender_name, text, internal, created_at) VALUES (?, ?, 'x', 'x', ?, ?, ?)",
+                        num, role, internal ? "a note" : "a message", internal, Sql.timestamp(Instant.now()));
                 messages.add(new Row(num, id, internal));
             }
         }
@@ -86,9 +86,28 @@ class TicketVisibilityTest {
                     .filter(t -> access.maySeeTicketOf(t.getValue()))
                     .map(t -> TicketId.format(t.getKey()))
                     .sorted().toList();
-            List<String> listed = TicketStore.list(database.client().execute(), viewer, null, null, 200, null)
+            List<String> listed = TicketStore.list(database.client().execute(), viewer, null, null, null, null,
+                            TicketOrder.ACTIVITY, 200, null)
                     .tickets().stream().map(Ticket::id).sorted().toList();
             assertEquals(visible, listed, viewer.id());
+        }
+    }
+
+    /** A search by message text finds a ticket only by the messages the viewer may see (notes: admins). */
+    @Test
+    void aSearchFindsTicketsByTheMessagesTheViewerMaySeeOnly() {
+        for (Viewer viewer : VIEWERS) {
+            Access access = Access.of(viewer);
+            for (String text : List.of("a note", "a message")) {
+                List<String> expected = messages.stream()
+                        .filter(m -> text.equals(m.internal() ? "a note" : "a message"))
+                        .filter(m -> access.maySee(owners.get(m.ticket()), m.internal()))
+                        .map(m -> TicketId.format(m.ticket())).distinct().sorted().toList();
+                List<String> found = TicketStore.list(database.client().execute(), viewer, null, null, null, text,
+                                TicketOrder.ACTIVITY, 200, null)
+                        .tickets().stream().map(Ticket::id).sorted().toList();
+                assertEquals(expected, found, viewer.id() + " searching " + text);
+            }
         }
     }
 
