@@ -76,7 +76,7 @@ function untranslated(page, strip) {
     const clean = s => strip.sort((x, y) => y.length - x.length).reduce((x, w) => x.split(w).join(''), s).replace(/Farmdesk|\b[A-Z]+-[\w-]+|\d (am|pm)\b/g, ''); // am/pm: Intl's, in Hindi too
     const left = [], walk = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
     for (let n; (n = walk.nextNode());) {
-      if (n.parentElement.closest('script, style, time, .text, .subj, .sub, #t-subject, #lang')) continue;
+      if (n.parentElement.closest('script, style, time, .text, .subj, .sub, #t-subject, #lang, .person')) continue; // .person: admins' names
       if (/[A-Za-z]{2,}/.test(clean(n.textContent))) left.push(n.textContent.trim());
     }
     for (const a of ['placeholder', 'aria-label', 'title']) {

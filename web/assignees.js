@@ -26,10 +26,10 @@ export async function loadAdmins() {
   try {
     known = new Map((await api('GET', '/api/admins', null, true)).admins.map(a => [a.id, a.name]));
   } catch { return; /* the list stays as it was; the next ticket opened asks again */ }
-  const options = () => [...known.keys()].map(id => el('option', { value: id }, label(id)));
+  const options = () => [...known.keys()].map(id => el('option', { value: id, class: 'person' }, label(id))); // names: as people wrote them
   const pick = byId('t-assignee'), chosen = pick.value;
   pick.replaceChildren(el('option', { value: '' }, t('nobody')), ...options());
-  if (chosen && !known.has(chosen)) pick.append(el('option', { value: chosen }, chosen)); // set before admins were recorded
+  if (chosen && !known.has(chosen)) pick.append(el('option', { value: chosen, class: 'person' }, chosen)); // set before admins were recorded
   pick.value = chosen;
   const filter = byId('f-assignee'), was = filter.value;
   filter.querySelector('optgroup')?.remove();
@@ -43,7 +43,7 @@ export async function loadAdmins() {
  */
 export function showAssignee(t, sameTicket) {
   const pick = byId('t-assignee'), id = t.assigneeId || '';
-  if (id && ![...pick.options].some(o => o.value === id)) pick.append(el('option', { value: id }, assigneeName(t)));
+  if (id && ![...pick.options].some(o => o.value === id)) pick.append(el('option', { value: id, class: 'person' }, assigneeName(t)));
   if (!sameTicket || pick.value === pick.dataset.saved) pick.value = id;
   pick.dataset.saved = id;
 }
