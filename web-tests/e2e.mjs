@@ -968,7 +968,7 @@ try {
   }, pages);
 
   await step('service worker: a message typed after the offline reload goes once when back online, once', async () => {
-    const p = pages.sw, tok = await p.evaluate(() => sessionStorage.getItem('farmdesk.token'));
+    const p = pages.sw, tok = await p.evaluate(() => localStorage.getItem('farmdesk.token'));
     const tid = await p.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('ticket'));
     const text = 'Queued with no network ' + RUN;
     try {
