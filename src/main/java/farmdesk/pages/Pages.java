@@ -100,6 +100,30 @@ public final class Pages {
             routing.get(path, (req, res) -> pages.send(page, req, res, true));
             routing.head(path, (req, res) -> pages.send(page, req, res, false));
         });
+        // The service worker's script lives at the root (a worker's scope is its folder) and is fetched again
+        // at each visit (no-cache, CachePolicy): minified by the build like the pages' scripts (its comments
+        // cost every farmer's first visit) when web/ holds exactly what it was built from, else the file as is
+        WebBundles.Bundle worker = bundles.forScript(WORKER);
+        if (worker != null) {
+            routing.get("/" + WORKER, (req, res) -> sendScript(res, worker.code(), true));
+            routing.head("/" + WORKER, (req, res) -> sendScript(res, worker.code(), false));
+            routing.get("/" + WebBundles.bundleName(WORKER) + ".map", (req, res) -> {
+                res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                res.send(worker.map());
+            });
+        }
+    }
+
+    static final String WORKER = "offline-worker.js";
+
+    private static void sendScript(ServerResponse res, byte[] code, boolean body) {
+        res.header(HeaderNames.CONTENT_TYPE, "text/javascript; charset=utf-8");
+        if (body) {
+            res.send(code);
+        } else {
+            res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(code.length));
+            res.send();
+        }
     }
 
     private void send(Page page, ServerRequest req, ServerResponse res, boolean body) {

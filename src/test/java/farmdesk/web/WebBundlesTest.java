@@ -73,6 +73,18 @@ class WebBundlesTest {
     }
 
     @Test
+    void theServiceWorkerScriptIsServedMinifiedAtTheRoot() throws IOException {
+        Api.Answer worker = api.get("/offline-worker.js", null);
+        assertEquals(200, worker.status());
+        assertTrue(worker.contentType().contains("javascript"), worker.contentType());
+        assertEquals("no-cache", worker.header("Cache-Control"));
+        long source = Files.size(Path.of("web", "offline-worker.js"));
+        assertTrue(worker.body().length() < source * 0.6, "worker " + worker.body().length() + " bytes, its source " + source);
+        assertFalse(worker.body().contains("// "), "comments left in the worker");
+        assertTrue(worker.body().contains("addEventListener(\"fetch\""), "not the worker: " + worker.body());
+    }
+
+    @Test
     void aWebFolderEditedAfterTheBuildGetsItsModulesNotAStaleBundle(Servers servers, @TempDir Path dir) throws IOException {
         Path web = dir.resolve("web");
         copy(Path.of("web"), web);
