@@ -81,6 +81,8 @@ class WebBundlesTest {
         long source = Files.size(Path.of("web", "offline-worker.js"));
         assertTrue(worker.body().length() < source * 0.6, "worker " + worker.body().length() + " bytes, its source " + source);
         assertFalse(worker.body().contains("// "), "comments left in the worker");
+        // a classic script (a worker is not a module unless registered as one): an export would not run at all
+        assertFalse(worker.body().matches("(?s).*\\bexport\\s*\\{.*"), "the worker has an export: a SyntaxError in a classic script");
         assertTrue(worker.body().contains("addEventListener(\"fetch\""), "not the worker: " + worker.body());
     }
 
