@@ -1452,16 +1452,23 @@ try {
     // built by mvn package, not web/'s sources). Scripts and styles come from /v/<version>/: named without it
     const ctx = await newContext(browser, { viewport: { width: 360, height: 740 } });
     const loaded = new Map();
+    let workerFetched;
+    const worker = new Promise(resolve => { workerFetched = resolve; });
     ctx.on('response', r => {
       const type = r.request().resourceType(), path = new URL(r.url()).pathname;
       if (['document', 'script', 'stylesheet'].includes(type) && !loaded.has(path)) {
-        loaded.set(path, Promise.all([r.body(), r.allHeaders(), r.finished().then(() => r.request().sizes())])
-          .then(([b, h, sizes]) => ({ type, plain: b.length, wire: sizes.responseBodySize, headers: h })));
+        const file = Promise.all([r.body(), r.allHeaders(), r.finished().then(() => r.request().sizes())])
+          .then(([b, h, sizes]) => ({ type, plain: b.length, wire: sizes.responseBodySize, headers: h }));
+        file.catch(() => {}); // awaited below; a context closed meanwhile is not an uncaught error
+        loaded.set(path, file);
+        if (path === '/offline-worker.js') workerFetched();
       }
     });
     try {
       const p = pages.budget = await openPage(ctx, BASE, 'farmer', farmerToken, 'budget farmer');
       await waitForConnection(p, 'streaming', 'budget farmer');
+      // the service worker's script comes once the page has loaded (it registers it): counted too
+      await Promise.race([worker, sleep(TIMEOUT).then(() => { throw new Error('the service worker\'s script was never fetched'); })]);
       const sizes = [];
       let total = 0, wire = 0;
       const files = [];
