@@ -104,7 +104,7 @@ async function openTicket(id, reload) {
   if (store.get(id)) page.showHeader(store.get(id));
   show(true);
   list.setAttribute('aria-busy', 'true');
-  const loading = el('li', { class: 'empty' }, 'Loading…');
+  const loading = el('li', { class: 'empty' }, t('loading'));
   list.append(loading);
   try {
     const full = await api('GET', ticketPath(id));
