@@ -956,9 +956,10 @@ try {
     await waitForConnection(p, 'streaming', 'offline-reload farmer');
     await waitForText(p, '#messages .msg .text', 'kept for offline ' + RUN, 'offline-reload farmer ticket');
     // the worker keeps the page and the files it loaded (offline.js hands them over)
-    await p.waitForFunction(() => caches.keys().then(async names => names.length > 0 && (await caches.match('/farmer.html')) !== undefined)
-      .then(ok => ok && performance.getEntriesByType('resource').filter(e => e.name.includes('/v/'))
-        .every(e => caches.match(new URL(e.name).pathname))), null, { timeout: TIMEOUT });
+    // and it controls the page (activated and claimed: until then a reload goes to the network)
+    await p.waitForFunction(async () => !!navigator.serviceWorker.controller && (await caches.match('/farmer.html')) !== undefined &&
+      (await Promise.all(performance.getEntriesByType('resource').filter(e => e.name.includes('/v/'))
+        .map(e => caches.match(new URL(e.name).pathname)))).every(Boolean), null, { timeout: TIMEOUT });
     await ctx.setOffline(true);
     await p.reload();
     await waitForText(p, '#messages .msg .text', 'kept for offline ' + RUN, 'the conversation after an offline reload');
