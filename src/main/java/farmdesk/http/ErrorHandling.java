@@ -14,6 +14,7 @@ import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerResponse;
 
 import farmdesk.Json;
 import farmdesk.Refused;
@@ -88,11 +89,23 @@ public final class ErrorHandling {
             case FORBIDDEN -> 403;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
+            case PRECONDITION_FAILED -> 412;
             case TOO_LARGE -> 413;
+            case UNSUPPORTED_TYPE -> 415;
             case UNPROCESSABLE -> 422;
             case TOO_MANY -> 429;
             case UNAVAILABLE -> 503;
         };
+    }
+
+    /**
+     * Answers a refusal here and now, with headers of the caller's besides (tus answers carry
+     * Tus-Resumable, even refusals): for handlers that must add headers to their refusals.
+     */
+    public static void send(ServerResponse res, Refused e, Map<String, String> extra) {
+        Map<String, String> headers = headers(e);
+        headers.putAll(extra);
+        Problem.send(res, status(e.why()), e.getMessage(), headers);
     }
 
     /** The headers a refusal's answer carries besides the problem's own. */
