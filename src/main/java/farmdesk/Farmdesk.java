@@ -49,12 +49,6 @@ import farmdesk.tickets.TicketService;
 public final class Farmdesk implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Farmdesk.class.getName());
-    /**
-     * Where the server stops reading and closes the connection. Bodies above the API's own 64 KiB limit
-     * but below this are refused by the routes with 413 and read to the end, so the client receives
-     * the 413 (closing on unread data resets the connection, and the client often loses the answer).
-     */
-    private static final int HARD_BODY_LIMIT_BYTES = 1024 * 1024;
     /** Helidon's default is 4 KiB per response stream (see configure). */
     private static final int STREAM_WRITE_BUFFER_BYTES = 512;
     /** How long a graceful stop waits for requests in progress (streams and polls aside) to answer. */
@@ -164,7 +158,7 @@ public final class Farmdesk implements AutoCloseable {
     /** Puts Farmdesk's routes, features and limits on the server being built. */
     private void configure(WebServerConfig.Builder builder) {
         ClientGoneLog.install();
-        builder.maxPayloadSize(HARD_BODY_LIMIT_BYTES)
+        builder.maxPayloadSize(ErrorHandling.HARD_BODY_LIMIT_BYTES)
                 // Nagle off: a small SSE frame or a response's last bytes must leave now, not wait for the
                 // client's delayed ACK of the previous segment (docs/benchmarks.md)
                 .connectionOptions(options -> options.tcpNoDelay(true))

@@ -27,6 +27,14 @@ import farmdesk.storage.DatabaseFaultLog;
  */
 public final class ErrorHandling {
 
+    /**
+     * Where the server stops reading and closes the connection. Bodies above the API's own 64 KiB limit
+     * but below this are refused by the routes with 413 and read to the end, so the client receives
+     * the 413 (closing on unread data resets the connection, and the client often loses the answer).
+     * An upload's PATCH may carry this much.
+     */
+    public static final int HARD_BODY_LIMIT_BYTES = 1024 * 1024;
+
     private static final Logger LOG = Logger.getLogger(ErrorHandling.class.getName());
 
     private ErrorHandling() {
@@ -70,9 +78,16 @@ public final class ErrorHandling {
                                                           Status status,
                                                           ServerResponseHeaders headers,
                                                           String message) {
-        String detail = status.code() == 413
-                ? "the request body must be at most " + JsonBody.MAX_BYTES + " bytes"
-                : "malformed request" + (message == null || message.isBlank() ? "" : ": " + message);
+        // an upload's PATCH may carry up to the server's hard limit (the JSON bodies' limit is lower)
+        boolean upload = req.path() != null && req.path().startsWith("/api/uploads");
+        String detail = status.code() != 413
+                ? "malformed request" + (message == null || message.isBlank() ? "" : ": " + message)
+                : upload ? "a PATCH of an upload carries at most " + HARD_BODY_LIMIT_BYTES
+                        + " bytes: send the file in several PATCHes"
+                : "the request body must be at most " + JsonBody.MAX_BYTES + " bytes";
+        if (upload) {
+            headers.set(HeaderNames.create("Tus-Resumable"), "1.0.0"); // tus: on every answer
+        }
         return DirectHandler.TransportResponse.builder()
                 .status(status)
                 .headers(headers)

@@ -182,6 +182,23 @@ class TusUploadsTest {
     }
 
     @Test
+    void aPatchOfOneMebibyteIsTakenAndALargerOneIs413() throws Exception {
+        String farmer = api.farmer("F-tus-mib");
+        byte[] photo = jpeg(3 * 1024 * 1024, 7);
+        String path = tus.created(farmer, photo.length, "big.jpg");
+        Tus.Answer tooBig = tus.patch(path, farmer, 0, Arrays.copyOf(photo, 1024 * 1024 + 1));
+        assertEquals(413, tooBig.status(), tooBig.toString());
+        assertTrue(tooBig.body().contains("1048576"), tooBig.body());
+        assertEquals("1.0.0", tooBig.header("Tus-Resumable"));
+        assertEquals("0", tus.head(path, farmer).header("Upload-Offset"), "nothing stored");
+        for (int at = 0; at < photo.length; at += 1024 * 1024) {
+            Tus.Answer a = tus.patch(path, farmer, at, Arrays.copyOfRange(photo, at, at + 1024 * 1024));
+            assertEquals(204, a.status(), a.toString());
+        }
+        assertArrayEquals(photo, stored(path));
+    }
+
+    @Test
     void largerThanTheLimitIs413AtCreation() {
         String farmer = api.farmer("F-tus-413");
         Tus.Answer a = tus.create(farmer, 10L * 1024 * 1024 + 1, "big.jpg", "image/jpeg");
