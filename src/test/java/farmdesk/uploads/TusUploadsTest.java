@@ -311,6 +311,32 @@ class TusUploadsTest {
     }
 
     @Test
+    void aTusClientOnAListedOriginMayResumeAndReadTheOffset(Servers servers) {
+        String origin = "https://market.example";
+        Farmdesk cors = servers.start(s -> s.corsOrigins(java.util.List.of(origin)));
+        Api l = new Api(cors.port());
+        Tus t = new Tus(l.base());
+        Tus.Answer pre = t.send("OPTIONS", "/api/uploads/x", null, null, "Origin", origin,
+                "Access-Control-Request-Method", "PATCH",
+                "Access-Control-Request-Headers", "tus-resumable, upload-offset, content-type, authorization");
+        assertEquals(204, pre.status(), pre.toString());
+        String allowed = pre.header("Access-Control-Allow-Headers").toLowerCase(java.util.Locale.ROOT);
+        for (String h : new String[] {"tus-resumable", "upload-length", "upload-offset", "upload-metadata"}) {
+            assertTrue(allowed.contains(h), h + " in " + allowed);
+        }
+        assertTrue(pre.header("Access-Control-Allow-Methods").contains("HEAD"), pre.toString());
+        assertTrue(pre.header("Access-Control-Allow-Methods").contains("DELETE"), pre.toString());
+        String farmer = l.farmer("F-tus-cors");
+        String path = t.created(farmer, 10, "a.jpg");
+        Tus.Answer head = t.send("HEAD", path, farmer, null, "Tus-Resumable", "1.0.0", "Origin", origin);
+        String exposed = head.header("Access-Control-Expose-Headers");
+        assertNotNull(exposed, head.toString());
+        for (String h : new String[] {"Upload-Offset", "Upload-Length", "Tus-Resumable", "Location", "Upload-Expires"}) {
+            assertTrue(exposed.contains(h), h + " in " + exposed);
+        }
+    }
+
+    @Test
     void creatingUploadsCountsAgainstThePostingRate(Servers servers) {
         Farmdesk limited = servers.start(s -> s.rateLimit(1));
         Api l = new Api(limited.port());
