@@ -1,5 +1,6 @@
 package farmdesk;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -16,11 +17,15 @@ import farmdesk.api.AdminEndpoints;
 import farmdesk.api.DevLoginEndpoint;
 import farmdesk.api.StreamTokenEndpoint;
 import farmdesk.api.TicketEndpoints;
+import farmdesk.api.UploadEndpoints;
 import farmdesk.auth.RateLimiter;
 import farmdesk.auth.StreamQuota;
 import farmdesk.auth.Tokens;
 import farmdesk.events.EventSystem;
 import farmdesk.events.Retention;
+import farmdesk.uploads.DatabaseUploadStore;
+import farmdesk.uploads.UploadStore;
+import farmdesk.uploads.UploadSweep;
 import farmdesk.http.Caller;
 import farmdesk.http.ClientGoneLog;
 import farmdesk.http.Cors;
@@ -44,12 +49,6 @@ import farmdesk.tickets.TicketService;
 public final class Farmdesk implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Farmdesk.class.getName());
-    /**
-     * Where the server stops reading and closes the connection. Bodies above the API's own 64 KiB limit
-     * but below this are refused by the routes with 413 and read to the end, so the client receives
-     * the 413 (closing on unread data resets the connection, and the client often loses the answer).
-     */
-    private static final int HARD_BODY_LIMIT_BYTES = 1024 * 1024;
     /** Helidon's default is 4 KiB per response stream (see configure). */
     private static final int STREAM_WRITE_BUFFER_BYTES = 512;
     /** How long a graceful stop waits for requests in progress (streams and polls aside) to answer. */
@@ -60,6 +59,8 @@ public final class Farmdesk implements AutoCloseable {
     private final Database database;
     private final EventSystem events;
     private final Retention retention;
+    private final UploadStore uploads;
+    private final UploadSweep uploadSweep;
     private final StreamMetrics metrics;
     private final HttpMetrics httpMetrics;
     private final OperatorMetrics operatorMetrics;
@@ -94,8 +95,14 @@ public final class Farmdesk implements AutoCloseable {
         streamEndpoints = new StreamEndpoints(tickets, events.feeds(), events.broadcaster(), caller,
                 new StreamQuota(settings.streamsPerUser()), metrics, settings.heartbeat(),
                 settings.effectiveMaxConnections());
+        // one posting budget per user for messages and uploads alike
+        RateLimiter rateLimiter = new RateLimiter(settings.rateLimit());
+        uploads = new DatabaseUploadStore(database.client());
+        uploadSweep = new UploadSweep(uploads, Clock.systemUTC(), settings.pruneEvery());
         routes = new Routes(
-                new TicketEndpoints(tickets, caller, new RateLimiter(settings.rateLimit())),
+                new TicketEndpoints(tickets, caller, rateLimiter),
+                new UploadEndpoints(uploads, caller, rateLimiter, settings.maxUploadBytes(), settings.uploadExpiry(),
+                        Clock.systemUTC()),
                 new AdminEndpoints(knownAdmins, caller),
                 streamEndpoints,
                 new StreamTokenEndpoint(tokens, caller),
@@ -151,7 +158,7 @@ public final class Farmdesk implements AutoCloseable {
     /** Puts Farmdesk's routes, features and limits on the server being built. */
     private void configure(WebServerConfig.Builder builder) {
         ClientGoneLog.install();
-        builder.maxPayloadSize(HARD_BODY_LIMIT_BYTES)
+        builder.maxPayloadSize(ErrorHandling.HARD_BODY_LIMIT_BYTES)
                 // Nagle off: a small SSE frame or a response's last bytes must leave now, not wait for the
                 // client's delayed ACK of the previous segment (docs/benchmarks.md)
                 .connectionOptions(options -> options.tcpNoDelay(true))
@@ -209,6 +216,11 @@ public final class Farmdesk implements AutoCloseable {
         return retention;
     }
 
+    /** Where uploads are stored (tests look at what expiry removed). */
+    public UploadStore uploads() {
+        return uploads;
+    }
+
     /**
      * Graceful stop (also on SIGTERM, from {@link Main}'s shutdown hook): refuses new requests with 503,
      * waits (at most 10 s) for the requests in progress to answer, ends open streams and held polls
@@ -226,6 +238,7 @@ public final class Farmdesk implements AutoCloseable {
         if (server != null) {
             server.stop();
         }
+        uploadSweep.close();
         retention.close(); // a batch in progress finishes; none starts after
         events.close(); // the write in progress commits; none starts after
         metrics.close();

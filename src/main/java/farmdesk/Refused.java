@@ -11,7 +11,7 @@ import java.util.OptionalLong;
 public final class Refused extends RuntimeException {
 
     /** Why the request is refused; each is one HTTP status at the edge. */
-    public enum Why { INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, UNPROCESSABLE, TOO_MANY, UNAVAILABLE }
+    public enum Why { INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, PRECONDITION_FAILED, TOO_LARGE, UNSUPPORTED_TYPE, UNPROCESSABLE, TOO_MANY, UNAVAILABLE }
 
     private final Why why;
     private final OptionalLong retryAfterSeconds;
@@ -73,6 +73,16 @@ public final class Refused extends RuntimeException {
 
     public static Refused tooLarge(String detail) {
         return new Refused(Why.TOO_LARGE, detail);
+    }
+
+    /** A precondition of the protocol not met (tus: no or another Tus-Resumable version). */
+    public static Refused preconditionFailed(String detail) {
+        return new Refused(Why.PRECONDITION_FAILED, detail);
+    }
+
+    /** A body of a type the service does not take (an upload whose bytes are not on the allow-list). */
+    public static Refused unsupportedType(String detail) {
+        return new Refused(Why.UNSUPPORTED_TYPE, detail);
     }
 
     /** Well-formed, but naming something the service does not know (an assignee who is no known admin). */

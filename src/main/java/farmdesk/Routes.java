@@ -17,6 +17,7 @@ import farmdesk.api.AdminEndpoints;
 import farmdesk.api.DevLoginEndpoint;
 import farmdesk.api.StreamTokenEndpoint;
 import farmdesk.api.TicketEndpoints;
+import farmdesk.api.UploadEndpoints;
 import farmdesk.http.AccessLog;
 import farmdesk.http.ConditionalDates;
 import farmdesk.http.ConnectionClose;
@@ -43,7 +44,7 @@ import farmdesk.streams.StreamEndpoints;
  * @param observeSocket the listener of /observe/*: the default one, or a port of its own (then the
  *                      public port does not route /observe at all and answers it 404)
  */
-record Routes(TicketEndpoints tickets, AdminEndpoints admins, StreamEndpoints streams, StreamTokenEndpoint streamToken,
+record Routes(TicketEndpoints tickets, UploadEndpoints uploads, AdminEndpoints admins, StreamEndpoints streams, StreamTokenEndpoint streamToken,
               DevLoginEndpoint devLogin, Drain drain, Cors cors, HttpMetrics httpMetrics,
               DatabaseHealthCheck databaseHealth, Path webDir, String observeSocket) {
 
@@ -107,6 +108,14 @@ record Routes(TicketEndpoints tickets, AdminEndpoints admins, StreamEndpoints st
                 .post("/api/tickets/{id}/messages", tickets::post)
                 .post("/api/tickets/{id}/read", tickets::read)
                 .post("/api/tickets/{id}/typing", tickets::typing);
+
+        // resumable uploads (tus 1.0.0): create, resume (HEAD), append (PATCH), terminate (DELETE)
+        routing.options("/api/uploads", uploads::options)
+                .options("/api/uploads/{id}", uploads::options)
+                .post("/api/uploads", uploads.create())
+                .head("/api/uploads/{id}", uploads.head())
+                .patch("/api/uploads/{id}", uploads.patch())
+                .delete("/api/uploads/{id}", uploads.delete());
 
         // the admins known to the service (assignees are chosen from them)
         routing.get("/api/admins", admins::list);

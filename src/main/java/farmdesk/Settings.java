@@ -35,7 +35,9 @@ public record Settings(int port,
                        Duration pruneEvery,
                        String host,
                        int dbPool,
-                       int observePort) {
+                       int observePort,
+                       long maxUploadBytes,
+                       Duration uploadExpiry) {
 
     public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/farmdesk";
     /** {@link #maxConnections} when FARMDESK_MAX_CONNECTIONS is not set: from the process's file descriptor limit. */
@@ -48,6 +50,10 @@ public record Settings(int port,
     public static final int SAME_PORT = -1;
     /** HikariCP's own default, which Farmdesk always used: 10 connections (plus one LISTEN connection on PostgreSQL). */
     public static final int DEFAULT_DB_POOL = 10;
+    /** {@link #maxUploadBytes} when FARMDESK_MAX_UPLOAD_BYTES is not set: 10 MB. */
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 10L * 1024 * 1024;
+    /** {@link #uploadExpiry} when FARMDESK_UPLOAD_EXPIRY_HOURS is not set. */
+    public static final Duration DEFAULT_UPLOAD_EXPIRY = Duration.ofHours(24);
 
     public Settings {
         if (port < 0 || port > 65535) {
@@ -91,6 +97,12 @@ public record Settings(int port,
         if (rateLimit < 0 || streamsPerUser < 0) {
             throw new IllegalArgumentException("FARMDESK_RATE_LIMIT and FARMDESK_STREAMS_PER_USER must be >= 0");
         }
+        if (maxUploadBytes < 1) {
+            throw new IllegalArgumentException("FARMDESK_MAX_UPLOAD_BYTES must be at least 1, got " + maxUploadBytes);
+        }
+        if (uploadExpiry.isNegative() || uploadExpiry.isZero()) {
+            throw new IllegalArgumentException("FARMDESK_UPLOAD_EXPIRY_HOURS must be positive");
+        }
         corsOrigins = List.copyOf(corsOrigins);
         for (String origin : corsOrigins) {
             if (!origin.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
@@ -105,7 +117,7 @@ public record Settings(int port,
         return new Settings(8080, DEFAULT_DB_URL, null, null, null, true, Path.of("web"),
                 Duration.ofSeconds(10), 20, 20, List.of(), AUTO, Sequencer.DEFAULT_RECENT_BYTES,
                 DEFAULT_RETENTION, 0, DEFAULT_PRUNE_EVERY,
-                null, DEFAULT_DB_POOL, SAME_PORT);
+                null, DEFAULT_DB_POOL, SAME_PORT, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_UPLOAD_EXPIRY);
     }
 
     public static Settings fromEnvironment() {
@@ -126,6 +138,8 @@ public record Settings(int port,
                 .webDir(Path.of(env.getOrDefault("FARMDESK_WEB_DIR", d.webDir().toString())))
                 .heartbeat(Duration.ofSeconds(intValue(env, "FARMDESK_HEARTBEAT_SECONDS", (int) d.heartbeat().toSeconds())))
                 .rateLimit(intValue(env, "FARMDESK_RATE_LIMIT", d.rateLimit()))
+                .maxUploadBytes(longValue(env, "FARMDESK_MAX_UPLOAD_BYTES", d.maxUploadBytes()))
+                .uploadExpiry(Duration.ofHours(longValue(env, "FARMDESK_UPLOAD_EXPIRY_HOURS", d.uploadExpiry().toHours())))
                 .streamsPerUser(intValue(env, "FARMDESK_STREAMS_PER_USER", d.streamsPerUser()))
                 .corsOrigins(origins(env.get("FARMDESK_CORS_ORIGINS")))
                 .maxConnections(intValue(env, "FARMDESK_MAX_CONNECTIONS", d.maxConnections()))
@@ -182,6 +196,8 @@ public record Settings(int port,
         private String host;
         private int dbPool;
         private int observePort;
+        private long maxUploadBytes;
+        private Duration uploadExpiry;
 
         private Builder(Settings from) {
             port = from.port;
@@ -203,6 +219,8 @@ public record Settings(int port,
             host = from.host;
             dbPool = from.dbPool;
             observePort = from.observePort;
+            maxUploadBytes = from.maxUploadBytes;
+            uploadExpiry = from.uploadExpiry;
         }
 
         public Builder port(int port) {
@@ -299,10 +317,23 @@ public record Settings(int port,
             return this;
         }
 
+        /** The largest upload accepted (FARMDESK_MAX_UPLOAD_BYTES): larger ones get 413 at creation. */
+        public Builder maxUploadBytes(long bytes) {
+            this.maxUploadBytes = bytes;
+            return this;
+        }
+
+        /** How long an unfinished upload is kept (FARMDESK_UPLOAD_EXPIRY_HOURS; tests use seconds). */
+        public Builder uploadExpiry(Duration expiry) {
+            this.uploadExpiry = expiry;
+            return this;
+        }
+
         public Settings build() {
             return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat,
                     rateLimit, streamsPerUser, corsOrigins, maxConnections, recentEventsBytes,
-                    retention, retentionEvents, pruneEvery, host, dbPool, observePort);
+                    retention, retentionEvents, pruneEvery, host, dbPool, observePort,
+                    maxUploadBytes, uploadExpiry);
         }
     }
 

@@ -21,9 +21,13 @@ import io.helidon.webserver.http.RoutingResponse;
  */
 public final class Cors implements Filter {
 
-    static final String ALLOWED_METHODS = "GET, POST, PATCH";
-    static final String ALLOWED_HEADERS = "Authorization, Content-Type, Last-Event-ID";
-    static final String EXPOSED_HEADERS = "Location, Retry-After";
+    // HEAD, DELETE and the Tus-*/Upload-* headers: a tus client on another origin resumes and terminates
+    // uploads, and must read the offset and the protocol's answers (docs/api.md "Uploads")
+    static final String ALLOWED_METHODS = "GET, POST, PATCH, HEAD, DELETE";
+    static final String ALLOWED_HEADERS = "Authorization, Content-Type, Last-Event-ID, Tus-Resumable, Upload-Length,"
+            + " Upload-Offset, Upload-Metadata";
+    static final String EXPOSED_HEADERS = "Location, Retry-After, Tus-Resumable, Tus-Version, Tus-Extension,"
+            + " Tus-Max-Size, Upload-Offset, Upload-Length, Upload-Expires";
 
     private final Set<String> origins;
 

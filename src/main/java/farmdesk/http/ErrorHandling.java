@@ -14,6 +14,7 @@ import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerResponse;
 
 import farmdesk.Json;
 import farmdesk.Refused;
@@ -25,6 +26,14 @@ import farmdesk.storage.DatabaseFaultLog;
  * anything unexpected into a 500 without internals (the stack trace goes to the log only).
  */
 public final class ErrorHandling {
+
+    /**
+     * Where the server stops reading and closes the connection. Bodies above the API's own 64 KiB limit
+     * but below this are refused by the routes with 413 and read to the end, so the client receives
+     * the 413 (closing on unread data resets the connection, and the client often loses the answer).
+     * An upload's PATCH may carry this much.
+     */
+    public static final int HARD_BODY_LIMIT_BYTES = 1024 * 1024;
 
     private static final Logger LOG = Logger.getLogger(ErrorHandling.class.getName());
 
@@ -69,9 +78,16 @@ public final class ErrorHandling {
                                                           Status status,
                                                           ServerResponseHeaders headers,
                                                           String message) {
-        String detail = status.code() == 413
-                ? "the request body must be at most " + JsonBody.MAX_BYTES + " bytes"
-                : "malformed request" + (message == null || message.isBlank() ? "" : ": " + message);
+        // an upload's PATCH may carry up to the server's hard limit (the JSON bodies' limit is lower)
+        boolean upload = req.path() != null && req.path().startsWith("/api/uploads");
+        String detail = status.code() != 413
+                ? "malformed request" + (message == null || message.isBlank() ? "" : ": " + message)
+                : upload ? "a PATCH of an upload carries at most " + HARD_BODY_LIMIT_BYTES
+                        + " bytes: send the file in several PATCHes"
+                : "the request body must be at most " + JsonBody.MAX_BYTES + " bytes";
+        if (upload) {
+            headers.set(HeaderNames.create("Tus-Resumable"), "1.0.0"); // tus: on every answer
+        }
         return DirectHandler.TransportResponse.builder()
                 .status(status)
                 .headers(headers)
@@ -88,11 +104,23 @@ public final class ErrorHandling {
             case FORBIDDEN -> 403;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
+            case PRECONDITION_FAILED -> 412;
             case TOO_LARGE -> 413;
+            case UNSUPPORTED_TYPE -> 415;
             case UNPROCESSABLE -> 422;
             case TOO_MANY -> 429;
             case UNAVAILABLE -> 503;
         };
+    }
+
+    /**
+     * Answers a refusal here and now, with headers of the caller's besides (tus answers carry
+     * Tus-Resumable, even refusals): for handlers that must add headers to their refusals.
+     */
+    public static void send(ServerResponse res, Refused e, Map<String, String> extra) {
+        Map<String, String> headers = headers(e);
+        headers.putAll(extra);
+        Problem.send(res, status(e.why()), e.getMessage(), headers);
     }
 
     /** The headers a refusal's answer carries besides the problem's own. */

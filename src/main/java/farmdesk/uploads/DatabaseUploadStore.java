@@ -1,0 +1,124 @@
+package farmdesk.uploads;
+
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbRow;
+import io.helidon.dbclient.DbTransaction;
+
+import farmdesk.storage.Sql;
+
+/**
+ * Uploads in the tables of sql/V5__uploads.sql: one {@code uploads} row each, its bytes in
+ * {@code upload_chunks} rows (one per appended piece, at most {@code UploadEndpoints.PIECE_BYTES}).
+ */
+public final class DatabaseUploadStore implements UploadStore {
+
+    /** Expired uploads removed per sweep statement batch: a sweep never holds long locks. */
+    private static final int EXPIRE_BATCH = 100;
+
+    private final DbClient db;
+
+    public DatabaseUploadStore(DbClient db) {
+        this.db = db;
+    }
+
+    @Override
+    public void create(Upload u) {
+        db.execute().dml("INSERT INTO uploads (id, owner_id, total_bytes, received, chunks, filename, filetype, content_type,"
+                        + " created_at, expires_at) VALUES (?, ?, ?, 0, 0, ?, ?, NULL, ?, ?)",
+                u.id(), u.ownerId(), u.length(), u.filename(), u.filetype(),
+                Sql.timestamp(u.createdAt()), Sql.timestamp(u.expiresAt()));
+    }
+
+    @Override
+    public Optional<Upload> find(String id) {
+        return db.execute().get("SELECT id, owner_id, total_bytes, received, filename, filetype, content_type, created_at,"
+                + " expires_at FROM uploads WHERE id = ?", id).map(DatabaseUploadStore::upload);
+    }
+
+    private static Upload upload(DbRow r) {
+        return new Upload((String) Sql.value(r, "id"), (String) Sql.value(r, "owner_id"),
+                Sql.longOrZero(r, "total_bytes"), Sql.longOrZero(r, "received"),
+                (String) Sql.value(r, "filename"), (String) Sql.value(r, "filetype"),
+                (String) Sql.value(r, "content_type"), Sql.instant(r, "created_at"), Sql.instant(r, "expires_at"));
+    }
+
+    @Override
+    public boolean append(String id, long offset, byte[] data, int length) {
+        byte[] piece = length == data.length ? data : java.util.Arrays.copyOf(data, length);
+        DbTransaction tx = db.transaction();
+        try {
+            // the offset check and the move are one statement: of two PATCHes racing at one offset, one wins
+            long moved = tx.dml("UPDATE uploads SET received = received + ?, chunks = chunks + 1"
+                    + " WHERE id = ? AND received = ? AND content_type IS NULL", (long) length, id, offset);
+            if (moved != 1) {
+                tx.rollback();
+                return false;
+            }
+            long seq = Sql.longOrZero(tx.get("SELECT chunks FROM uploads WHERE id = ?", id).orElseThrow(), "chunks") - 1;
+            tx.dml("INSERT INTO upload_chunks (upload_id, seq, data) VALUES (?, ?, ?)", id, (int) seq, piece);
+            tx.commit();
+            return true;
+        } catch (RuntimeException e) {
+            try {
+                tx.rollback();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void complete(String id, String contentType) {
+        db.execute().dml("UPDATE uploads SET content_type = ? WHERE id = ?", contentType, id);
+    }
+
+    @Override
+    public InputStream read(String id) {
+        return new PieceStream(seq -> db.execute()
+                .get("SELECT data FROM upload_chunks WHERE upload_id = ? AND seq = ?", id, seq)
+                .map(r -> r.column("data").get(byte[].class))
+                .orElse(null));
+    }
+
+    @Override
+    public boolean delete(String id) {
+        DbTransaction tx = db.transaction();
+        try {
+            tx.dml("DELETE FROM upload_chunks WHERE upload_id = ?", id);
+            long rows = tx.dml("DELETE FROM uploads WHERE id = ?", id);
+            tx.commit();
+            return rows == 1;
+        } catch (RuntimeException e) {
+            try {
+                tx.rollback();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public int expire(Instant now) {
+        int removed = 0;
+        while (true) {
+            List<String> ids = db.execute().query("SELECT id FROM uploads WHERE content_type IS NULL AND expires_at < ?"
+                            + " ORDER BY expires_at FETCH FIRST " + EXPIRE_BATCH + " ROWS ONLY", Sql.timestamp(now))
+                    .map(r -> (String) Sql.value(r, "id")).toList();
+            for (String id : ids) {
+                if (delete(id)) {
+                    removed++;
+                }
+            }
+            if (ids.size() < EXPIRE_BATCH) {
+                return removed;
+            }
+        }
+    }
+}

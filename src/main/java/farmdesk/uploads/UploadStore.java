@@ -1,0 +1,36 @@
+package farmdesk.uploads;
+
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Where uploads and their bytes live. The database by default ({@link DatabaseUploadStore}), so several
+ * instances share uploads with no extra part; a filesystem or S3-compatible store implements the same
+ * few calls. Bytes always move in pieces: no call takes or returns a whole file.
+ */
+public interface UploadStore {
+
+    void create(Upload upload);
+
+    /** The upload as stored, expired or not (callers decide what expiry means to them). */
+    Optional<Upload> find(String id);
+
+    /**
+     * Appends {@code length} bytes at {@code offset}, atomically. Returns false (nothing written) when the
+     * upload is gone or its offset is no longer {@code offset} (another PATCH won the race).
+     */
+    boolean append(String id, long offset, byte[] data, int length);
+
+    /** Marks the upload complete with the type its bytes have. */
+    void complete(String id, String contentType);
+
+    /** The bytes in order, read piece by piece as the stream is read. */
+    InputStream read(String id);
+
+    /** Removes the upload and its bytes; false when there was none. */
+    boolean delete(String id);
+
+    /** Removes the unfinished uploads whose expiry is before {@code now}; returns how many. */
+    int expire(Instant now);
+}
