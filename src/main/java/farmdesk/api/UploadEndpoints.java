@@ -109,7 +109,7 @@ public final class UploadEndpoints {
             throw Refused.tooMany("too many requests; retry in " + wait + " s", wait);
         }
         Instant now = clock.instant();
-        Upload upload = new Upload(newId(), viewer.id(), length, 0, metadata.get("filename"), metadata.get("filetype"),
+        Upload upload = new Upload(newId(), owner(viewer), length, 0, metadata.get("filename"), metadata.get("filetype"),
                 null, now, now.plus(expiry));
         store.create(upload);
         res.header(HeaderNames.LOCATION, "/api/uploads/" + upload.id());
@@ -228,11 +228,19 @@ public final class UploadEndpoints {
         res.status(Status.NO_CONTENT_204).send();
     }
 
+    /**
+     * Who owns an upload: role and id, as tickets tell a farmer from an admin (a marketplace's farmer and
+     * admin ids are separate namespaces and may be equal: an admin "F-1" is not the farmer F-1).
+     */
+    private static String owner(Viewer viewer) {
+        return viewer.role().name().toLowerCase(java.util.Locale.ROOT) + ":" + viewer.id();
+    }
+
     /** The caller's own upload, unexpired; anyone else's (admins' too) is not found. */
     private Upload owned(ServerRequest req, Viewer viewer) {
         String id = req.path().pathParameters().get("id");
         return store.find(id)
-                .filter(u -> u.ownerId().equals(viewer.id()))
+                .filter(u -> u.ownerId().equals(owner(viewer)))
                 .filter(u -> u.complete() || u.expiresAt().isAfter(clock.instant()))
                 .orElseThrow(() -> Refused.notFound("no upload " + id));
     }

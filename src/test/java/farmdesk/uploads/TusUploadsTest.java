@@ -153,9 +153,10 @@ class TusUploadsTest {
         String owner = api.farmer("F-tus-owner");
         String other = api.farmer("F-tus-other");
         String admin = api.admin("A-tus");
+        String sameIdAdmin = api.admin("F-tus-owner"); // an admin whose id equals the farmer's: another person
         byte[] photo = jpeg(10_000, 4);
         String path = tus.created(owner, photo.length, "mine.jpg");
-        for (String stranger : new String[] {other, admin}) {
+        for (String stranger : new String[] {other, admin, sameIdAdmin}) {
             assertEquals(404, tus.head(path, stranger).status());
             Tus.Answer patch = tus.patch(path, stranger, 0, photo);
             assertEquals(404, patch.status(), patch.toString());
