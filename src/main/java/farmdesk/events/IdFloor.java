@@ -8,6 +8,7 @@ import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbTransaction;
 
 import farmdesk.storage.Sql;
+import farmdesk.storage.Transactions;
 
 /**
  * Moves the event id sequence forward to a clock floor at every start, so that no event id is ever
@@ -54,21 +55,12 @@ final class IdFloor {
      * Returns the next id the sequence hands out.
      */
     static long raise(DbClient db, Relay relay, boolean postgres, long floor) {
-        DbTransaction tx = db.transaction();
-        try {
+        long next = Transactions.inOne(db, tx -> {
             relay.beforeAppend(tx); // no append anywhere while the sequence moves
-            long next = postgres ? raisePostgres(tx, floor) : raiseH2(tx, floor);
-            tx.commit();
-            LOG.info("event ids continue from " + next + (next == floor + 1 ? " (the clock floor)" : ""));
-            return next;
-        } catch (RuntimeException e) {
-            try {
-                tx.rollback();
-            } catch (RuntimeException r) {
-                e.addSuppressed(r);
-            }
-            throw e;
-        }
+            return postgres ? raisePostgres(tx, floor) : raiseH2(tx, floor);
+        });
+        LOG.info("event ids continue from " + next + (next == floor + 1 ? " (the clock floor)" : ""));
+        return next;
     }
 
     /**

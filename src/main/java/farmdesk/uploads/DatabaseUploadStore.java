@@ -7,9 +7,9 @@ import java.util.Optional;
 
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
-import io.helidon.dbclient.DbTransaction;
 
 import farmdesk.storage.Sql;
+import farmdesk.storage.Transactions;
 
 /**
  * Uploads in the tables of sql/V5__uploads.sql: one {@code uploads} row each, its bytes in
@@ -50,27 +50,18 @@ public final class DatabaseUploadStore implements UploadStore {
     @Override
     public boolean append(String id, long offset, byte[] data, int length) {
         byte[] piece = length == data.length ? data : java.util.Arrays.copyOf(data, length);
-        DbTransaction tx = db.transaction();
-        try {
+        return Transactions.inOne(db, tx -> {
             // the offset check and the move are one statement: of two PATCHes racing at one offset, one wins
+            // (the loser changed nothing: its empty transaction commits)
             long moved = tx.dml("UPDATE uploads SET received = received + ?, chunks = chunks + 1"
                     + " WHERE id = ? AND received = ? AND content_type IS NULL", (long) length, id, offset);
             if (moved != 1) {
-                tx.rollback();
                 return false;
             }
             long seq = Sql.longOrZero(tx.get("SELECT chunks FROM uploads WHERE id = ?", id).orElseThrow(), "chunks") - 1;
             tx.dml("INSERT INTO upload_chunks (upload_id, seq, data) VALUES (?, ?, ?)", id, (int) seq, piece);
-            tx.commit();
             return true;
-        } catch (RuntimeException e) {
-            try {
-                tx.rollback();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
+        });
     }
 
     @Override
@@ -88,20 +79,10 @@ public final class DatabaseUploadStore implements UploadStore {
 
     @Override
     public boolean delete(String id) {
-        DbTransaction tx = db.transaction();
-        try {
+        return Transactions.inOne(db, tx -> {
             tx.dml("DELETE FROM upload_chunks WHERE upload_id = ?", id);
-            long rows = tx.dml("DELETE FROM uploads WHERE id = ?", id);
-            tx.commit();
-            return rows == 1;
-        } catch (RuntimeException e) {
-            try {
-                tx.rollback();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
+            return tx.dml("DELETE FROM uploads WHERE id = ?", id) == 1;
+        });
     }
 
     @Override
