@@ -109,8 +109,8 @@ public final class UploadEndpoints {
             throw Refused.tooMany("too many requests; retry in " + wait + " s", wait);
         }
         Instant now = clock.instant();
-        Upload upload = new Upload(newId(), owner(viewer), length, 0, metadata.get("filename"), metadata.get("filetype"),
-                null, now, now.plus(expiry));
+        Upload upload = Upload.created(newId(), owner(viewer), length, metadata.get("filename"), metadata.get("filetype"),
+                now, now.plus(expiry));
         store.create(upload);
         res.header(HeaderNames.LOCATION, "/api/uploads/" + upload.id());
         res.header(UPLOAD_EXPIRES, HttpDates.format(upload.expiresAt()));

@@ -37,14 +37,25 @@ public final class DatabaseUploadStore implements UploadStore {
     @Override
     public Optional<Upload> find(String id) {
         return db.execute().get("SELECT id, owner_id, total_bytes, received, filename, filetype, content_type, created_at,"
-                + " expires_at FROM uploads WHERE id = ?", id).map(DatabaseUploadStore::upload);
+                + " expires_at, stored_bytes, width, height FROM uploads WHERE id = ?", id).map(DatabaseUploadStore::upload);
     }
 
     private static Upload upload(DbRow r) {
         return new Upload((String) Sql.value(r, "id"), (String) Sql.value(r, "owner_id"),
                 Sql.longOrZero(r, "total_bytes"), Sql.longOrZero(r, "received"),
                 (String) Sql.value(r, "filename"), (String) Sql.value(r, "filetype"),
-                (String) Sql.value(r, "content_type"), Sql.instant(r, "created_at"), Sql.instant(r, "expires_at"));
+                (String) Sql.value(r, "content_type"), Sql.instant(r, "created_at"), Sql.instant(r, "expires_at"),
+                nullableLong(r, "stored_bytes"), nullableInt(r, "width"), nullableInt(r, "height"));
+    }
+
+    private static Long nullableLong(DbRow r, String column) {
+        Object v = Sql.value(r, column);
+        return v == null ? null : ((Number) v).longValue();
+    }
+
+    private static Integer nullableInt(DbRow r, String column) {
+        Object v = Sql.value(r, column);
+        return v == null ? null : ((Number) v).intValue();
     }
 
     @Override
@@ -78,9 +89,16 @@ public final class DatabaseUploadStore implements UploadStore {
     }
 
     @Override
+    public Optional<byte[]> thumbnail(String id) {
+        return db.execute().get("SELECT data FROM upload_thumbnails WHERE upload_id = ?", id)
+                .map(r -> r.column("data").get(byte[].class));
+    }
+
+    @Override
     public boolean delete(String id) {
         return Transactions.inOne(db, tx -> {
             tx.dml("DELETE FROM upload_chunks WHERE upload_id = ?", id);
+            tx.dml("DELETE FROM upload_thumbnails WHERE upload_id = ?", id);
             return tx.dml("DELETE FROM uploads WHERE id = ?", id) == 1;
         });
     }

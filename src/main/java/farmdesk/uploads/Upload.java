@@ -6,9 +6,19 @@ import java.time.Instant;
  * One resumable upload (tus): who created it, how long it will be, how much arrived.
  *
  * @param contentType null while unfinished; the type decided by the bytes once complete
+ * @param storedBytes the size of the stored (cleaned) file once complete, else null: may differ from {@code length}
+ * @param width       an image's width as shown (orientation applied); null for PDF and while unfinished
+ * @param height      likewise
  */
 public record Upload(String id, String ownerId, long length, long received, String filename, String filetype,
-                     String contentType, Instant createdAt, Instant expiresAt) {
+                     String contentType, Instant createdAt, Instant expiresAt,
+                     Long storedBytes, Integer width, Integer height) {
+
+    /** A new upload: nothing received yet. */
+    public static Upload created(String id, String ownerId, long length, String filename, String filetype,
+                                 Instant createdAt, Instant expiresAt) {
+        return new Upload(id, ownerId, length, 0, filename, filetype, null, createdAt, expiresAt, null, null, null);
+    }
 
     public boolean complete() {
         return contentType != null;

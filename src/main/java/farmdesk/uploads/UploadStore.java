@@ -28,7 +28,10 @@ public interface UploadStore {
     /** The bytes in order, read piece by piece as the stream is read. */
     InputStream read(String id);
 
-    /** Removes the upload and its bytes; false when there was none. */
+    /** An image upload's thumbnail (a JPEG, longest side at most 320 px), once complete; else empty. */
+    Optional<byte[]> thumbnail(String id);
+
+    /** Removes the upload, its bytes and its thumbnail; false when there was none. */
     boolean delete(String id);
 
     /** Removes the unfinished uploads whose expiry is before {@code now}; returns how many. */
