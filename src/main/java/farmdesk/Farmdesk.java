@@ -24,6 +24,7 @@ import farmdesk.auth.Tokens;
 import farmdesk.events.EventSystem;
 import farmdesk.events.Retention;
 import farmdesk.uploads.DatabaseUploadStore;
+import farmdesk.uploads.ImageCleaner;
 import farmdesk.uploads.UploadStore;
 import farmdesk.uploads.UploadSweep;
 import farmdesk.http.Caller;
@@ -101,7 +102,8 @@ public final class Farmdesk implements AutoCloseable {
         uploadSweep = new UploadSweep(uploads, Clock.systemUTC(), settings.pruneEvery());
         routes = new Routes(
                 new TicketEndpoints(tickets, caller, rateLimiter),
-                new UploadEndpoints(uploads, caller, rateLimiter, settings.maxUploadBytes(), settings.uploadExpiry(),
+                new UploadEndpoints(uploads, new ImageCleaner(settings.maxImagePixels(), ImageCleaner.DEFAULT_CONCURRENT),
+                        caller, rateLimiter, settings.maxUploadBytes(), settings.uploadExpiry(),
                         Clock.systemUTC()),
                 new AdminEndpoints(knownAdmins, caller),
                 streamEndpoints,
