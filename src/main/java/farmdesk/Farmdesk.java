@@ -102,7 +102,7 @@ public final class Farmdesk implements AutoCloseable {
         uploadSweep = new UploadSweep(uploads, Clock.systemUTC(), settings.pruneEvery());
         routes = new Routes(
                 new TicketEndpoints(tickets, caller, rateLimiter),
-                new UploadEndpoints(uploads, new ImageCleaner(settings.maxImagePixels(), ImageCleaner.DEFAULT_CONCURRENT),
+                new UploadEndpoints(uploads, ImageCleaner.forHeap(settings.maxImagePixels(), Runtime.getRuntime().maxMemory()),
                         caller, rateLimiter, settings.maxUploadBytes(), settings.uploadExpiry(),
                         Clock.systemUTC()),
                 new AdminEndpoints(knownAdmins, caller),

@@ -9,6 +9,7 @@ import java.awt.image.ColorConvertOp;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.concurrent.Semaphore;
+import java.util.logging.Logger;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -33,8 +34,15 @@ import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
  */
 public final class ImageCleaner {
 
-    /** Two: the machine's two cores, and twice the memory of one image at the pixel limit. */
-    public static final int DEFAULT_CONCURRENT = 2;
+    /** Two at most: the machine's two cores, and twice the memory of one image at the pixel limit. */
+    public static final int MAX_CONCURRENT = 2;
+    /**
+     * Heap a cleaning holds at its peak, per pixel: the decoded pixels (3 bytes, 4 with alpha) and their
+     * turned copy, plus the encoded output. Measured (bench/ImageCleanBench.java): 12 MP, 86-97 MB; 40 MP,
+     * 305-319 MB. A CMYK JPEG holds ~2 bytes a pixel more while it is converted.
+     */
+    public static final int PEAK_BYTES_PER_PIXEL = 8;
+    private static final Logger LOG = Logger.getLogger(ImageCleaner.class.getName());
 
     private final long maxPixels;
     private final Semaphore turns;
@@ -42,6 +50,22 @@ public final class ImageCleaner {
     public ImageCleaner(long maxPixels, int concurrent) {
         this.maxPixels = maxPixels;
         this.turns = new Semaphore(concurrent, true);
+    }
+
+    /**
+     * Cleans {@link #MAX_CONCURRENT} images at once when two at the pixel limit fit in half the heap,
+     * else one (the rest of the heap is the streams' and the database's). Warns when even one does not:
+     * an OutOfMemoryError would stop the process (docs/deploy.md asks for -XX:+ExitOnOutOfMemoryError).
+     */
+    public static ImageCleaner forHeap(long maxPixels, long maxHeapBytes) {
+        long perImage = maxPixels * PEAK_BYTES_PER_PIXEL;
+        int concurrent = perImage * MAX_CONCURRENT <= maxHeapBytes / 2 ? MAX_CONCURRENT : 1;
+        if (perImage > maxHeapBytes / 2) {
+            LOG.warning("cleaning one image of FARMDESK_MAX_IMAGE_PIXELS=" + maxPixels + " pixels takes up to "
+                    + (perImage >> 20) + " MB of heap, more than half of the " + (maxHeapBytes >> 20)
+                    + " MB this JVM has: give it more (-Xmx) or lower FARMDESK_MAX_IMAGE_PIXELS (docs/deploy.md)");
+        }
+        return new ImageCleaner(maxPixels, concurrent);
     }
 
     /** The stored form of an image upload ({@code file}: its bytes, whose magic said {@code type}). */

@@ -158,6 +158,19 @@ class ImageCleaningTest {
     }
 
     @Test
+    void aJpegsColourProfileIsAppliedBeforeItIsStripped() throws Exception {
+        String farmer = api.farmer("F-img-icc");
+        // grey 128 in linear RGB is a lighter grey in sRGB (~188): a stripped but unapplied profile shows 128
+        byte[] profile = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
+        byte[] photo = TestImages.withIccProfile(TestImages.encode(TestImages.flat(32, 32, 128), "jpeg"), profile);
+        String path = upload(farmer, photo, "linear.jpg");
+        byte[] stored = stored(path);
+        assertFalse(contains(stored, "ICC_PROFILE"), "the profile is gone");
+        int grey = TestImages.decode(stored).getRGB(16, 16) & 0xff;
+        assertTrue(grey > 175 && grey < 200, "converted to sRGB: " + grey);
+    }
+
+    @Test
     void aPngClaiming50000By50000PixelsIsRefusedBeforeItIsDecoded() {
         String farmer = api.farmer("F-img-bomb");
         byte[] bomb = TestImages.bombPng(50_000, 50_000);

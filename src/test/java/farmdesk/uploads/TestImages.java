@@ -97,6 +97,25 @@ final class TestImages {
         return out.toByteArray();
     }
 
+    /** {@code jpeg} with an ICC profile (APP2 "ICC_PROFILE", one segment) right after SOI. */
+    static byte[] withIccProfile(byte[] jpeg, byte[] profile) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        segment(out, 0xE2, concat(concat("ICC_PROFILE\0".getBytes(StandardCharsets.ISO_8859_1), new byte[] {1, 1}), profile));
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
+    /** {@code w} x {@code h} of one grey level. */
+    static BufferedImage flat(int w, int h, int level) {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = image.createGraphics();
+        g.setColor(new Color(level, level, level));
+        g.fillRect(0, 0, w, h);
+        g.dispose();
+        return image;
+    }
+
     /**
      * A real JPEG of exactly {@code size} bytes: a small noisy picture, then comment segments of random
      * bytes (decoders skip them; cleaning drops them) up to the size. For tests of the upload protocol.
