@@ -22,7 +22,8 @@ import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
  * XMP, IPTC or comment survives; then makes the thumbnail.
  * <ul>
  * <li>JPEG is stored as JPEG (quality 0.9), PNG as PNG (alpha kept). There is no pure-Java WebP writer:
- *     a WebP with transparency is stored as PNG, one without as JPEG 0.9, and its type says so.</li>
+ *     a WebP with transparency is stored as PNG, one without as JPEG 0.9, and its type says so. An
+ *     animated WebP is refused (its frames are pieces of a canvas).</li>
  * <li>Colours: a JPEG with an ICC profile (Adobe RGB, Display P3, CMYK) is converted to sRGB, since the
  *     profile is stripped with the rest. PNG colour profiles (iCCP) are not applied (the JDK's PNG reader
  *     ignores them); PNGs are mostly screenshots in sRGB.</li>
@@ -45,10 +46,12 @@ public final class ImageCleaner {
     private static final Logger LOG = Logger.getLogger(ImageCleaner.class.getName());
 
     private final long maxPixels;
+    private final int concurrent;
     private final Semaphore turns;
 
     public ImageCleaner(long maxPixels, int concurrent) {
         this.maxPixels = maxPixels;
+        this.concurrent = concurrent;
         this.turns = new Semaphore(concurrent, true);
     }
 
@@ -68,12 +71,21 @@ public final class ImageCleaner {
         return new ImageCleaner(maxPixels, concurrent);
     }
 
+    /** How many images it cleans at once. */
+    int concurrent() {
+        return concurrent;
+    }
+
     /** The stored form of an image upload ({@code file}: its bytes, whose magic said {@code type}). */
     public StoredFile clean(FileType type, byte[] file) throws UnusableImage {
         if (type == FileType.PDF) {
             throw new IllegalArgumentException("a PDF is stored as sent");
         }
         String name = type.name();
+        if (type == FileType.WEBP && animatedWebp(file)) {
+            // its frames are pieces of a canvas, not pictures: the first alone is not what a viewer shows
+            throw new UnusableImage("an animated WebP is not accepted, only still images");
+        }
         ImageReader reader = reader(type);
         try {
             reader.setInput(new ByteArrayImageInputStream(file), true, true);
@@ -150,6 +162,12 @@ public final class ImageCleaner {
             g.dispose();
         }
         return target;
+    }
+
+    /** The animation flag of the extended header: "RIFF" size "WEBP" "VP8X" size, then the flags byte. */
+    private static boolean animatedWebp(byte[] file) {
+        return file.length > 20 && file[12] == 'V' && file[13] == 'P' && file[14] == '8' && file[15] == 'X'
+                && (file[20] & 0x02) != 0;
     }
 
     private static ImageReader reader(FileType type) {

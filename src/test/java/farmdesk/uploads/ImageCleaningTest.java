@@ -171,6 +171,17 @@ class ImageCleaningTest {
     }
 
     @Test
+    void anAnimatedWebpIs415AndDiscarded() throws Exception {
+        String farmer = api.farmer("F-img-anim");
+        byte[] animated = resource("animated.webp");
+        String path = tus.created(farmer, animated.length, "sticker.webp");
+        Tus.Answer last = tus.patch(path, farmer, 0, animated);
+        assertEquals(415, last.status(), last.toString());
+        assertTrue(last.body().contains("animated"), last.body());
+        assertEquals(404, tus.head(path, farmer).status(), "discarded");
+    }
+
+    @Test
     void aPngClaiming50000By50000PixelsIsRefusedBeforeItIsDecoded() {
         String farmer = api.farmer("F-img-bomb");
         byte[] bomb = TestImages.bombPng(50_000, 50_000);
