@@ -9,6 +9,7 @@ import java.awt.image.ColorConvertOp;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.concurrent.Semaphore;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import javax.imageio.ImageIO;
@@ -108,6 +109,7 @@ public final class ImageCleaner {
         } catch (IOException | RuntimeException e) {
             // a truncated file, a broken header, a bad Huffman table: the decoders throw IIOException and,
             // for some damage, runtime exceptions of their own; either way the file is no usable image
+            LOG.log(Level.FINE, "an image upload did not decode", e);
             throw new UnusableImage("the file starts as a " + name + " image but could not be decoded ("
                     + e.getClass().getSimpleName() + ")");
         } finally {
@@ -124,7 +126,8 @@ public final class ImageCleaner {
             bytes = ImageEncoding.png(shown);
             contentType = FileType.PNG.contentType();
         } else {
-            bytes = ImageEncoding.jpeg(shown, ImageEncoding.JPEG_QUALITY);
+            // JPEG has no transparency (a 4-channel "RGBA JPEG" is read with alpha): flatten it on white
+            bytes = ImageEncoding.jpeg(alpha ? Thumbnail.onWhite(shown) : shown, ImageEncoding.JPEG_QUALITY);
             contentType = FileType.JPEG.contentType();
         }
         return new StoredFile(contentType, bytes, shown.getWidth(), shown.getHeight(), Thumbnail.of(shown));

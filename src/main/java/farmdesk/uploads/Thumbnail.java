@@ -40,6 +40,11 @@ final class Thumbnail {
         return ImageEncoding.jpeg(current, QUALITY);
     }
 
+    /** {@code image} on white, same size, no alpha. */
+    static BufferedImage onWhite(BufferedImage image) {
+        return drawn(image, image.getWidth(), image.getHeight());
+    }
+
     /** {@code source} scaled to {@code w} x {@code h}, bilinear, on white. */
     private static BufferedImage drawn(BufferedImage source, int w, int h) {
         BufferedImage target = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);

@@ -171,6 +171,22 @@ class ImageCleaningTest {
     }
 
     @Test
+    void aCmykJpegIsStoredAsAnSrgbJpeg() throws Exception {
+        String farmer = api.farmer("F-img-cmyk");
+        byte[] cmyk = resource("cmyk.jpg");
+        assertEquals(4, jpegComponents(cmyk));
+        String path = upload(farmer, cmyk, "scan.jpg");
+        byte[] stored = stored(path);
+        assertEquals(3, jpegComponents(stored), "YCbCr, as every browser shows it");
+        assertEquals(Set.of(), metadataSegments(stored), "no Adobe APP14 nor any other APPn");
+        BufferedImage shown = TestImages.decode(stored);
+        assertEquals(64, shown.getWidth());
+        assertRed(shown, 4, 4);
+        assertGreen(shown, 60, 28);
+        assertTrue(app.uploads().thumbnail(TusUploadsTest.idOf(path)).isPresent());
+    }
+
+    @Test
     void anAnimatedWebpIs415AndDiscarded() throws Exception {
         String farmer = api.farmer("F-img-anim");
         byte[] animated = resource("animated.webp");
@@ -297,6 +313,19 @@ class ImageCleaningTest {
             i += 2 + length;
         }
         return found;
+    }
+
+    /** The number of colour components in the JPEG's frame header (SOF0-SOF2). */
+    private static int jpegComponents(byte[] jpeg) {
+        int i = 2;
+        while (i + 4 <= jpeg.length) {
+            int marker = jpeg[i + 1] & 0xff;
+            if (marker >= 0xC0 && marker <= 0xC2) {
+                return jpeg[i + 9] & 0xff;
+            }
+            i += 2 + ((jpeg[i + 2] & 0xff) << 8 | jpeg[i + 3] & 0xff);
+        }
+        throw new AssertionError("no frame header");
     }
 
     private static void assertRed(BufferedImage image, int x, int y) {
