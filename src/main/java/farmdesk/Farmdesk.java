@@ -98,7 +98,7 @@ public final class Farmdesk implements AutoCloseable {
                 settings.effectiveMaxConnections());
         // one posting budget per user for messages and uploads alike
         RateLimiter rateLimiter = new RateLimiter(settings.rateLimit());
-        uploads = new DatabaseUploadStore(database.client());
+        uploads = new DatabaseUploadStore(database.client(), Clock.systemUTC(), settings.uploadExpiry());
         uploadSweep = new UploadSweep(uploads, Clock.systemUTC(), settings.pruneEvery());
         routes = new Routes(
                 new TicketEndpoints(tickets, caller, rateLimiter),

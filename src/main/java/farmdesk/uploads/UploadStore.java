@@ -45,6 +45,9 @@ public interface UploadStore {
     /** Removes the upload, its bytes and its thumbnail; false when there was none. */
     boolean delete(String id);
 
-    /** Removes the unfinished uploads whose expiry is before {@code now}; returns how many. */
+    /**
+     * Removes the uploads whose expiry is before {@code now} and that no message has (unfinished ones, and
+     * complete ones never attached); returns how many. Attached uploads are never removed.
+     */
     int expire(Instant now);
 }
