@@ -1,7 +1,9 @@
 package farmdesk.uploads;
 
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +93,7 @@ class TusJsClientTest {
             String path = pathOf(cut);
 
             // stopped after the first 1 MiB PATCH (the second one was cut as it went): HEAD says how far it got
-            Tus.Answer head = tus.head(path, farmer);
+            Api.Answer head = tus.head(path, farmer);
             assertEquals(200, head.status(), head.toString());
             long offset = Long.parseLong(head.header("Upload-Offset"));
             assertTrue(offset >= MIB && offset < size, "offset " + offset + " after the cut; " + client.seen());
@@ -110,16 +112,29 @@ class TusJsClientTest {
             // removeFingerprintOnSuccess: the URL is no longer stored
             assertEquals(0, client.next("stored", WAIT).get("count").asInt(), client.seen());
 
-            Tus.Answer after = tus.head(path, farmer);
+            Api.Answer after = tus.head(path, farmer);
             assertEquals(Long.toString(size), after.header("Upload-Offset"), after.toString());
             assertEquals(Long.toString(size), after.header("Upload-Length"), after.toString());
             String id = path.substring(path.lastIndexOf('/') + 1);
             Upload upload = app.uploads().find(id).orElseThrow();
             assertEquals("application/pdf", upload.contentType());
             assertEquals("delivery-note.pdf", upload.filename());
-            try (InputStream sent = Files.newInputStream(file); InputStream stored = app.uploads().read(id)) {
-                assertEquals(sha256(sent), sha256(stored), "the stored bytes are the file's, once each, in order");
+            String sent;
+            try (InputStream in = Files.newInputStream(file)) {
+                sent = sha256(in);
             }
+            try (InputStream stored = app.uploads().read(id)) {
+                assertEquals(sent, sha256(stored), "the stored bytes are the file's, once each, in order");
+            }
+            // and as a reader gets them: attached to a message, downloaded
+            String ticket = api.createTicket(farmer, "Delivery note", "see the note");
+            Api.Answer posted = api.post("/api/tickets/" + ticket + "/messages", farmer,
+                    "{\"text\":\"\",\"attachments\":[\"" + id + "\"]}");
+            assertEquals(201, posted.status(), posted.toString());
+            HttpResponse<byte[]> download = api.download("/api/attachments/" + id, farmer);
+            assertEquals(200, download.statusCode());
+            assertEquals(size, download.body().length);
+            assertEquals(sent, sha256(new ByteArrayInputStream(download.body())), "GET /api/attachments/" + id);
         }
     }
 
@@ -131,7 +146,7 @@ class TusJsClientTest {
             JsonNode terminated = client.next("terminated", WAIT);
             assertEquals(MIB, terminated.get("accepted").asLong(), client.seen());
             assertTrue(requestsOf(client, 1).stream().anyMatch(r -> "DELETE".equals(r.get("method").asText())), client.seen());
-            Tus.Answer head = tus.head(pathOf(terminated), farmer);
+            Api.Answer head = tus.head(pathOf(terminated), farmer);
             assertEquals(404, head.status(), head.toString());
             assertEquals(0, client.next("stored", WAIT).get("count").asInt(), client.seen());
         }
