@@ -3,8 +3,8 @@
 //
 //   throughput  a 10 MiB upload in 1 MiB PATCHes, BENCH_RUNS times (default 3): each time and the median
 //   memory      BENCH_CONCURRENCY (default "50,200") uploads of 10 MiB at once, each held mid-PATCH: its
-//               first 1 MiB PATCH at full speed, the second paced at BENCH_SLOW_RATE bytes/s (default
-//               2048); the server's heap after a full GC (jcmd <pid> GC.run, GC.heap_info) and its VmRSS,
+//               first 1 MiB PATCH at full speed (8 at a time), the second paced at BENCH_SLOW_RATE bytes/s
+//               (default 2048); the server's heap after a full GC (jcmd <pid> GC.run, GC.heap_info) and its VmRSS,
 //               idle before and with the uploads held, per concurrent upload; then every upload is
 //               terminated (DELETE) and the next size runs
 //
@@ -84,33 +84,42 @@ async function memory() {
   for (let i = 0; i < Math.max(...sizes); i++) tokens.push(await token(`F-bench-mem-${i}`));
   for (const n of sizes) {
     const idle = await measure(pid);
-    let held = 0;
     const uploads = [];
-    let allHeld;
+    let held = 0, next = 0, allHeld;
     const heldNow = new Promise(r => { allHeld = r; });
-    for (let i = 0; i < n; i++) {
-      // the first PATCH at full speed (1 MiB stored), the next paced: the upload is held in its second PATCH
+    // each upload: the first PATCH at full speed (1 MiB stored), the next ones paced, so that it is held in its
+    // second PATCH; at most 8 first PATCHes at once (a burst of 1 MiB PATCHes is another benchmark)
+    const startNext = () => {
+      if (next >= n) return;
+      const i = next++;
       const fast = new LinkHttpStack(), slow = new LinkHttpStack({ bytesPerSecond: rate });
-      let patches = 0;
-      const stack = {
-        createRequest(method, url) {
-          if (method !== 'PATCH') return fast.createRequest(method, url);
-          if (++patches === 2 && ++held === n) allHeld();
-          return (patches === 1 ? fast : slow).createRequest(method, url);
+      let firstDone = false;
+      const up = new Upload(file, options(tokens[i], {
+        httpStack: { createRequest: (method, url) => (firstDone ? slow : fast).createRequest(method, url), getName: () => 'bench' },
+        retryDelays: [0, 1000, 2000, 4000, 8000],
+        onChunkComplete: () => {
+          if (firstDone) return;
+          firstDone = true;
+          if (++held === n) allHeld();
+          startNext();
         },
-        getName: () => 'bench',
-      };
-      const up = new Upload(file, options(tokens[i], { httpStack: stack, onError: () => {} }));
+        onError: e => say(`upload ${i} failed: ${String(e.message).split('\n')[0]}`),
+      }));
       uploads.push(up);
       up.start();
-    }
+    };
+    for (let i = 0; i < 8; i++) startNext();
     await heldNow;
     await sleep(5000); // every second PATCH has begun to arrive (rate x 5 s each)
+    // the server still answers at once while they are held (a slow PATCH holds no database connection)
+    const t0 = Date.now();
+    const probe = await fetch(BASE + '/api/dev/token', { method: 'POST', body: JSON.stringify({ role: 'farmer', id: 'F-probe', name: 'p' }) });
+    const probeMs = Date.now() - t0;
     const busy = await measure(pid);
     const perHeap = (busy.heapKiB - idle.heapKiB) * 1024 / n, perRss = (busy.rssKiB - idle.rssKiB) * 1024 / n;
     say(`RESULT memory ${n} uploads held mid-PATCH: heap after GC ${(idle.heapKiB / 1024).toFixed(1)} -> ${(busy.heapKiB / 1024).toFixed(1)} MiB ` +
       `(${(perHeap / 1024).toFixed(0)} KiB per upload), RSS ${(idle.rssKiB / 1024).toFixed(0)} -> ${(busy.rssKiB / 1024).toFixed(0)} MiB ` +
-      `(${(perRss / 1024).toFixed(0)} KiB per upload); a whole file is ${SIZE / 1024} KiB`);
+      `(${(perRss / 1024).toFixed(0)} KiB per upload); a whole file is ${SIZE / 1024} KiB; a sign-in meanwhile: ${probe.status} in ${probeMs} ms`);
     await Promise.all(uploads.map(u => u.abort(true).catch(() => {})));
     await sleep(2000);
   }
