@@ -2,6 +2,7 @@
 # Runs the browser tests against a fresh Farmdesk server:
 #   e2e.mjs      the pages without proxies (streaming, fallback, probes, outbox, eight tabs, ...)
 #   proxies.mjs  the pages behind the real squid/nginx proxies of ../shared/lab/proxies
+#   uploads-proxies.mjs  tus uploads (npm tus-js-client) through the same proxies, a 2G-slow one included
 # Expects target/farmdesk.jar (build it first: mvn -q -B -DskipTests package). Builds nothing itself.
 # Starts the server on a free port in 20060-20079 (a copy of the jar, throwaway H2 database, ./web as
 # the pages) and the lab proxies on their ports 20010-20015 (used as they are: the buffering one speaks
@@ -10,7 +11,7 @@
 #   FARMDESK_E2E_PROXIES=off   skip the proxy suite (it needs squid and nginx: apt-get install squid nginx)
 #   SCREENSHOTS=docs/screenshots   save the pages' screenshots (README) there
 #   E2E_ONLY=clean,gzip        run some proxy scenarios only
-#   E2E_SUITES=proxies         run one suite only (default: "e2e proxies")
+#   E2E_SUITES=proxies         run one suite only (default: "e2e proxies uploads")
 #   E2E_STEPS=draft|tab         run only the e2e steps whose name matches (and the two sign-ins)
 #   E2E_WEB_DIR=/tmp/web-copy    serve the pages from there instead of ./web (edit ./web while a run goes on)
 set -euo pipefail
@@ -20,7 +21,7 @@ root=$(cd "$here/.." && pwd)
 jar="$root/target/farmdesk.jar"
 lab=${PROXY_LAB:-$root/../shared/lab/proxies}
 proxies=${FARMDESK_E2E_PROXIES:-on}
-suites=${E2E_SUITES:-e2e proxies}
+suites=${E2E_SUITES:-e2e proxies uploads}
 [ -f "$jar" ] || { echo "run.sh: $jar not found; build it first (mvn -q -B -DskipTests package)" >&2; exit 2; }
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || { echo "run.sh: ${CHROMIUM:-/usr/bin/chromium} missing (apt-get install -y chromium)" >&2; exit 2; }
 if [ "$proxies" != off ]; then
@@ -38,8 +39,8 @@ for j in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java || true)" /usr/l
 done
 [ -n "$java" ] || { echo "run.sh: no Java 21 or newer found (set JAVA_HOME)" >&2; exit 2; }
 
-if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/axe-core" ]; then
-  echo "run.sh: installing playwright-core and axe-core (npm ci)"
+if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/axe-core" ] || [ ! -d "$here/node_modules/tus-js-client" ]; then
+  echo "run.sh: installing playwright-core, axe-core and tus-js-client (npm ci)"
   (cd "$here" && npm ci --no-audit --no-fund --silent)
 fi
 
@@ -124,9 +125,16 @@ elif [ "$proxies" != off ]; then
 else
   echo "run.sh: proxy suite skipped (FARMDESK_E2E_PROXIES=off)"
 fi
+# after proxies.mjs, not beside it: its checks of how fast the pages fall back need the CPU (~70 s, bounded
+# by the 60 s cut of max-duration; ~6 MB in all)
+t2=$(date +%s)
+if [[ " $suites " == *" uploads "* ]] && [ "$proxies" != off ]; then
+  FARMDESK_URL="http://127.0.0.1:$port" E2E_RESULT="$tmp/uploads.json" node "$here/uploads-proxies.mjs" || status=$?
+  echo "run.sh: uploads-proxies.mjs took $(($(date +%s) - t2)) s"
+fi
 
 passed=0 failed=0
-for f in "$tmp/shots.json" "$tmp/e2e.json" "$tmp/proxies.json"; do
+for f in "$tmp/shots.json" "$tmp/e2e.json" "$tmp/proxies.json" "$tmp/uploads.json"; do
   [ -s "$f" ] || continue
   passed=$((passed + $(sed 's/.*"passed":\([0-9]*\).*/\1/' "$f")))
   failed=$((failed + $(sed 's/.*"failed":\([0-9]*\).*/\1/' "$f")))

@@ -14,6 +14,7 @@ import io.helidon.webserver.WebServerConfig;
 
 import farmdesk.admins.KnownAdmins;
 import farmdesk.api.AdminEndpoints;
+import farmdesk.api.AttachmentEndpoints;
 import farmdesk.api.DevLoginEndpoint;
 import farmdesk.api.StreamTokenEndpoint;
 import farmdesk.api.TicketEndpoints;
@@ -98,13 +99,14 @@ public final class Farmdesk implements AutoCloseable {
                 settings.effectiveMaxConnections());
         // one posting budget per user for messages and uploads alike
         RateLimiter rateLimiter = new RateLimiter(settings.rateLimit());
-        uploads = new DatabaseUploadStore(database.client());
+        uploads = new DatabaseUploadStore(database.client(), Clock.systemUTC(), settings.uploadExpiry());
         uploadSweep = new UploadSweep(uploads, Clock.systemUTC(), settings.pruneEvery());
         routes = new Routes(
                 new TicketEndpoints(tickets, caller, rateLimiter),
                 new UploadEndpoints(uploads, ImageCleaner.forHeap(settings.maxImagePixels(), Runtime.getRuntime().maxMemory()),
                         caller, rateLimiter, settings.maxUploadBytes(), settings.uploadExpiry(),
                         Clock.systemUTC()),
+                new AttachmentEndpoints(tickets, uploads, caller),
                 new AdminEndpoints(knownAdmins, caller),
                 streamEndpoints,
                 new StreamTokenEndpoint(tokens, caller),

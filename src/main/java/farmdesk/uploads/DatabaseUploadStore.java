@@ -1,9 +1,12 @@
 package farmdesk.uploads;
 
 import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
@@ -23,9 +26,14 @@ public final class DatabaseUploadStore implements UploadStore {
     private static final int EXPIRE_BATCH = 100;
 
     private final DbClient db;
+    private final Clock clock;
+    private final Duration unattachedExpiry;
 
-    public DatabaseUploadStore(DbClient db) {
+    /** @param unattachedExpiry how long a complete upload is kept after its completion while no message has it */
+    public DatabaseUploadStore(DbClient db, Clock clock, Duration unattachedExpiry) {
         this.db = db;
+        this.clock = clock;
+        this.unattachedExpiry = unattachedExpiry;
     }
 
     @Override
@@ -79,18 +87,20 @@ public final class DatabaseUploadStore implements UploadStore {
 
     @Override
     public boolean complete(String id, StoredFile stored) {
+        // from now on it expires unless attached (a complete upload nobody attaches is not kept for ever)
+        Object expiresAt = Sql.timestamp(clock.instant().plus(unattachedExpiry));
         return Transactions.inOne(db, tx -> {
             if (stored.bytes() == null) {
-                return tx.dml("UPDATE uploads SET content_type = ?, stored_bytes = received"
-                        + " WHERE id = ? AND content_type IS NULL", stored.contentType(), id) == 1;
+                return tx.dml("UPDATE uploads SET content_type = ?, stored_bytes = received, expires_at = ?"
+                        + " WHERE id = ? AND content_type IS NULL", stored.contentType(), expiresAt, id) == 1;
             }
             byte[] bytes = stored.bytes();
             int pieces = (bytes.length + PIECE_BYTES - 1) / PIECE_BYTES;
             // the update first: it takes the row's lock, so a DELETE or a sweep racing it waits, then finds
             // a complete upload (or this finds none and writes nothing)
             long updated = tx.dml("UPDATE uploads SET content_type = ?, stored_bytes = ?, width = ?, height = ?,"
-                            + " chunks = ? WHERE id = ? AND content_type IS NULL",
-                    stored.contentType(), (long) bytes.length, stored.width(), stored.height(), pieces, id);
+                            + " chunks = ?, expires_at = ? WHERE id = ? AND content_type IS NULL",
+                    stored.contentType(), (long) bytes.length, stored.width(), stored.height(), pieces, expiresAt, id);
             if (updated != 1) {
                 return false;
             }
@@ -116,6 +126,31 @@ public final class DatabaseUploadStore implements UploadStore {
                 .orElse(null));
     }
 
+    /**
+     * Pieces have the sizes their PATCHes gave them (a cut PATCH stores a short one): the piece holding
+     * {@code from} is found from their lengths, without reading any bytes before it.
+     */
+    @Override
+    public InputStream read(String id, long from) {
+        int first = 0;
+        long start = 0;
+        try (Stream<DbRow> rows = db.execute().query(
+                "SELECT OCTET_LENGTH(data) AS n FROM upload_chunks WHERE upload_id = ? ORDER BY seq", id)) {
+            for (var it = rows.iterator(); it.hasNext(); ) {
+                long n = Sql.longOrZero(it.next(), "n");
+                if (start + n > from) {
+                    break;
+                }
+                start += n;
+                first++;
+            }
+        }
+        return new PieceStream(seq -> db.execute()
+                .get("SELECT data FROM upload_chunks WHERE upload_id = ? AND seq = ?", id, seq)
+                .map(r -> r.column("data").get(byte[].class))
+                .orElse(null), first, (int) Math.min(from - start, Integer.MAX_VALUE));
+    }
+
     @Override
     public Optional<byte[]> thumbnail(String id) {
         return db.execute().get("SELECT data FROM upload_thumbnails WHERE upload_id = ?", id)
@@ -131,15 +166,20 @@ public final class DatabaseUploadStore implements UploadStore {
         });
     }
 
+    /**
+     * Removes the expired uploads no message has: unfinished ones, and complete ones never attached. An
+     * attached upload is never removed (its expiry passes, but it belongs to its message now).
+     */
     @Override
     public int expire(Instant now) {
         int removed = 0;
         while (true) {
-            List<String> ids = db.execute().query("SELECT id FROM uploads WHERE content_type IS NULL AND expires_at < ?"
-                            + " ORDER BY expires_at FETCH FIRST " + EXPIRE_BATCH + " ROWS ONLY", Sql.timestamp(now))
+            List<String> ids = db.execute().query("SELECT u.id FROM uploads u WHERE u.expires_at < ? AND NOT EXISTS"
+                            + " (SELECT 1 FROM message_attachments a WHERE a.upload_id = u.id)"
+                            + " ORDER BY u.expires_at FETCH FIRST " + EXPIRE_BATCH + " ROWS ONLY", Sql.timestamp(now))
                     .map(r -> (String) Sql.value(r, "id")).toList();
             for (String id : ids) {
-                if (delete(id)) {
+                if (deleteUnattached(id, now)) {
                     removed++;
                 }
             }
@@ -147,5 +187,23 @@ public final class DatabaseUploadStore implements UploadStore {
                 return removed;
             }
         }
+    }
+
+    /**
+     * Deletes an expired upload unless a message has it by now. The upload's row is locked first, as
+     * attaching locks it (tickets.Attachments): of a post attaching it and this sweep, one waits for the
+     * other, and sees what it did (attached: kept; deleted: the post answers 422).
+     */
+    private boolean deleteUnattached(String id, Instant now) {
+        return Transactions.inOne(db, tx -> {
+            boolean expired = tx.get("SELECT id FROM uploads WHERE id = ? AND expires_at < ? FOR UPDATE",
+                    id, Sql.timestamp(now)).isPresent();
+            if (!expired || tx.get("SELECT upload_id FROM message_attachments WHERE upload_id = ?", id).isPresent()) {
+                return false;
+            }
+            tx.dml("DELETE FROM upload_chunks WHERE upload_id = ?", id);
+            tx.dml("DELETE FROM upload_thumbnails WHERE upload_id = ?", id);
+            return tx.dml("DELETE FROM uploads WHERE id = ?", id) == 1;
+        });
     }
 }

@@ -9,8 +9,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Removes unfinished uploads past their expiry (FARMDESK_UPLOAD_EXPIRY_HOURS) in the background, like
- * the event retention: a client that gave up must not leave its bytes in the database for ever. Safe
+ * Removes uploads past their expiry (FARMDESK_UPLOAD_EXPIRY_HOURS) that no message has, in the background,
+ * like the event retention: a client that gave up, or never attached what it uploaded, must not leave its
+ * bytes in the database for ever. Attached uploads stay as long as their message. Safe
  * on several instances at once (deleting an upload twice deletes it once).
  */
 public final class UploadSweep implements AutoCloseable {
@@ -29,7 +30,7 @@ public final class UploadSweep implements AutoCloseable {
             try {
                 int removed = store.expire(clock.instant());
                 if (removed > 0) {
-                    LOG.info("removed " + removed + " expired unfinished upload(s)");
+                    LOG.info("removed " + removed + " expired upload(s) no message has");
                 }
             } catch (RuntimeException e) {
                 // the database away for a moment: the next run tries again

@@ -13,10 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 
 import javax.net.ssl.SSLContext;
@@ -33,6 +36,7 @@ import farmdesk.testing.Api;
 import farmdesk.testing.FarmdeskServer;
 import farmdesk.testing.NginxExample;
 import farmdesk.testing.NodeEventSource;
+import farmdesk.testing.NodeTusClient;
 import farmdesk.testing.Servers;
 import farmdesk.testing.SseClient;
 import farmdesk.testing.TestSettings;
@@ -78,6 +82,34 @@ class NginxExampleTest {
                 assertNotEquals(200, status, path + " through nginx");
             }
             assertEquals(200, get(nginx.base(), "/farmer.html").statusCode(), "the pages still pass");
+        }
+    }
+
+    @Test
+    void tusJsClientUploadsAndResumesThroughNginx(Servers servers) throws Exception {
+        Pair pair = Pair.onFreshDatabase();
+        Farmdesk a = servers.start(pair.a());
+        servers.start(pair.b());
+        String farmer = new Api(a.port()).farmer("F-nginx-upload");
+        byte[] pdf = new byte[3_000_000]; // 1 MiB PATCHes, as docs/api.md tells tus clients
+        new Random(14).nextBytes(pdf);
+        System.arraycopy("%PDF-1.7\n".getBytes(StandardCharsets.US_ASCII), 0, pdf, 0, 9);
+        Path file = Files.write(dir.resolve("delivery-note.pdf"), pdf);
+        try (NginxExample nginx = NginxExample.start(dir.resolve("nginx"), a.port(), pair.b().port());
+             NodeTusClient client = NodeTusClient.start("cut-and-resume", nginx.base() + "/api/uploads", farmer, file,
+                     dir.resolve("urls.json"))) {
+            // stopped after its first 1 MiB PATCH, then resumed by a new Upload from the stored URL
+            client.next("interrupted", WAIT);
+            client.proceed();
+            String url = client.next("success", WAIT).get("url").asText();
+            assertTrue(url.startsWith(nginx.base().toString()), url);
+            String id = url.substring(url.lastIndexOf('/') + 1);
+            try (InputStream stored = a.uploads().read(id)) {
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                assertEquals(HexFormat.of().formatHex(sha.digest(pdf)),
+                        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored.readAllBytes())),
+                        "the bytes stored are the file's; tus-js-client did:\n" + client.seen());
+            }
         }
     }
 

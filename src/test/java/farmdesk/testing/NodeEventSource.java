@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -36,32 +35,12 @@ public final class NodeEventSource implements AutoCloseable {
 
     /** Opens an EventSource on {@code url} (a stream token in it: an EventSource sets no headers). */
     public static NodeEventSource open(String url) throws IOException {
-        installOnce();
+        WebTestsNpm.installFor("eventsource");
         Process node = new ProcessBuilder("node", SCRIPT.toString(), url)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(node::destroyForcibly));
         return new NodeEventSource(node);
-    }
-
-    /**
-     * Installs web-tests' npm packages when they are not there yet, as web-tests/run.sh does, so that
-     * {@code mvn -B verify} on a fresh clone needs nothing run by hand first.
-     */
-    private static synchronized void installOnce() throws IOException {
-        if (Files.isDirectory(Path.of("web-tests/node_modules/eventsource"))) {
-            return;
-        }
-        try {
-            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--silent")
-                    .directory(Path.of("web-tests").toFile()).inheritIO().start();
-            if (npm.waitFor() != 0 || !Files.isDirectory(Path.of("web-tests/node_modules/eventsource"))) {
-                throw new IllegalStateException("npm ci in web-tests failed: the npm eventsource package is missing");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while installing web-tests' npm packages", e);
-        }
     }
 
     /** The next line with this {@code kind} ("open", "error", "event", "closed"), skipping others. */

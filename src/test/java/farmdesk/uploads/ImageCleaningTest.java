@@ -191,7 +191,7 @@ class ImageCleaningTest {
         String farmer = api.farmer("F-img-anim");
         byte[] animated = resource("animated.webp");
         String path = tus.created(farmer, animated.length, "sticker.webp");
-        Tus.Answer last = tus.patch(path, farmer, 0, animated);
+        Api.Answer last = tus.patch(path, farmer, 0, animated);
         assertEquals(415, last.status(), last.toString());
         assertTrue(last.body().contains("animated"), last.body());
         assertEquals(404, tus.head(path, farmer).status(), "discarded");
@@ -203,7 +203,7 @@ class ImageCleaningTest {
         byte[] bomb = TestImages.bombPng(50_000, 50_000);
         assertTrue(bomb.length < 200, "a tiny file: " + bomb.length);
         String path = tus.created(farmer, bomb.length, "bomb.png");
-        Tus.Answer last = tus.patch(path, farmer, 0, bomb);
+        Api.Answer last = tus.patch(path, farmer, 0, bomb);
         assertEquals(415, last.status(), last.toString());
         assertTrue(last.header("Content-Type").startsWith("application/problem+json"), last.toString());
         assertTrue(last.body().contains("2500000000 pixels"), last.body());
@@ -213,7 +213,7 @@ class ImageCleaningTest {
 
         byte[] jpegBomb = TestImages.bombJpeg(65_000, 65_000);
         String jpegPath = tus.created(farmer, jpegBomb.length, "bomb.jpg");
-        Tus.Answer refused = tus.patch(jpegPath, farmer, 0, jpegBomb);
+        Api.Answer refused = tus.patch(jpegPath, farmer, 0, jpegBomb);
         assertEquals(415, refused.status(), refused.toString());
         assertTrue(refused.body().contains("4225000000 pixels"), refused.body());
         assertEquals(404, tus.head(jpegPath, farmer).status(), "discarded");
@@ -227,7 +227,7 @@ class ImageCleaningTest {
         String farmer = l.farmer("F-img-limit");
         byte[] photo = TestImages.phoneJpeg(TestImages.redCorner(64, 32), 1); // 2048 pixels
         String path = t.created(farmer, photo.length, "a.jpg");
-        Tus.Answer refused = t.patch(path, farmer, 0, photo);
+        Api.Answer refused = t.patch(path, farmer, 0, photo);
         assertEquals(415, refused.status(), refused.toString());
         assertTrue(refused.body().contains("FARMDESK_MAX_IMAGE_PIXELS"), refused.body());
         assertEquals(404, t.head(path, farmer).status());
@@ -249,7 +249,7 @@ class ImageCleaningTest {
         byte[] webpHeaderOnly = "RIFF\u0010\u0000\u0000\u0000WEBPVP8 ".getBytes(StandardCharsets.ISO_8859_1);
         for (byte[] broken : new byte[][] {garbage, truncatedPng, webpHeaderOnly}) {
             String path = tus.created(farmer, broken.length, "broken");
-            Tus.Answer last = tus.patch(path, farmer, 0, broken);
+            Api.Answer last = tus.patch(path, farmer, 0, broken);
             assertEquals(415, last.status(), last.toString());
             assertTrue(last.header("Content-Type").startsWith("application/problem+json"), last.toString());
             assertTrue(last.body().contains("could not be decoded"), last.body());
@@ -273,7 +273,7 @@ class ImageCleaningTest {
 
     private String upload(String token, byte[] file, String name) {
         String path = tus.created(token, file.length, name);
-        Tus.Answer a = tus.patch(path, token, 0, file);
+        Api.Answer a = tus.patch(path, token, 0, file);
         assertEquals(204, a.status(), a.toString());
         return path;
     }
@@ -282,7 +282,7 @@ class ImageCleaningTest {
         String path = tus.created(token, file.length, name);
         int half = file.length / 2;
         assertEquals(204, tus.patch(path, token, 0, Arrays.copyOf(file, half)).status());
-        Tus.Answer last = tus.patch(path, token, half, Arrays.copyOfRange(file, half, file.length));
+        Api.Answer last = tus.patch(path, token, half, Arrays.copyOfRange(file, half, file.length));
         assertEquals(204, last.status(), last.toString());
         assertEquals(Integer.toString(file.length), last.header("Upload-Offset"));
         return path;
