@@ -8,7 +8,12 @@
 //               idle before and with the uploads held, per concurrent upload; then every upload is
 //               terminated (DELETE) and the next size runs
 //
+//   burst       BENCH_BURST (default 50) uploads send their first 1 MiB PATCH at the same moment (no retries):
+//               how many were refused (503: no database connection in time), and the time of a message
+//               posted while they are stored
+//
 //   FARMDESK_URL=http://127.0.0.1:PORT node web-tests/upload-bench.mjs throughput
+//   FARMDESK_URL=http://127.0.0.1:PORT node web-tests/upload-bench.mjs burst
 //   FARMDESK_URL=http://127.0.0.1:PORT FARMDESK_PID=<server pid> node web-tests/upload-bench.mjs memory
 // The server needs FARMDESK_DEV_LOGIN=true (tokens) and FARMDESK_RATE_LIMIT=0 (a creation costs a token
 // of the posting rate). JCMD: the jcmd to use (default: $JAVA_HOME/bin/jcmd, else jcmd on PATH).
@@ -125,7 +130,43 @@ async function memory() {
   }
 }
 
+async function burst() {
+  const n = Number(process.env.BENCH_BURST || 50);
+  const tokens = [];
+  for (let i = 0; i < n; i++) tokens.push(await token(`F-bench-burst-${i}`));
+  const poster = await token('F-bench-burst-poster');
+  const auth = { Authorization: 'Bearer ' + poster, 'Content-Type': 'application/json' };
+  const ticket = await (await fetch(BASE + '/api/tickets', { method: 'POST', headers: auth,
+    body: JSON.stringify({ subject: 'burst', text: 'before the burst' }) })).json();
+  const statuses = [];
+  // every upload created first, then all first PATCHes at once: the burst is the PATCHes, not the creations
+  const paths = await Promise.all(tokens.map(async tok => {
+    const r = await fetch(BASE + '/api/uploads', { method: 'POST', headers: { Authorization: 'Bearer ' + tok,
+      'Tus-Resumable': '1.0.0', 'Upload-Length': String(SIZE) } });
+    return r.headers.get('location');
+  }));
+  const chunk = file.subarray(0, MIB);
+  const patches = paths.map((path, i) => fetch(BASE + path, { method: 'PATCH', body: chunk, headers: {
+    Authorization: 'Bearer ' + tokens[i], 'Tus-Resumable': '1.0.0', 'Upload-Offset': '0',
+    'Content-Type': 'application/offset+octet-stream' } }).then(r => statuses.push(r.status), e => statuses.push(String(e.message))));
+  await sleep(200); // the PATCHes are arriving
+  const posts = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = Date.now();
+    const r = await fetch(`${BASE}/api/tickets/${ticket.id}/messages`, { method: 'POST', headers: auth,
+      body: JSON.stringify({ text: 'during the burst ' + i }) });
+    posts.push(`${r.status} in ${Date.now() - t0} ms`);
+  }
+  await Promise.all(patches);
+  const count = {};
+  for (const st of statuses) count[st] = (count[st] || 0) + 1;
+  say(`RESULT burst ${n} first PATCHes of 1 MiB at once: ${JSON.stringify(count)}; messages posted meanwhile: ${posts.join(', ')}`);
+  await Promise.all(paths.map((path, i) => fetch(BASE + path, { method: 'DELETE',
+    headers: { Authorization: 'Bearer ' + tokens[i], 'Tus-Resumable': '1.0.0' } }).catch(() => {})));
+}
+
 if (mode === 'throughput') await throughput();
 else if (mode === 'memory') await memory();
-else { console.error('usage: node upload-bench.mjs throughput|memory'); process.exit(2); }
+else if (mode === 'burst') await burst();
+else { console.error('usage: node upload-bench.mjs throughput|memory|burst'); process.exit(2); }
 process.exit(0);

@@ -39,7 +39,7 @@ import farmdesk.http10.Http1Selector;
 import farmdesk.storage.Database;
 import farmdesk.storage.DatabaseFaultLog;
 import farmdesk.storage.DatabaseHealthCheck;
-import farmdesk.storage.StreamReads;
+import farmdesk.storage.PoolShare;
 import farmdesk.streams.StreamMetrics;
 import farmdesk.streams.StreamEndpoints;
 import farmdesk.tickets.TicketService;
@@ -76,18 +76,18 @@ public final class Farmdesk implements AutoCloseable {
     private Farmdesk(Settings settings) {
         DatabaseFaultLog.install(); // before the pool exists: its faults are logged one line each
         database = Database.open(settings.dbUrl(), settings.effectiveDbUser(), settings.effectiveDbPassword(), settings.dbPool());
-        // the stream path reads through its share of the pool; writes and REST keep the rest (StreamReads)
-        StreamReads streamReads = StreamReads.forPool(database.poolSize());
+        // the stream path reads through its share of the pool; writes and REST keep the rest (PoolShare)
+        PoolShare streamShare = PoolShare.forStreams(database.poolSize());
         events = EventSystem.open(database.client(), database.isPostgres(), settings.dbUrl(),
                 settings.effectiveDbUser(), settings.effectiveDbPassword(), settings.authSecret(),
-                settings.recentEventsBytes(), streamReads);
+                settings.recentEventsBytes(), streamShare);
         retention = new Retention(database.client(), events.log(), settings.retention(), settings.retentionEvents(),
                 settings.pruneEvery(), Services.get(MeterRegistry.class));
 
         Tokens tokens = Tokens.create(settings.authSecret());
         KnownAdmins knownAdmins = new KnownAdmins(database.client());
         Caller caller = new Caller(tokens, knownAdmins::seen);
-        TicketService tickets = new TicketService(database.client(), events.log(), streamReads);
+        TicketService tickets = new TicketService(database.client(), events.log(), streamShare);
         MeterRegistry registry = Services.get(MeterRegistry.class);
         metrics = new StreamMetrics(registry, events.broadcaster()::publishedCount);
         httpMetrics = new HttpMetrics(registry);
@@ -99,7 +99,9 @@ public final class Farmdesk implements AutoCloseable {
                 settings.effectiveMaxConnections());
         // one posting budget per user for messages and uploads alike
         RateLimiter rateLimiter = new RateLimiter(settings.rateLimit());
-        uploads = new DatabaseUploadStore(database.client(), Clock.systemUTC(), settings.uploadExpiry());
+        // the bytes of uploads move through their own share, so a crowd of uploads leaves connections to posts
+        uploads = new DatabaseUploadStore(database.client(), Clock.systemUTC(), settings.uploadExpiry(),
+                PoolShare.forUploads(database.poolSize()));
         uploadSweep = new UploadSweep(uploads, Clock.systemUTC(), settings.pruneEvery());
         routes = new Routes(
                 new TicketEndpoints(tickets, caller, rateLimiter),

@@ -9,7 +9,7 @@ import io.helidon.dbclient.DbRow;
 
 import farmdesk.auth.Access;
 import farmdesk.storage.Sql;
-import farmdesk.storage.StreamReads;
+import farmdesk.storage.PoolShare;
 
 /**
  * The durable event log, and the only way to change stored state.
@@ -33,14 +33,14 @@ public final class EventLog {
     private final Sequencer sequencer;
     private final Relay relay;
     private final Appender appender;
-    private final StreamReads reads;
+    private final PoolShare reads;
 
     public EventLog(DbClient db, Sequencer sequencer, Relay relay) {
-        this(db, sequencer, relay, StreamReads.unlimited());
+        this(db, sequencer, relay, PoolShare.unlimited());
     }
 
     /** @param reads the share of the pool that replays read through (the rest stays free for writes) */
-    public EventLog(DbClient db, Sequencer sequencer, Relay relay, StreamReads reads) {
+    public EventLog(DbClient db, Sequencer sequencer, Relay relay, PoolShare reads) {
         this.db = db;
         this.sequencer = sequencer;
         this.relay = relay;
@@ -97,7 +97,7 @@ public final class EventLog {
      * primary key, and one more after each page read from the database. Nothing per event.
      */
     List<Event> readAfter(long after, Audience audience, int limit) {
-        if (after != 0 && !sequencer.recentHolds(after) && !reads.read(() -> holdsStored(after))) {
+        if (after != 0 && !sequencer.recentHolds(after) && !reads.use(() -> holdsStored(after))) {
             return null;
         }
         // read-your-writes: memory only answers once it holds everything this instance committed
@@ -112,7 +112,7 @@ public final class EventLog {
         // checked again after the read: retention deletes the oldest events first, so while `after` is
         // still there nothing above it was deleted and the page has no hole; if it went meanwhile, the
         // page may lack events pruned between the check above and the read
-        return reads.read(() -> {
+        return reads.use(() -> {
             List<Event> page = readStored(after, audience, limit);
             return after == 0 || holdsStored(after) ? page : null;
         });

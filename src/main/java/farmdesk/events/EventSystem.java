@@ -4,7 +4,7 @@ import java.time.Instant;
 
 import io.helidon.dbclient.DbClient;
 
-import farmdesk.storage.StreamReads;
+import farmdesk.storage.PoolShare;
 
 /**
  * The event subsystem, built and closed in the one order that keeps ids gap-free and in order:
@@ -38,7 +38,7 @@ public final class EventSystem implements AutoCloseable {
      * @param recentBytes what the newest events kept in memory may add up to
      */
     public static EventSystem open(DbClient db, boolean postgres, String url, String user, String password,
-                                   String authSecret, long recentBytes, StreamReads reads) {
+                                   String authSecret, long recentBytes, PoolShare reads) {
         Broadcaster broadcaster = new Broadcaster();
         Relay relay = postgres ? new PgRelay(db, url, user, password, authSecret) : Relay.localOnly();
         // before any write of this instance: ids taken from now on are above every id ever handed out,

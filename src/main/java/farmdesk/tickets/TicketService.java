@@ -21,7 +21,7 @@ import farmdesk.events.Event;
 import farmdesk.events.EventLog;
 import farmdesk.events.LogTransaction;
 import farmdesk.storage.Sql;
-import farmdesk.storage.StreamReads;
+import farmdesk.storage.PoolShare;
 import farmdesk.uploads.Upload;
 
 /**
@@ -48,18 +48,18 @@ public final class TicketService {
 
     private final DbClient db;
     private final EventLog log;
-    private final StreamReads streamReads;
+    private final PoolShare streamShare;
     private final Map<Long, String> owners = new ConcurrentHashMap<>();
 
     public TicketService(DbClient db, EventLog log) {
-        this(db, log, StreamReads.unlimited());
+        this(db, log, PoolShare.unlimited());
     }
 
-    /** @param streamReads the share of the pool that the ticket check of a stream or poll reads through */
-    public TicketService(DbClient db, EventLog log, StreamReads streamReads) {
+    /** @param streamShare the share of the pool that the ticket check of a stream or poll reads through */
+    public TicketService(DbClient db, EventLog log, PoolShare streamShare) {
         this.db = db;
         this.log = log;
-        this.streamReads = streamReads;
+        this.streamShare = streamShare;
     }
 
     public Outcome<Ticket> createTicket(Viewer farmer, Inputs.NewTicket in) {
@@ -295,8 +295,8 @@ public final class TicketService {
     public String farmerOf(Viewer viewer, long num) {
         String owner = owners.get(num);
         if (owner == null) {
-            // a stream or poll opening: through the stream path's share of the pool (StreamReads)
-            owner = streamReads.read(() -> TicketStore.find(db.execute(), num)).map(Ticket::farmerId)
+            // a stream or poll opening: through the stream path's share of the pool (PoolShare)
+            owner = streamShare.use(() -> TicketStore.find(db.execute(), num)).map(Ticket::farmerId)
                     .orElseThrow(() -> notFound(num));
             if (owners.size() >= OWNERS_REMEMBERED) {
                 owners.clear();

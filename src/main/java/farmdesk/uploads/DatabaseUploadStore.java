@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
 
+import farmdesk.storage.PoolShare;
 import farmdesk.storage.Sql;
 import farmdesk.storage.Transactions;
 
@@ -28,12 +29,17 @@ public final class DatabaseUploadStore implements UploadStore {
     private final DbClient db;
     private final Clock clock;
     private final Duration unattachedExpiry;
+    private final PoolShare share;
 
-    /** @param unattachedExpiry how long a complete upload is kept after its completion while no message has it */
-    public DatabaseUploadStore(DbClient db, Clock clock, Duration unattachedExpiry) {
+    /**
+     * @param unattachedExpiry how long a complete upload is kept after its completion while no message has it
+     * @param share            the connections that the bytes (pieces written and read) move through
+     */
+    public DatabaseUploadStore(DbClient db, Clock clock, Duration unattachedExpiry, PoolShare share) {
         this.db = db;
         this.clock = clock;
         this.unattachedExpiry = unattachedExpiry;
+        this.share = share;
     }
 
     @Override
@@ -71,7 +77,7 @@ public final class DatabaseUploadStore implements UploadStore {
     @Override
     public boolean append(String id, long offset, byte[] data, int length) {
         byte[] piece = length == data.length ? data : java.util.Arrays.copyOf(data, length);
-        return Transactions.inOne(db, tx -> {
+        return share.use(() -> Transactions.inOne(db, tx -> {
             // the offset check and the move are one statement: of two PATCHes racing at one offset, one wins
             // (the loser changed nothing: its empty transaction commits)
             long moved = tx.dml("UPDATE uploads SET received = received + ?, chunks = chunks + 1"
@@ -82,14 +88,14 @@ public final class DatabaseUploadStore implements UploadStore {
             long seq = Sql.longOrZero(tx.get("SELECT chunks FROM uploads WHERE id = ?", id).orElseThrow(), "chunks") - 1;
             tx.dml("INSERT INTO upload_chunks (upload_id, seq, data) VALUES (?, ?, ?)", id, (int) seq, piece);
             return true;
-        });
+        }));
     }
 
     @Override
     public boolean complete(String id, StoredFile stored) {
         // from now on it expires unless attached (a complete upload nobody attaches is not kept for ever)
         Object expiresAt = Sql.timestamp(clock.instant().plus(unattachedExpiry));
-        return Transactions.inOne(db, tx -> {
+        return share.use(() -> Transactions.inOne(db, tx -> {
             if (stored.bytes() == null) {
                 return tx.dml("UPDATE uploads SET content_type = ?, stored_bytes = received, expires_at = ?"
                         + " WHERE id = ? AND content_type IS NULL", stored.contentType(), expiresAt, id) == 1;
@@ -115,15 +121,12 @@ public final class DatabaseUploadStore implements UploadStore {
                 tx.dml("INSERT INTO upload_thumbnails (upload_id, data) VALUES (?, ?)", id, stored.thumbnail());
             }
             return true;
-        });
+        }));
     }
 
     @Override
     public InputStream read(String id) {
-        return new PieceStream(seq -> db.execute()
-                .get("SELECT data FROM upload_chunks WHERE upload_id = ? AND seq = ?", id, seq)
-                .map(r -> r.column("data").get(byte[].class))
-                .orElse(null));
+        return new PieceStream(seq -> piece(id, seq));
     }
 
     /**
@@ -145,10 +148,15 @@ public final class DatabaseUploadStore implements UploadStore {
                 first++;
             }
         }
-        return new PieceStream(seq -> db.execute()
+        return new PieceStream(seq -> piece(id, seq), first, (int) Math.min(from - start, Integer.MAX_VALUE));
+    }
+
+    /** One stored piece, or null past the last. */
+    private byte[] piece(String id, int seq) {
+        return share.use(() -> db.execute()
                 .get("SELECT data FROM upload_chunks WHERE upload_id = ? AND seq = ?", id, seq)
                 .map(r -> r.column("data").get(byte[].class))
-                .orElse(null), first, (int) Math.min(from - start, Integer.MAX_VALUE));
+                .orElse(null));
     }
 
     @Override
