@@ -164,39 +164,47 @@ public final class UploadEndpoints {
     /**
      * Stores the body piece by piece; returns the new offset. A body cut by the network keeps the bytes
      * that arrived (they are stored before the failure goes on), so the client resumes from HEAD's offset.
+     * Only a failed READ is a cut body (400, resume): a failed STORE is the database's (503 with
+     * Retry-After, which tus clients retry; a 400 would end a tus-js-client upload for good).
      */
     private long receive(InputStream body, String id, long offset, long remaining) {
         byte[] piece = new byte[(int) Math.min(PIECE_BYTES, remaining)];
         long at = offset;
         long left = remaining;
         int filled = 0;
+        while (left > 0) {
+            int n;
+            try {
+                n = body.read(piece, filled, (int) Math.min(piece.length - filled, left));
+            } catch (IOException | RuntimeException e) {
+                // the connection was cut mid-body: keep what arrived, so that HEAD tells where to resume
+                at = store(id, at, piece, filled);
+                throw Refused.invalid("the body ended before its end (connection lost?); " + at
+                        + " bytes are stored: resume from HEAD's Upload-Offset").endingConnection();
+            }
+            if (n < 0) {
+                break;
+            }
+            filled += n;
+            left -= n;
+            if (filled == piece.length) {
+                at = store(id, at, piece, filled);
+                filled = 0;
+            }
+        }
+        at = store(id, at, piece, filled);
+        if (left == 0 && readsMore(body)) {
+            // a chunked body longer than the upload: what fits is kept, the rest refused
+            throw Refused.invalid("the body runs past Upload-Length").endingConnection();
+        }
+        return at;
+    }
+
+    private static boolean readsMore(InputStream body) {
         try {
-            while (left > 0) {
-                int n = body.read(piece, filled, (int) Math.min(piece.length - filled, left));
-                if (n < 0) {
-                    break;
-                }
-                filled += n;
-                left -= n;
-                if (filled == piece.length) {
-                    at = store(id, at, piece, filled);
-                    filled = 0;
-                }
-            }
-            at = store(id, at, piece, filled);
-            filled = 0;
-            if (left == 0 && body.read() >= 0) {
-                // a chunked body longer than the upload: what fits is kept, the rest refused
-                throw Refused.invalid("the body runs past Upload-Length").endingConnection();
-            }
-            return at;
-        } catch (Refused e) {
-            throw e;
+            return body.read() >= 0;
         } catch (IOException | RuntimeException e) {
-            // the connection was cut mid-body: keep what arrived, so that HEAD tells where to resume
-            store(id, at, piece, filled);
-            throw Refused.invalid("the body ended before its end (connection lost?); " + (at + filled)
-                    + " bytes are stored: resume from HEAD's Upload-Offset").endingConnection();
+            return false; // cut right after its last byte: all of it arrived
         }
     }
 
