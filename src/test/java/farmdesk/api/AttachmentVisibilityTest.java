@@ -96,6 +96,10 @@ class AttachmentVisibilityTest extends TicketsContractBase {
     void anUploadAttachedToNothingIs404EvenForItsOwner() {
         String farmer = api.farmer(uniqueFarmer());
         String photo = upload(api, farmer, jpeg(72), "loose.jpg");
+        String ticket = api.createTicket(farmer, "s", "t");
+        String attachedOne = upload(api, farmer, jpeg(73), "attached.jpg");
+        assertJson(api.post(messagesPath(ticket), farmer, body("one of two", attachedOne)), 201);
+        assertEquals(200, api.download("/api/attachments/" + attachedOne, farmer).statusCode(), "attached: served");
         assertNotFound(photo, farmer);
         assertNotFound(photo, api.admin("A-loose"));
         assertNotFound("no-such-upload", api.admin("A-loose"));
