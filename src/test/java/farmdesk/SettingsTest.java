@@ -45,6 +45,13 @@ class SettingsTest {
     }
 
     @Test
+    void theImagePixelLimitIsFortyMegapixelsUnlessSet() {
+        assertEquals(40_000_000L, Settings.fromEnvironment(Map.of()).maxImagePixels());
+        assertEquals(16_000_000L, Settings.fromEnvironment(Map.of("FARMDESK_MAX_IMAGE_PIXELS", "16000000")).maxImagePixels());
+        assertThrows(IllegalArgumentException.class, () -> Settings.fromEnvironment(Map.of("FARMDESK_MAX_IMAGE_PIXELS", "0")));
+    }
+
+    @Test
     void retentionIsNinetyDaysAndNoCountLimitUnlessSet() {
         Settings d = Settings.fromEnvironment(Map.of());
         assertEquals(Duration.ofDays(90), d.retention());

@@ -1,5 +1,7 @@
 package farmdesk.api;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +9,8 @@ import java.util.Arrays;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+
+import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -86,6 +90,36 @@ class AttachmentDownloadTest extends TicketsContractBase {
         HttpResponse<byte[]> again = api.download("/api/attachments/" + id, farmer, "If-None-Match", "\"" + id + "\"");
         assertEquals(304, again.statusCode());
         assertEquals(0, again.body().length);
+    }
+
+    @Test
+    void theThumbnailOfAnAttachedPhotoIsAJpegOfAtMost320Pixels() throws Exception {
+        String farmer = api.farmer(uniqueFarmer());
+        String id = attached(farmer, jpeg(900, 600, 64), "wide.jpg");
+        String portrait = attached(farmer, jpeg(200, 500, 65), "tall.jpg");
+        for (String photo : new String[] {id, portrait}) {
+            HttpResponse<byte[]> r = api.download("/api/attachments/" + photo + "/thumbnail", farmer);
+            assertEquals(200, r.statusCode());
+            assertEquals("image/jpeg", header(r, "Content-Type"));
+            assertEquals("nosniff", header(r, "X-Content-Type-Options"));
+            assertEquals("default-src 'none'; sandbox", header(r, "Content-Security-Policy"));
+            assertTrue(header(r, "Content-Disposition").startsWith("inline; filename=\""), header(r, "Content-Disposition"));
+            assertEquals("private, max-age=31536000, immutable", header(r, "Cache-Control"));
+            assertEquals("bytes", header(r, "Accept-Ranges"));
+            assertTrue(header(r, "ETag") != null && !header(r, "ETag").equals("\"" + photo + "\""), "not the file's ETag");
+            assertArrayEquals(app.uploads().thumbnail(photo).orElseThrow(), r.body());
+            assertEquals((byte) 0xFF, r.body()[0]);
+            assertEquals((byte) 0xD8, r.body()[1]);
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(r.body()));
+            assertTrue(Math.max(image.getWidth(), image.getHeight()) <= 320, image.getWidth() + " x " + image.getHeight());
+            HttpResponse<byte[]> part = api.download("/api/attachments/" + photo + "/thumbnail", farmer, "Range", "bytes=2-9");
+            assertEquals(206, part.statusCode());
+            assertArrayEquals(Arrays.copyOfRange(r.body(), 2, 10), part.body());
+        }
+        BufferedImage wide = ImageIO.read(new ByteArrayInputStream(
+                api.download("/api/attachments/" + id + "/thumbnail", farmer).body()));
+        assertEquals(320, wide.getWidth(), "the longest side is 320 px");
+        assertEquals(213, wide.getHeight(), 1, "in proportion");
     }
 
     @Test

@@ -93,7 +93,11 @@ class AttachmentsContractTest extends TicketsContractBase {
         JsonNode list = message.get("attachments");
         assertEquals(2, list.size(), message.toString());
         assertAttachment(list.get(0), jpegId, "bags 1.jpg", "image/jpeg", stored(app, jpegId).length);
+        assertEquals(40, list.get(0).get("width").asInt(), "the image's size as shown: " + list.get(0));
+        assertEquals(30, list.get(0).get("height").asInt(), list.get(0).toString());
         assertAttachment(list.get(1), pdfId, "delivery note.pdf", "application/pdf", stored(app, pdfId).length);
+        ApiAsserts.assertNullPresent(list.get(1), "width");
+        ApiAsserts.assertNullPresent(list.get(1), "height");
     }
 
     @Test
