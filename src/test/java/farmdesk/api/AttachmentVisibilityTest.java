@@ -104,5 +104,8 @@ class AttachmentVisibilityTest extends TicketsContractBase {
         assertNotFound(photo, api.admin("A-loose"));
         assertNotFound("no-such-upload", api.admin("A-loose"));
         assertNotFound("%27%20OR%201%3D1", farmer);
+        assertNotFound("a%00b", farmer);
+        assertNotFound("x".repeat(3000), farmer);
+        assertNotFound("%C3%A9", farmer);
     }
 }

@@ -164,6 +164,9 @@ class AttachmentsContractTest extends TicketsContractBase {
         assertProblem(api.post(messagesPath(ticket), farmer, body("x", mine, unfinished)), 422, "attachments[1]");
         assertProblem(api.post(messagesPath(ticket), farmer, body("x", mine, "no-such-upload")), 422, "attachments[1]");
         assertProblem(api.post(messagesPath(ticket), farmer, body("x", "")), 422, "attachments[0]");
+        for (String odd : new String[] {"a\u0000b", "\u0000", "x".repeat(5000), "' OR 1=1 --", "\ud800", "é/../.."}) {
+            assertProblem(api.post(messagesPath(ticket), farmer, body("x", odd)), 422, "attachments[0]");
+        }
         assertProblem(api.post(messagesPath(ticket), sameIdAdmin, body("x", mine)), 422, "attachments[0]");
         assertProblem(api.post(messagesPath(ticket), admin, body("x", mine)), 422, "attachments[0]");
         assertEquals(1, messageCount(ticket, farmer), "nothing stored");
