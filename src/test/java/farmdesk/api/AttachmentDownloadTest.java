@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import farmdesk.Farmdesk;
 import farmdesk.testing.Api;
 import farmdesk.testing.LogCapture;
+import farmdesk.testing.Servers;
 import farmdesk.uploads.Tus;
 
 import static farmdesk.api.ApiAsserts.assertJson;
@@ -224,6 +225,30 @@ class AttachmentDownloadTest extends TicketsContractBase {
         JsonNode m = assertJson(api.post(messagesPath(ticket), farmer, body("x", id)), 201);
         HttpResponse<byte[]> r = api.download(m.at("/attachments/0/url").asText(), farmer);
         assertEquals(m.at("/attachments/0/size").asLong(), r.body().length);
+    }
+
+    @Test
+    void aPageOnAListedOriginDownloadsInPartsAndReadsWhichPart(Servers servers) {
+        String origin = "https://market.example";
+        Farmdesk cors = servers.start(s -> s.corsOrigins(java.util.List.of(origin)));
+        Api other = new Api(cors.port());
+        Api.Answer pre = other.sendBytes("OPTIONS", "/api/attachments/x", null, null, "Origin", origin,
+                "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "authorization, range, if-none-match");
+        assertEquals(204, pre.status(), pre.toString());
+        String allowed = pre.header("Access-Control-Allow-Headers").toLowerCase(java.util.Locale.ROOT);
+        assertTrue(allowed.contains("range") && allowed.contains("if-none-match"), allowed);
+
+        String farmer = other.farmer("F-cors-dl");
+        String ticket = other.createTicket(farmer, "s", "t");
+        String id = upload(other, farmer, jpeg(66), "cors.jpg");
+        assertJson(other.post(messagesPath(ticket), farmer, body("x", id)), 201);
+        HttpResponse<byte[]> part = other.download("/api/attachments/" + id, farmer, "Origin", origin, "Range", "bytes=0-9");
+        assertEquals(206, part.statusCode());
+        assertEquals(origin, header(part, "Access-Control-Allow-Origin"));
+        String exposed = header(part, "Access-Control-Expose-Headers");
+        for (String h : new String[] {"Content-Range", "Content-Disposition", "Accept-Ranges", "ETag"}) {
+            assertTrue(exposed.contains(h), h + " in " + exposed);
+        }
     }
 
     private static String header(HttpResponse<?> r, String name) {
