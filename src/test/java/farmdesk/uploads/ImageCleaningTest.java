@@ -198,7 +198,7 @@ class ImageCleaningTest {
     }
 
     @Test
-    void aPngClaiming50000By50000PixelsIsRefusedBeforeItIsDecoded() {
+    void imagesClaimingBillionsOfPixelsAreRefusedBeforeTheyAreDecoded() {
         String farmer = api.farmer("F-img-bomb");
         byte[] bomb = TestImages.bombPng(50_000, 50_000);
         assertTrue(bomb.length < 200, "a tiny file: " + bomb.length);
@@ -210,6 +210,13 @@ class ImageCleaningTest {
         assertEquals("1.0.0", last.header("Tus-Resumable"));
         assertEquals(404, tus.head(path, farmer).status(), "discarded");
         assertTrue(app.uploads().find(TusUploadsTest.idOf(path)).isEmpty());
+
+        byte[] jpegBomb = TestImages.bombJpeg(65_000, 65_000);
+        String jpegPath = tus.created(farmer, jpegBomb.length, "bomb.jpg");
+        Tus.Answer refused = tus.patch(jpegPath, farmer, 0, jpegBomb);
+        assertEquals(415, refused.status(), refused.toString());
+        assertTrue(refused.body().contains("4225000000 pixels"), refused.body());
+        assertEquals(404, tus.head(jpegPath, farmer).status(), "discarded");
     }
 
     @Test

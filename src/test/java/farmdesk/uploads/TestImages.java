@@ -184,6 +184,21 @@ final class TestImages {
         return out.toByteArray();
     }
 
+    /** A small real JPEG whose frame header (SOF) is rewritten to claim {@code w} x {@code h}. */
+    static byte[] bombJpeg(int w, int h) {
+        byte[] jpeg = encode(redCorner(16, 16), "jpeg");
+        int i = 2;
+        while ((jpeg[i + 1] & 0xff) < 0xC0 || (jpeg[i + 1] & 0xff) > 0xC2) {
+            i += 2 + ((jpeg[i + 2] & 0xff) << 8 | jpeg[i + 3] & 0xff);
+        }
+        // SOF: marker, length, precision, then height and width (16 bits each)
+        jpeg[i + 5] = (byte) (h >> 8);
+        jpeg[i + 6] = (byte) h;
+        jpeg[i + 7] = (byte) (w >> 8);
+        jpeg[i + 8] = (byte) w;
+        return jpeg;
+    }
+
     /** The chunk types of a PNG, in order. */
     static List<String> pngChunks(byte[] png) {
         List<String> types = new ArrayList<>();
