@@ -213,7 +213,7 @@ class ImageCleaningTest {
 
         byte[] jpegBomb = TestImages.bombJpeg(65_000, 65_000);
         String jpegPath = tus.created(farmer, jpegBomb.length, "bomb.jpg");
-        Tus.Answer refused = tus.patch(jpegPath, farmer, 0, jpegBomb);
+        Api.Answer refused = tus.patch(jpegPath, farmer, 0, jpegBomb);
         assertEquals(415, refused.status(), refused.toString());
         assertTrue(refused.body().contains("4225000000 pixels"), refused.body());
         assertEquals(404, tus.head(jpegPath, farmer).status(), "discarded");
