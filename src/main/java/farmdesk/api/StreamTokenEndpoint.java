@@ -14,7 +14,8 @@ import farmdesk.http.Caller;
 /**
  * {@code POST /api/stream-token}: for the caller's session token, a stream token to put in stream and
  * poll URLs instead ({@code ?access_token=}: URLs end up in proxies' logs). It opens streams and polls
- * of the same viewer for two minutes, and nothing else; see {@link Tokens}.
+ * of the same viewer, and downloads of the attachments they may see ({@code <img src>}), for two minutes,
+ * and nothing else; see {@link Tokens}.
  */
 public final class StreamTokenEndpoint {
 

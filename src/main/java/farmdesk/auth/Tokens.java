@@ -30,7 +30,7 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
  *
  * <p>Two kinds, which never pass for each other. A <em>session token</em> (the marketplace's, or dev
  * login's) is for every call. A <em>stream token</em> ({@link #mintStream}) only opens streams and
- * polls of its viewer, for two minutes: it is what travels in {@code ?access_token=} (URLs end up in
+ * polls of its viewer and downloads the attachments that viewer may see, for two minutes: it is what travels in {@code ?access_token=} (URLs end up in
  * proxies' logs), so a leaked one is worth little. It is typed ({@code typ: farmdesk-stream+jwt}, which
  * the session check refuses, RFC 8725 §3.11), has its own audience, and carries {@code streamUntil}
  * (which a session token must not have): the session's expiry, when a stream it opened ends.
@@ -138,7 +138,7 @@ public final class Tokens {
     public Viewer verify(String token) throws InvalidToken {
         VerifiedToken t = verifyAny(token);
         if (t.streamOnly()) {
-            throw new InvalidToken("a stream token only opens streams and polls; this call needs the session token");
+            throw new InvalidToken("a stream token only opens streams, polls and attachment downloads; this call needs the session token");
         }
         return t.viewer();
     }

@@ -42,7 +42,7 @@ public final class Caller {
         VerifiedToken token = verify(bearer(req));
         if (token.streamOnly()) {
             throw Refused.unauthenticated(
-                    "a stream token only opens streams and polls; this call needs the session token");
+                    "a stream token only opens streams, polls and attachment downloads; this call needs the session token");
         }
         return token.viewer();
     }

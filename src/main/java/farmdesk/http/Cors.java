@@ -24,10 +24,13 @@ public final class Cors implements Filter {
     // HEAD, DELETE and the Tus-*/Upload-* headers: a tus client on another origin resumes and terminates
     // uploads, and must read the offset and the protocol's answers (docs/api.md "Uploads")
     static final String ALLOWED_METHODS = "GET, POST, PATCH, HEAD, DELETE";
+    // Range and the validators, Content-Range and Content-Disposition: a page on another origin downloads an
+    // attachment in parts, and reads which part it got and the file's name (docs/api.md "Attachments")
     static final String ALLOWED_HEADERS = "Authorization, Content-Type, Last-Event-ID, Tus-Resumable, Upload-Length,"
-            + " Upload-Offset, Upload-Metadata";
+            + " Upload-Offset, Upload-Metadata, Range, If-Range, If-None-Match";
     static final String EXPOSED_HEADERS = "Location, Retry-After, Tus-Resumable, Tus-Version, Tus-Extension,"
-            + " Tus-Max-Size, Upload-Offset, Upload-Length, Upload-Expires";
+            + " Tus-Max-Size, Upload-Offset, Upload-Length, Upload-Expires, Content-Range, Content-Disposition,"
+            + " Accept-Ranges, ETag";
 
     private final Set<String> origins;
 

@@ -1,5 +1,7 @@
 package farmdesk.tickets;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * A file attached to a message, as the API and events show it (docs/api.md, "Attachments"). The bytes
  * are served at {@code url}, with the visibility of the message; {@code thumbnailUrl} is null for a PDF.
@@ -22,6 +24,8 @@ public record Attachment(String id, String name, String contentType, long size, 
                 PDF.equals(contentType) ? null : url + "/thumbnail");
     }
 
+    /** Not part of the JSON (the contract's keys only). */
+    @JsonIgnore
     public boolean isImage() {
         return contentType.startsWith("image/");
     }

@@ -16,6 +16,7 @@ import io.helidon.dbclient.DbRow;
 
 import farmdesk.Refused;
 import farmdesk.storage.Sql;
+import farmdesk.uploads.Upload;
 
 /**
  * Attaching uploads to messages, and reading them back (sql/V6__attachments.sql, docs/api.md
@@ -64,8 +65,8 @@ final class Attachments {
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
             int position = i;
-            Attachment a = exec.get("SELECT " + COLUMNS.replace("u.", "") + ", owner_id, expires_at FROM uploads"
-                            + " WHERE id = ? FOR UPDATE", id)
+            Attachment a = (Upload.isPossibleId(id) ? exec.get("SELECT " + COLUMNS.replace("u.", "")
+                            + ", owner_id, expires_at FROM uploads WHERE id = ? FOR UPDATE", id) : Optional.<DbRow>empty())
                     .filter(r -> ownerId.equals(Sql.value(r, "owner_id")))
                     .filter(r -> Sql.value(r, "content_type") != null)
                     .filter(r -> Sql.instant(r, "expires_at").isAfter(now))
@@ -106,6 +107,9 @@ final class Attachments {
 
     /** The attachment {@code uploadId} with its message's visibility, or empty when it is not attached. */
     static Optional<Located> find(DbExecute exec, String uploadId) {
+        if (!Upload.isPossibleId(uploadId)) {
+            return Optional.empty();
+        }
         return exec.get("SELECT " + COLUMNS + ", m.internal, t.farmer_id FROM message_attachments a"
                         + " JOIN uploads u ON u.id = a.upload_id JOIN messages m ON m.id = a.message_id"
                         + " JOIN tickets t ON t.num = m.ticket_num WHERE a.upload_id = ?", uploadId)

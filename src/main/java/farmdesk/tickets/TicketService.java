@@ -211,7 +211,7 @@ public final class TicketService {
         log.write(tx -> {
             DbExecute exec = tx.db();
             Ticket ticket = visibleTicket(exec, num, viewer);
-            Message message = TicketStore.message(exec, num, messageId)
+            Message message = TicketStore.messageForReading(exec, num, messageId)
                     .filter(m -> Access.of(viewer).maySee(ticket.farmerId(), m.internal()))
                     .orElseThrow(() -> Refused.invalid("messageId " + messageId + " is not a message of " + ticket.id()));
             long mark = TicketStore.readMark(exec, num, viewer.id());

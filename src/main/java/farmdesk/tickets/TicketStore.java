@@ -151,9 +151,10 @@ final class TicketStore {
         return withAttachments(exec, page);
     }
 
-    static Optional<Message> message(DbExecute exec, long num, long id) {
+    /** The message without its attachments: for a read mark, which needs only who may see it. */
+    static Optional<Message> messageForReading(DbExecute exec, long num, long id) {
         return exec.get("SELECT " + MESSAGE_COLUMNS + " FROM messages m WHERE m.ticket_num = ? AND m.id = ?", num, id)
-                .map(m -> withAttachments(exec, message(m)));
+                .map(TicketStore::message);
     }
 
     static Optional<Message> messageByClientId(DbExecute exec, long num, String clientId) {
@@ -161,9 +162,10 @@ final class TicketStore {
                 num, clientId).map(m -> withAttachments(exec, message(m)));
     }
 
+    /** A ticket's first message: it never has attachments (POST /api/tickets takes none). */
     static Optional<Message> firstMessage(DbExecute exec, long num) {
         return exec.get("SELECT " + MESSAGE_COLUMNS + " FROM messages m WHERE m.ticket_num = ? ORDER BY m.id LIMIT 1",
-                num).map(m -> withAttachments(exec, message(m)));
+                num).map(TicketStore::message);
     }
 
     /** The messages with their attachments, read for the whole list in one query (never one per message). */

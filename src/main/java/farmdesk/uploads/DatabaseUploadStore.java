@@ -52,6 +52,9 @@ public final class DatabaseUploadStore implements UploadStore {
 
     @Override
     public Optional<Upload> find(String id) {
+        if (!Upload.isPossibleId(id)) {
+            return Optional.empty();
+        }
         return db.execute().get("SELECT id, owner_id, total_bytes, received, filename, filetype, content_type, created_at,"
                 + " expires_at, stored_bytes, width, height FROM uploads WHERE id = ?", id).map(DatabaseUploadStore::upload);
     }

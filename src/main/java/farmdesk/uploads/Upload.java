@@ -2,6 +2,7 @@ package farmdesk.uploads;
 
 import java.time.Instant;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import farmdesk.auth.Viewer;
 
@@ -17,6 +18,8 @@ public record Upload(String id, String ownerId, long length, long received, Stri
                      String contentType, Instant createdAt, Instant expiresAt,
                      Long storedBytes, Integer width, Integer height) {
 
+    private static final Pattern POSSIBLE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
     /** A new upload: nothing received yet. */
     public static Upload created(String id, String ownerId, long length, String filename, String filetype,
                                  Instant createdAt, Instant expiresAt) {
@@ -30,6 +33,14 @@ public record Upload(String id, String ownerId, long length, long received, Stri
      */
     public static String ownerOf(Viewer viewer) {
         return viewer.role().name().toLowerCase(Locale.ROOT) + ":" + viewer.id();
+    }
+
+    /**
+     * Whether {@code id} can be an upload's id (they are 22 base64url characters; the column holds 64): anything
+     * else is unknown without asking the database, which may refuse it (PostgreSQL errs on a NUL in text).
+     */
+    public static boolean isPossibleId(String id) {
+        return id != null && POSSIBLE_ID.matcher(id).matches();
     }
 
     public boolean complete() {

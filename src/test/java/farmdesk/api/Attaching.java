@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
 
@@ -77,6 +79,10 @@ final class Attaching {
 
     /** Asserts the attachment JSON of the contract for an upload of {@code size} bytes. */
     static void assertAttachment(JsonNode a, String id, String name, String type, long size) {
+        List<String> keys = new ArrayList<>();
+        a.fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("id", "name", "contentType", "size", "width", "height", "url", "thumbnailUrl"), keys,
+                "the contract's keys, no more: " + a);
         assertEquals(id, a.get("id").asText(), a.toString());
         assertEquals(name, a.get("name").asText(), a.toString());
         assertEquals(type, a.get("contentType").asText(), a.toString());

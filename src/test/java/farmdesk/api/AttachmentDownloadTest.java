@@ -1,5 +1,7 @@
 package farmdesk.api;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +9,8 @@ import java.util.Arrays;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+
+import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import farmdesk.Farmdesk;
 import farmdesk.testing.Api;
 import farmdesk.testing.LogCapture;
+import farmdesk.testing.Servers;
 import farmdesk.uploads.Tus;
 
 import static farmdesk.api.ApiAsserts.assertJson;
@@ -86,6 +91,36 @@ class AttachmentDownloadTest extends TicketsContractBase {
         HttpResponse<byte[]> again = api.download("/api/attachments/" + id, farmer, "If-None-Match", "\"" + id + "\"");
         assertEquals(304, again.statusCode());
         assertEquals(0, again.body().length);
+    }
+
+    @Test
+    void theThumbnailOfAnAttachedPhotoIsAJpegOfAtMost320Pixels() throws Exception {
+        String farmer = api.farmer(uniqueFarmer());
+        String id = attached(farmer, jpeg(900, 600, 64), "wide.jpg");
+        String portrait = attached(farmer, jpeg(200, 500, 65), "tall.jpg");
+        for (String photo : new String[] {id, portrait}) {
+            HttpResponse<byte[]> r = api.download("/api/attachments/" + photo + "/thumbnail", farmer);
+            assertEquals(200, r.statusCode());
+            assertEquals("image/jpeg", header(r, "Content-Type"));
+            assertEquals("nosniff", header(r, "X-Content-Type-Options"));
+            assertEquals("default-src 'none'; sandbox", header(r, "Content-Security-Policy"));
+            assertTrue(header(r, "Content-Disposition").startsWith("inline; filename=\""), header(r, "Content-Disposition"));
+            assertEquals("private, max-age=31536000, immutable", header(r, "Cache-Control"));
+            assertEquals("bytes", header(r, "Accept-Ranges"));
+            assertTrue(header(r, "ETag") != null && !header(r, "ETag").equals("\"" + photo + "\""), "not the file's ETag");
+            assertArrayEquals(app.uploads().thumbnail(photo).orElseThrow(), r.body());
+            assertEquals((byte) 0xFF, r.body()[0]);
+            assertEquals((byte) 0xD8, r.body()[1]);
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(r.body()));
+            assertTrue(Math.max(image.getWidth(), image.getHeight()) <= 320, image.getWidth() + " x " + image.getHeight());
+            HttpResponse<byte[]> part = api.download("/api/attachments/" + photo + "/thumbnail", farmer, "Range", "bytes=2-9");
+            assertEquals(206, part.statusCode());
+            assertArrayEquals(Arrays.copyOfRange(r.body(), 2, 10), part.body());
+        }
+        BufferedImage wide = ImageIO.read(new ByteArrayInputStream(
+                api.download("/api/attachments/" + id + "/thumbnail", farmer).body()));
+        assertEquals(320, wide.getWidth(), "the longest side is 320 px");
+        assertEquals(213, wide.getHeight(), 1, "in proportion");
     }
 
     @Test
@@ -190,6 +225,30 @@ class AttachmentDownloadTest extends TicketsContractBase {
         JsonNode m = assertJson(api.post(messagesPath(ticket), farmer, body("x", id)), 201);
         HttpResponse<byte[]> r = api.download(m.at("/attachments/0/url").asText(), farmer);
         assertEquals(m.at("/attachments/0/size").asLong(), r.body().length);
+    }
+
+    @Test
+    void aPageOnAListedOriginDownloadsInPartsAndReadsWhichPart(Servers servers) {
+        String origin = "https://market.example";
+        Farmdesk cors = servers.start(s -> s.corsOrigins(java.util.List.of(origin)));
+        Api other = new Api(cors.port());
+        Api.Answer pre = other.sendBytes("OPTIONS", "/api/attachments/x", null, null, "Origin", origin,
+                "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "authorization, range, if-none-match");
+        assertEquals(204, pre.status(), pre.toString());
+        String allowed = pre.header("Access-Control-Allow-Headers").toLowerCase(java.util.Locale.ROOT);
+        assertTrue(allowed.contains("range") && allowed.contains("if-none-match"), allowed);
+
+        String farmer = other.farmer("F-cors-dl");
+        String ticket = other.createTicket(farmer, "s", "t");
+        String id = upload(other, farmer, jpeg(66), "cors.jpg");
+        assertJson(other.post(messagesPath(ticket), farmer, body("x", id)), 201);
+        HttpResponse<byte[]> part = other.download("/api/attachments/" + id, farmer, "Origin", origin, "Range", "bytes=0-9");
+        assertEquals(206, part.statusCode());
+        assertEquals(origin, header(part, "Access-Control-Allow-Origin"));
+        String exposed = header(part, "Access-Control-Expose-Headers");
+        for (String h : new String[] {"Content-Range", "Content-Disposition", "Accept-Ranges", "ETag"}) {
+            assertTrue(exposed.contains(h), h + " in " + exposed);
+        }
     }
 
     private static String header(HttpResponse<?> r, String name) {

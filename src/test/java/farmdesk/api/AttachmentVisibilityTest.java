@@ -96,9 +96,16 @@ class AttachmentVisibilityTest extends TicketsContractBase {
     void anUploadAttachedToNothingIs404EvenForItsOwner() {
         String farmer = api.farmer(uniqueFarmer());
         String photo = upload(api, farmer, jpeg(72), "loose.jpg");
+        String ticket = api.createTicket(farmer, "s", "t");
+        String attachedOne = upload(api, farmer, jpeg(73), "attached.jpg");
+        assertJson(api.post(messagesPath(ticket), farmer, body("one of two", attachedOne)), 201);
+        assertEquals(200, api.download("/api/attachments/" + attachedOne, farmer).statusCode(), "attached: served");
         assertNotFound(photo, farmer);
         assertNotFound(photo, api.admin("A-loose"));
         assertNotFound("no-such-upload", api.admin("A-loose"));
         assertNotFound("%27%20OR%201%3D1", farmer);
+        assertNotFound("a%00b", farmer);
+        assertNotFound("x".repeat(3000), farmer);
+        assertNotFound("%C3%A9", farmer);
     }
 }

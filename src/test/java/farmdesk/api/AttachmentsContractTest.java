@@ -93,7 +93,11 @@ class AttachmentsContractTest extends TicketsContractBase {
         JsonNode list = message.get("attachments");
         assertEquals(2, list.size(), message.toString());
         assertAttachment(list.get(0), jpegId, "bags 1.jpg", "image/jpeg", stored(app, jpegId).length);
+        assertEquals(40, list.get(0).get("width").asInt(), "the image's size as shown: " + list.get(0));
+        assertEquals(30, list.get(0).get("height").asInt(), list.get(0).toString());
         assertAttachment(list.get(1), pdfId, "delivery note.pdf", "application/pdf", stored(app, pdfId).length);
+        ApiAsserts.assertNullPresent(list.get(1), "width");
+        ApiAsserts.assertNullPresent(list.get(1), "height");
     }
 
     @Test
@@ -160,6 +164,9 @@ class AttachmentsContractTest extends TicketsContractBase {
         assertProblem(api.post(messagesPath(ticket), farmer, body("x", mine, unfinished)), 422, "attachments[1]");
         assertProblem(api.post(messagesPath(ticket), farmer, body("x", mine, "no-such-upload")), 422, "attachments[1]");
         assertProblem(api.post(messagesPath(ticket), farmer, body("x", "")), 422, "attachments[0]");
+        for (String odd : new String[] {"a\u0000b", "\u0000", "x".repeat(5000), "' OR 1=1 --", "\ud800", "é/../.."}) {
+            assertProblem(api.post(messagesPath(ticket), farmer, body("x", odd)), 422, "attachments[0]");
+        }
         assertProblem(api.post(messagesPath(ticket), sameIdAdmin, body("x", mine)), 422, "attachments[0]");
         assertProblem(api.post(messagesPath(ticket), admin, body("x", mine)), 422, "attachments[0]");
         assertEquals(1, messageCount(ticket, farmer), "nothing stored");

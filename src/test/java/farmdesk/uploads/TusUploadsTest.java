@@ -298,6 +298,7 @@ class TusUploadsTest {
         assertEquals(400, tooLong.status(), tooLong.toString());
         assertEquals(404, tus.head("/api/uploads/nope", farmer).status());
         assertEquals(404, tus.head("/api/uploads/%27%20OR%201%3D1", farmer).status());
+        assertEquals(404, tus.head("/api/uploads/a%00b", farmer).status(), "a NUL never reaches PostgreSQL");
         assertEquals("0", tus.head(path, farmer).header("Upload-Offset"), "nothing changed");
     }
 
