@@ -142,7 +142,18 @@ public final class Api {
      * Content-Type is added. For uploads and downloads.
      */
     public Answer sendBytes(String method, String path, String token, byte[] body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
+        return sendBytes(false, method, path, token, body, headers);
+    }
+
+    /**
+     * {@link #sendBytes}, with {@code Expect: 100-continue} when {@code expectContinue}: the body goes only
+     * once the server said 100, so a refusal from the headers alone (413 for a body above the server's
+     * limit, whose rest it does not read) arrives before a byte of the body, not raced by a reset.
+     */
+    public Answer sendBytes(boolean expectContinue, String method, String path, String token, byte[] body,
+                            String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
+                .expectContinue(expectContinue);
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

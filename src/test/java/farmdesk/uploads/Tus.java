@@ -51,6 +51,12 @@ public final class Tus {
                 "Content-Type", "application/offset+octet-stream");
     }
 
+    /** A PATCH sent with {@code Expect: 100-continue} (as curl sends bodies above 1 MiB). */
+    public Api.Answer patchExpectingContinue(String path, String token, long offset, byte[] body) {
+        return api.sendBytes(true, "PATCH", path, token, body, "Tus-Resumable", "1.0.0", "Upload-Offset",
+                Long.toString(offset), "Content-Type", "application/offset+octet-stream");
+    }
+
     public Api.Answer head(String path, String token) {
         return send("HEAD", path, token, null, "Tus-Resumable", "1.0.0");
     }

@@ -193,7 +193,9 @@ class TusUploadsTest {
         String farmer = api.farmer("F-tus-mib");
         byte[] photo = pdf(3 * 1024 * 1024, 7);
         String path = tus.created(farmer, photo.length, "big.jpg");
-        Api.Answer tooBig = tus.patch(path, farmer, 0, Arrays.copyOf(photo, 1024 * 1024 + 1));
+        // with Expect: 100-continue (curl's way above 1 MiB): the server refuses from the headers and never
+        // reads such a body; sent without, the client may lose the 413 to the reset of the unread body
+        Api.Answer tooBig = tus.patchExpectingContinue(path, farmer, 0, Arrays.copyOf(photo, 1024 * 1024 + 1));
         assertEquals(413, tooBig.status(), tooBig.toString());
         assertTrue(tooBig.body().contains("1048576"), tooBig.body());
         assertEquals("1.0.0", tooBig.header("Tus-Resumable"));
