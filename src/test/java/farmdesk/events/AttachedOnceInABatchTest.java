@@ -5,12 +5,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,53 +71,32 @@ class AttachedOnceInABatchTest {
                         + " NULL, 'application/pdf', ?, ?)", upload, Sql.timestamp(now),
                 Sql.timestamp(now.plus(1, ChronoUnit.HOURS)));
 
-        CountDownLatch firstRunning = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        List<Future<Message>> attaching = new ArrayList<>();
-        List<Future<Message>> plain = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<?> first = pool.submit(() -> log.write(tx -> {
-                firstRunning.countDown();
-                try {
-                    releaseFirst.await();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-                return null;
-            }));
-            firstRunning.await();
-            for (int i = 0; i < PLAIN + 2; i++) {
-                int n = i;
-                Future<Message> f = pool.submit(() -> tickets.postMessage(farmer, num, new Inputs.NewMessage(
-                        "m" + n, null, false, n % 4 == 1 ? List.of(upload) : null)).value());
-                (n % 4 == 1 ? attaching : plain).add(f);
+        List<Callable<Message>> writes = new ArrayList<>();
+        for (int i = 0; i < PLAIN + 2; i++) {
+            int n = i;
+            writes.add(() -> tickets.postMessage(farmer, num, new Inputs.NewMessage(
+                    "m" + n, null, false, n % 4 == 1 ? List.of(upload) : null)).value());
+        }
+        List<Future<Message>> answers = OneBatch.run(log, null, writes);
+        List<Future<Message>> attaching = List.of(answers.get(1), answers.get(5));
+        List<Future<Message>> plain = answers.stream().filter(f -> !attaching.contains(f)).toList();
+        int attached = 0;
+        int conflicts = 0;
+        for (Future<Message> f : attaching) {
+            try {
+                assertEquals(upload, f.get().attachments().getFirst().id());
+                attached++;
+            } catch (ExecutionException e) {
+                Refused refused = (Refused) e.getCause();
+                assertEquals(Refused.Why.CONFLICT, refused.why(), refused.getMessage());
+                assertTrue(refused.getMessage().contains("already attached"), refused.getMessage());
+                conflicts++;
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (log.queuedWrites() < PLAIN + 2) { // all wait behind the first: they form one batch
-                assertTrue(System.nanoTime() < deadline, "the writes never queued");
-                Thread.sleep(5);
-            }
-            releaseFirst.countDown();
-            first.get();
-
-            int attached = 0;
-            int conflicts = 0;
-            for (Future<Message> f : attaching) {
-                try {
-                    assertEquals(upload, f.get().attachments().getFirst().id());
-                    attached++;
-                } catch (ExecutionException e) {
-                    Refused refused = (Refused) e.getCause();
-                    assertEquals(Refused.Why.CONFLICT, refused.why(), refused.getMessage());
-                    assertTrue(refused.getMessage().contains("already attached"), refused.getMessage());
-                    conflicts++;
-                }
-            }
-            assertEquals(1, attached);
-            assertEquals(1, conflicts);
-            for (Future<Message> f : plain) {
-                assertTrue(f.get().attachments().isEmpty(), "a write beside them is stored");
-            }
+        }
+        assertEquals(1, attached);
+        assertEquals(1, conflicts);
+        for (Future<Message> f : plain) {
+            assertTrue(f.get().attachments().isEmpty(), "a write beside them is stored");
         }
         List<Message> stored = tickets.get(farmer, num, null).messages();
         assertEquals(1 + PLAIN + 1, stored.size(), "the first, the plain posts and one with the upload: " + stored);

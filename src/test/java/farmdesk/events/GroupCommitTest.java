@@ -4,11 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -106,61 +103,25 @@ class GroupCommitTest {
     }
 
     /**
-     * A first write that holds the appender until ten more wait behind it (so those ten form one batch),
-     * then lets them all run; answers the ten writes' futures, each "ok n" unless {@code then} failed it.
+     * Ten writes in one batch (OneBatch: a first write holds the appender until they all wait behind it);
+     * answers their futures, each "ok n" unless {@code then} failed it.
      */
     private List<Future<String>> oneBatch(Then then) throws Exception {
-        CountDownLatch firstRunning = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-        try {
-            Future<String> first = pool.submit(() -> log.write(tx -> {
-                tx.append(Event.NEW_MESSAGE, 1, "F-1", false, "{\"n\":\"first\"}");
-                firstRunning.countDown();
-                await(releaseFirst);
-                return "first";
+        List<Callable<String>> writes = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            int n = i;
+            writes.add(() -> log.write(tx -> {
+                tx.append(Event.NEW_MESSAGE, 1, "F-1", false, "{\"n\":" + n + "}");
+                then.run(tx, n);
+                return "ok " + n;
             }));
-            firstRunning.await();
-            List<Future<String>> queued = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                int n = i;
-                queued.add(pool.submit(() -> log.write(tx -> {
-                    tx.append(Event.NEW_MESSAGE, 1, "F-1", false, "{\"n\":" + n + "}");
-                    then.run(tx, n);
-                    return "ok " + n;
-                })));
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (log.queuedWrites() < 10) { // all ten wait behind the first: they form one batch
-                assertTrue(System.nanoTime() < deadline, "the writes never queued");
-                Thread.sleep(5);
-            }
-            releaseFirst.countDown();
-            assertEquals("first", first.get());
-            for (Future<String> f : queued) {
-                try {
-                    f.get(); // every write has answered before the caller looks at the log
-                } catch (java.util.concurrent.ExecutionException failed) {
-                    // the caller asserts which failed
-                }
-            }
-            return queued;
-        } finally {
-            pool.shutdownNow();
         }
+        return OneBatch.run(log, tx -> tx.append(Event.NEW_MESSAGE, 1, "F-1", false, "{\"n\":\"first\"}"), writes);
     }
 
     private static void assertIdsIncrease(List<Event> stored) {
         for (int i = 1; i < stored.size(); i++) {
             assertTrue(stored.get(i).id() > stored.get(i - 1).id());
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
         }
     }
 
