@@ -459,10 +459,14 @@ try {
       const p = pages.lang = await openPage(ctx, BASE, 'farmer', tok, 'hindi farmer', 'ticket=' + t.id);
       await waitForText(p, '#messages .msg .text', RTL, 'hindi farmer');
       await waitForConnection(p, 'streaming', 'hindi farmer');
-      const cat = code => p.evaluate(c => import(`/lang/${c}.strings.js`).then(m => ({ words: m.default, review: m.review })), code);
+      // a language's catalogue and its parts (the admin page's, the sign-in page's, attach.js's: i18n.js part())
+      const cat = code => p.evaluate(async c => {
+        const parts = await Promise.all(['strings', 'admin', 'signin', 'files'].map(n => import(`/lang/${c}.${n}.js`)));
+        return { keys: parts.map(m => Object.keys(m.default).sort()), words: Object.assign({}, ...parts.map(m => m.default)), review: parts[0].review };
+      }, code);
       const [en, hi, sw] = [await cat('en'), await cat('hi'), await cat('sw')];
       for (const [code, c] of [['hi', hi], ['sw', sw]]) {
-        check(JSON.stringify(Object.keys(c.words).sort()) === JSON.stringify(Object.keys(en.words).sort()), code + ': not the keys of en');
+        check(JSON.stringify(c.keys) === JSON.stringify(en.keys), code + ': not the keys of en');
         check(/review by a native speaker/.test(c.review), code + ' is not marked as awaiting review');
       }
       check(await p.evaluate(() => document.documentElement.lang) === 'hi' && await p.inputValue('#lang') === 'hi', 'the page is not in Hindi');
