@@ -14,6 +14,7 @@ import io.helidon.webserver.WebServerConfig;
 
 import farmdesk.admins.KnownAdmins;
 import farmdesk.api.AdminEndpoints;
+import farmdesk.api.AttachmentEndpoints;
 import farmdesk.api.DevLoginEndpoint;
 import farmdesk.api.StreamTokenEndpoint;
 import farmdesk.api.TicketEndpoints;
@@ -103,6 +104,7 @@ public final class Farmdesk implements AutoCloseable {
                 new TicketEndpoints(tickets, caller, rateLimiter),
                 new UploadEndpoints(uploads, caller, rateLimiter, settings.maxUploadBytes(), settings.uploadExpiry(),
                         Clock.systemUTC()),
+                new AttachmentEndpoints(tickets, uploads, caller),
                 new AdminEndpoints(knownAdmins, caller),
                 streamEndpoints,
                 new StreamTokenEndpoint(tokens, caller),

@@ -11,7 +11,7 @@ import java.util.OptionalLong;
 public final class Refused extends RuntimeException {
 
     /** Why the request is refused; each is one HTTP status at the edge. */
-    public enum Why { INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, PRECONDITION_FAILED, TOO_LARGE, UNSUPPORTED_TYPE, UNPROCESSABLE, TOO_MANY, UNAVAILABLE }
+    public enum Why { INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, PRECONDITION_FAILED, TOO_LARGE, UNSUPPORTED_TYPE, RANGE_NOT_SATISFIABLE, UNPROCESSABLE, TOO_MANY, UNAVAILABLE }
 
     private final Why why;
     private final OptionalLong retryAfterSeconds;
@@ -83,6 +83,11 @@ public final class Refused extends RuntimeException {
     /** A body of a type the service does not take (an upload whose bytes are not on the allow-list). */
     public static Refused unsupportedType(String detail) {
         return new Refused(Why.UNSUPPORTED_TYPE, detail);
+    }
+
+    /** A byte range that starts past the end of the file (416). */
+    public static Refused rangeNotSatisfiable(String detail) {
+        return new Refused(Why.RANGE_NOT_SATISFIABLE, detail);
     }
 
     /** Well-formed, but naming something the service does not know (an assignee who is no known admin). */

@@ -14,6 +14,7 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
 
 import farmdesk.api.AdminEndpoints;
+import farmdesk.api.AttachmentEndpoints;
 import farmdesk.api.DevLoginEndpoint;
 import farmdesk.api.StreamTokenEndpoint;
 import farmdesk.api.TicketEndpoints;
@@ -44,7 +45,7 @@ import farmdesk.streams.StreamEndpoints;
  * @param observeSocket the listener of /observe/*: the default one, or a port of its own (then the
  *                      public port does not route /observe at all and answers it 404)
  */
-record Routes(TicketEndpoints tickets, UploadEndpoints uploads, AdminEndpoints admins, StreamEndpoints streams, StreamTokenEndpoint streamToken,
+record Routes(TicketEndpoints tickets, UploadEndpoints uploads, AttachmentEndpoints attachments, AdminEndpoints admins, StreamEndpoints streams, StreamTokenEndpoint streamToken,
               DevLoginEndpoint devLogin, Drain drain, Cors cors, HttpMetrics httpMetrics,
               DatabaseHealthCheck databaseHealth, Path webDir, String observeSocket) {
 
@@ -116,6 +117,10 @@ record Routes(TicketEndpoints tickets, UploadEndpoints uploads, AdminEndpoints a
                 .head("/api/uploads/{id}", uploads.head())
                 .patch("/api/uploads/{id}", uploads.patch())
                 .delete("/api/uploads/{id}", uploads.delete());
+
+        // attachments of messages: the file and its thumbnail, with the message's visibility
+        routing.get("/api/attachments/{id}", attachments::file)
+                .get("/api/attachments/{id}/thumbnail", attachments::thumbnail);
 
         // the admins known to the service (assignees are chosen from them)
         routing.get("/api/admins", admins::list);

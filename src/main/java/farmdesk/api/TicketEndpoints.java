@@ -87,7 +87,7 @@ public final class TicketEndpoints {
         long num = ticketNum(req);
         JsonBody body = JsonBody.read(req);
         var outcome = tickets.postMessage(viewer, num, new Inputs.NewMessage(
-                body.requiredString("text"), body.string("clientId"), body.bool("internal", false)));
+                body.string("text"), body.string("clientId"), body.bool("internal", false), body.strings("attachments")));
         sendJson(res, outcome.created() ? Status.CREATED_201 : Status.OK_200, outcome.value());
     }
 

@@ -228,12 +228,9 @@ public final class UploadEndpoints {
         res.status(Status.NO_CONTENT_204).send();
     }
 
-    /**
-     * Who owns an upload: role and id, as tickets tell a farmer from an admin (a marketplace's farmer and
-     * admin ids are separate namespaces and may be equal: an admin "F-1" is not the farmer F-1).
-     */
+    /** Who owns an upload: role and id ({@link Upload#ownerOf}; attaching checks the same). */
     private static String owner(Viewer viewer) {
-        return viewer.role().name().toLowerCase(java.util.Locale.ROOT) + ":" + viewer.id();
+        return Upload.ownerOf(viewer);
     }
 
     /** The caller's own upload, unexpired; anyone else's (admins' too) is not found. */

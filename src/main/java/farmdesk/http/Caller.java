@@ -15,8 +15,8 @@ import farmdesk.auth.VerifiedToken;
 import farmdesk.auth.Viewer;
 
 /**
- * Finds and verifies the caller's token: the Authorization header, or {@code ?access_token=} on streams.
- * A stream token (see {@link Tokens}) is accepted on streams and polls only.
+ * Finds and verifies the caller's token: the Authorization header, or {@code ?access_token=} on streams
+ * and attachment downloads. A stream token (see {@link Tokens}) is accepted on those only.
  */
 public final class Caller {
 
@@ -62,6 +62,15 @@ public final class Caller {
             throw Refused.unauthenticated("the token has expired: a stream or poll needs a token that has not");
         }
         return token.viewer();
+    }
+
+    /**
+     * The caller of an attachment download: as {@link #requireForStream}, since an {@code <img src>} cannot
+     * set headers either. A stream token opens downloads of what its viewer may see, as it opens their
+     * streams: nothing more than the session could read.
+     */
+    public Viewer requireForDownload(ServerRequest req) {
+        return requireForStream(req);
     }
 
     private VerifiedToken verify(Optional<String> token) {

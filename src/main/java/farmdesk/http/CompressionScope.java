@@ -27,7 +27,7 @@ public final class CompressionScope implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        if (!isLive(req.path().path())) {
+        if (!isLive(req.path().path()) && !isAttachment(req.path().path())) {
             res.beforeSend(() -> res.headers().add(VARY)); // at the end: a filter setting Vary (CORS) keeps it
             chain.proceed();
             return;
@@ -43,6 +43,14 @@ public final class CompressionScope implements Filter {
     /** True while this thread handles a stream or a poll: its answer leaves as it is written. */
     static boolean plainOnThisThread() {
         return PLAIN.get() != null;
+    }
+
+    /**
+     * An attachment's bytes: images and PDFs are compressed already, and a range request's offsets are
+     * those of the file, not of a gzip stream.
+     */
+    static boolean isAttachment(String path) {
+        return path.startsWith("/api/attachments/");
     }
 
     /** A stream ({@code .../events}) or a poll ({@code .../events/poll}). */

@@ -107,6 +107,7 @@ public final class ErrorHandling {
             case PRECONDITION_FAILED -> 412;
             case TOO_LARGE -> 413;
             case UNSUPPORTED_TYPE -> 415;
+            case RANGE_NOT_SATISFIABLE -> 416;
             case UNPROCESSABLE -> 422;
             case TOO_MANY -> 429;
             case UNAVAILABLE -> 503;

@@ -3,6 +3,8 @@ package farmdesk.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.common.buffers.DataReader;
@@ -122,6 +124,25 @@ public final class JsonBody {
             throw Refused.invalid(field + " is required");
         }
         return v;
+    }
+
+    /** An array of strings; null when absent or JSON null; 400 for anything else (a non-string element too). */
+    public List<String> strings(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isArray()) {
+            throw Refused.invalid(field + " must be an array of strings");
+        }
+        List<String> values = new ArrayList<>(v.size());
+        for (int i = 0; i < v.size(); i++) {
+            if (!v.get(i).isTextual()) {
+                throw Refused.invalid(field + "[" + i + "] must be a string");
+            }
+            values.add(v.get(i).textValue());
+        }
+        return values;
     }
 
     public boolean has(String field) {

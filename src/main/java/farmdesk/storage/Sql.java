@@ -60,4 +60,17 @@ public final class Sql {
         Object v = value(row, column);
         return v == null ? 0L : ((Number) v).longValue();
     }
+
+    /**
+     * Whether a statement failed on a unique or primary key (SQLSTATE 23505 on H2 and PostgreSQL alike),
+     * anywhere in the cause chain (the DB client wraps the driver's exception).
+     */
+    public static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

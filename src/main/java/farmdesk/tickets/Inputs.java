@@ -1,5 +1,7 @@
 package farmdesk.tickets;
 
+import java.util.List;
+
 /** What clients send, already parsed from JSON (types checked) but not yet validated by the rules. */
 public final class Inputs {
 
@@ -9,7 +11,8 @@ public final class Inputs {
     public record NewTicket(String subject, String text, String category, String priority, String clientId) {
     }
 
-    public record NewMessage(String text, String clientId, boolean internal) {
+    /** @param attachments upload ids as sent (null: none); their count and distinctness are rules, checked later */
+    public record NewMessage(String text, String clientId, boolean internal, List<String> attachments) {
     }
 
     /**

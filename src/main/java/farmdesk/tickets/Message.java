@@ -1,8 +1,12 @@
 package farmdesk.tickets;
 
 import java.time.Instant;
+import java.util.List;
 
-/** A message of a ticket, as the API and events show it. */
+/**
+ * A message of a ticket, as the API and events show it. {@code attachments} is always present, empty when
+ * none, in the order they were posted.
+ */
 public record Message(long id,
                       String ticketId,
                       String senderRole,
@@ -11,7 +15,16 @@ public record Message(long id,
                       String text,
                       boolean internal,
                       String clientId,
-                      Instant createdAt) {
+                      Instant createdAt,
+                      List<Attachment> attachments) {
+
+    public Message {
+        attachments = attachments == null ? List.of() : List.copyOf(attachments);
+    }
+
+    public Message withAttachments(List<Attachment> list) {
+        return new Message(id, ticketId, senderRole, senderId, senderName, text, internal, clientId, createdAt, list);
+    }
 
     /**
      * The short form kept on a ticket as {@code lastMessage}: its {@code text} is a preview, the first

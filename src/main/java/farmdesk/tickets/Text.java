@@ -40,6 +40,15 @@ public final class Text {
         return value == null ? null : required(value, field, max);
     }
 
+    /**
+     * The trimmed value of a field that may be empty (a message's text beside an attachment): null, blank
+     * or only invisible characters is {@code ""}; anything else follows the rules of {@link #required}.
+     */
+    public static String mayBeEmpty(String value, String field, int max) {
+        String v = value == null ? "" : trim(value);
+        return v.isEmpty() || isInvisible(v) ? "" : checked(v, field, max);
+    }
+
     /** Trims Unicode white space at both ends, no-break spaces included (String.strip keeps them). */
     static String trim(String s) {
         int start = 0;

@@ -22,6 +22,7 @@ import farmdesk.events.EventLog;
 import farmdesk.events.LogTransaction;
 import farmdesk.storage.Sql;
 import farmdesk.storage.StreamReads;
+import farmdesk.uploads.Upload;
 
 /**
  * The ticket rules. Every change runs through {@link EventLog#write}: the change and its events commit
@@ -100,8 +101,17 @@ public final class TicketService {
         });
     }
 
+    /**
+     * Posts a message, with the uploads it lists attached in the same transaction (docs/api.md
+     * "Attachments"): with at least one, the text may be empty.
+     */
     public Outcome<Message> postMessage(Viewer viewer, long num, Inputs.NewMessage in) {
-        String text = Text.required(in.text(), "text", TEXT_MAX);
+        List<String> attachments = Attachments.ids(in.attachments());
+        if (attachments.isEmpty() && in.text() == null) {
+            throw Refused.invalid("text is required (it may be empty only beside attachments)");
+        }
+        String text = attachments.isEmpty() ? Text.required(in.text(), "text", TEXT_MAX)
+                : Text.mayBeEmpty(in.text(), "text", TEXT_MAX);
         String clientId = Text.optional(in.clientId(), "clientId", CLIENT_ID_MAX);
         return log.write(tx -> {
             DbExecute exec = tx.db();
@@ -124,6 +134,10 @@ public final class TicketService {
             }
             Instant now = now();
             Message message = insertMessage(exec, num, viewer, text, in.internal(), clientId, now);
+            if (!attachments.isEmpty()) {
+                message = message.withAttachments(
+                        Attachments.attach(exec, message.id(), Upload.ownerOf(viewer), attachments, now));
+            }
             if (in.internal()) {
                 // internal notes leave the ticket's public state (last message, activity) as it was
                 tx.append(Event.NEW_MESSAGE, num, ticket.farmerId(), true,
@@ -241,6 +255,17 @@ public final class TicketService {
         return ticket.withMessages(TicketStore.messages(exec, num, access, before, MESSAGES_PAGE));
     }
 
+    /**
+     * The attachment {@code uploadId} if the viewer may see its message (auth.Access, the rule of every
+     * message); anything else, an upload not attached included, is not found: existence is not leaked.
+     */
+    public Attachment attachment(Viewer viewer, String uploadId) {
+        return Attachments.find(db.execute(), uploadId)
+                .filter(a -> Access.of(viewer).maySee(a.farmerId(), a.internal()))
+                .map(Attachments.Located::attachment)
+                .orElseThrow(() -> Refused.notFound("no attachment " + Text.preview(uploadId, 64)));
+    }
+
     /** A page of tickets: a farmer's own, or all for admins; filtered, searched and in the order asked. */
     public TicketPage list(Viewer viewer, Inputs.ListQuery q) {
         Status status = null;
@@ -319,7 +344,7 @@ public final class TicketService {
                         + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 num, sender.role().json(), sender.id(), sender.name(), text, internal, clientId, Sql.timestamp(at));
         return new Message(id, TicketId.format(num), sender.role().json(), sender.id(), sender.name(), text, internal,
-                clientId, at);
+                clientId, at, List.of());
     }
 
     /** Stored times have millisecond precision, so they read back exactly as they were sent. */

@@ -3,6 +3,7 @@ package farmdesk.tickets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
@@ -143,24 +144,39 @@ final class TicketStore {
             params.add(before);
         }
         sql.append(" ORDER BY m.id DESC LIMIT ").append(limit);
+        List<Message> page;
         try (Stream<DbRow> rows = exec.query(sql.toString(), params.toArray())) {
-            return rows.map(TicketStore::message).toList().reversed();
+            page = rows.map(TicketStore::message).toList().reversed();
         }
+        return withAttachments(exec, page);
     }
 
     static Optional<Message> message(DbExecute exec, long num, long id) {
         return exec.get("SELECT " + MESSAGE_COLUMNS + " FROM messages m WHERE m.ticket_num = ? AND m.id = ?", num, id)
-                .map(TicketStore::message);
+                .map(m -> withAttachments(exec, message(m)));
     }
 
     static Optional<Message> messageByClientId(DbExecute exec, long num, String clientId) {
         return exec.get("SELECT " + MESSAGE_COLUMNS + " FROM messages m WHERE m.ticket_num = ? AND m.client_id = ?",
-                num, clientId).map(TicketStore::message);
+                num, clientId).map(m -> withAttachments(exec, message(m)));
     }
 
     static Optional<Message> firstMessage(DbExecute exec, long num) {
         return exec.get("SELECT " + MESSAGE_COLUMNS + " FROM messages m WHERE m.ticket_num = ? ORDER BY m.id LIMIT 1",
-                num).map(TicketStore::message);
+                num).map(m -> withAttachments(exec, message(m)));
+    }
+
+    /** The messages with their attachments, read for the whole list in one query (never one per message). */
+    private static List<Message> withAttachments(DbExecute exec, List<Message> messages) {
+        Map<Long, List<Attachment>> attached = Attachments.of(exec, messages.stream().map(Message::id).toList());
+        if (attached.isEmpty()) {
+            return messages;
+        }
+        return messages.stream().map(m -> m.withAttachments(attached.getOrDefault(m.id(), List.of()))).toList();
+    }
+
+    private static Message withAttachments(DbExecute exec, Message message) {
+        return withAttachments(exec, List.of(message)).getFirst();
     }
 
     /** The reader's read mark on the ticket, 0 when they have read nothing. */
@@ -211,6 +227,7 @@ final class TicketStore {
                 r.column("text").getString(),
                 r.column("internal").get(Boolean.class),
                 r.column("client_id").getString(),
-                Sql.instant(r, "created_at"));
+                Sql.instant(r, "created_at"),
+                List.of());
     }
 }

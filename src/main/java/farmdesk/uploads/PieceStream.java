@@ -11,10 +11,21 @@ final class PieceStream extends InputStream {
     private byte[] current = new byte[0];
     private int pos;
     private boolean ended;
+    private int skipInFirst;
 
     /** @param pieces the piece of a number, or null after the last */
     PieceStream(IntFunction<byte[]> pieces) {
+        this(pieces, 0, 0);
+    }
+
+    /**
+     * From byte {@code skip} of piece {@code first} on: the pieces before are never fetched (a range
+     * request for the end of a file reads only the end).
+     */
+    PieceStream(IntFunction<byte[]> pieces, int first, int skip) {
         this.pieces = pieces;
+        this.next = first;
+        this.skipInFirst = skip;
     }
 
     @Override
@@ -38,7 +49,8 @@ final class PieceStream extends InputStream {
                 return -1;
             }
             current = piece;
-            pos = 0;
+            pos = Math.min(skipInFirst, piece.length);
+            skipInFirst = 0;
         }
         int n = Math.min(len, current.length - pos);
         System.arraycopy(current, pos, b, off, n);

@@ -1,6 +1,9 @@
 package farmdesk.uploads;
 
 import java.time.Instant;
+import java.util.Locale;
+
+import farmdesk.auth.Viewer;
 
 /**
  * One resumable upload (tus): who created it, how long it will be, how much arrived.
@@ -18,6 +21,15 @@ public record Upload(String id, String ownerId, long length, long received, Stri
     public static Upload created(String id, String ownerId, long length, String filename, String filetype,
                                  Instant createdAt, Instant expiresAt) {
         return new Upload(id, ownerId, length, 0, filename, filetype, null, createdAt, expiresAt, null, null, null);
+    }
+
+    /**
+     * Who owns an upload, as its {@code owner_id}: role and id, as tickets tell a farmer from an admin (a
+     * marketplace's farmer and admin ids are separate namespaces and may be equal: an admin "F-1" is not the
+     * farmer F-1).
+     */
+    public static String ownerOf(Viewer viewer) {
+        return viewer.role().name().toLowerCase(Locale.ROOT) + ":" + viewer.id();
     }
 
     public boolean complete() {

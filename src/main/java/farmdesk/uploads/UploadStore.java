@@ -1,5 +1,6 @@
 package farmdesk.uploads;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.Optional;
@@ -27,6 +28,16 @@ public interface UploadStore {
 
     /** The bytes in order, read piece by piece as the stream is read. */
     InputStream read(String id);
+
+    /**
+     * The bytes from offset {@code from} on (a range request), read piece by piece. A store that can
+     * seek overrides this: the default reads and drops what comes before {@code from}.
+     */
+    default InputStream read(String id, long from) throws IOException {
+        InputStream in = read(id);
+        in.skipNBytes(from);
+        return in;
+    }
 
     /** An image upload's thumbnail (a JPEG, longest side at most 320 px), once complete; else empty. */
     Optional<byte[]> thumbnail(String id);

@@ -134,6 +134,45 @@ public final class Api {
         }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        return exchange(method, path, b);
+    }
+
+    /**
+     * A request with a body of bytes (or none) and only the headers given ({@code name, value} pairs): no
+     * Content-Type is added. For uploads and downloads.
+     */
+    public Answer sendBytes(String method, String path, String token, byte[] body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        return exchange(method, path, b);
+    }
+
+    /** The body as bytes (a download), with the status and headers. */
+    public HttpResponse<byte[]> download(String path, String token, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        try {
+            return http.send(b.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private Answer exchange(String method, String path, HttpRequest.Builder b) {
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Answer(r.statusCode(), r);

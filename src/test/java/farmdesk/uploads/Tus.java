@@ -1,39 +1,18 @@
 package farmdesk.uploads;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 
-/** A minimal tus 1.0.0 client for the tests: raw requests, every header under the test's control. */
-final class Tus {
+import farmdesk.testing.Api;
 
-    record Answer(int status, HttpResponse<String> response) {
-        String header(String name) {
-            return response.headers().firstValue(name).orElse(null);
-        }
+/** A minimal tus 1.0.0 client for the tests: raw requests (Api's), every header under the test's control. */
+public final class Tus {
 
-        String body() {
-            return response.body();
-        }
+    private final Api api;
 
-        @Override
-        public String toString() {
-            return status + " " + response.headers().map() + " " + response.body();
-        }
-    }
-
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final URI base;
-
-    Tus(URI base) {
-        this.base = base;
+    public Tus(URI base) {
+        this.api = new Api(base.getPort());
     }
 
     static String metadata(String filename, String filetype) {
@@ -43,51 +22,44 @@ final class Tus {
     }
 
     /** POST /api/uploads with Tus-Resumable, Upload-Length and Upload-Metadata. */
-    Answer create(String token, long length, String filename, String filetype) {
+    public Api.Answer create(String token, long length, String filename, String filetype) {
         return send("POST", "/api/uploads", token, null, "Tus-Resumable", "1.0.0",
                 "Upload-Length", Long.toString(length), "Upload-Metadata", metadata(filename, filetype));
     }
 
     /** Creates and returns the upload's path (asserts 201). */
-    String created(String token, long length, String filename) {
-        Answer a = create(token, length, filename, "image/jpeg");
+    public String created(String token, long length, String filename) {
+        Api.Answer a = create(token, length, filename, "image/jpeg");
         if (a.status() != 201) {
             throw new AssertionError("creation failed: " + a);
         }
         return URI.create(a.header("Location")).getPath();
     }
 
-    Answer patch(String path, String token, long offset, byte[] body) {
+    /** Creates, uploads {@code bytes} in one PATCH and returns the upload's id (asserts 201 and 204). */
+    public String uploaded(String token, byte[] bytes, String filename) {
+        String path = created(token, bytes.length, filename);
+        Api.Answer a = patch(path, token, 0, bytes);
+        if (a.status() != 204) {
+            throw new AssertionError("upload failed: " + a);
+        }
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    public Api.Answer patch(String path, String token, long offset, byte[] body) {
         return send("PATCH", path, token, body, "Tus-Resumable", "1.0.0", "Upload-Offset", Long.toString(offset),
                 "Content-Type", "application/offset+octet-stream");
     }
 
-    Answer head(String path, String token) {
+    public Api.Answer head(String path, String token) {
         return send("HEAD", path, token, null, "Tus-Resumable", "1.0.0");
     }
 
-    Answer delete(String path, String token) {
+    public Api.Answer delete(String path, String token) {
         return send("DELETE", path, token, null, "Tus-Resumable", "1.0.0");
     }
 
-    Answer send(String method, String path, String token, byte[] body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        List<String> h = new ArrayList<>(List.of(headers));
-        if (!h.isEmpty()) {
-            b.headers(h.toArray(String[]::new));
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        try {
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return new Answer(r.statusCode(), r);
-        } catch (IOException e) {
-            throw new AssertionError(method + " " + path + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+    public Api.Answer send(String method, String path, String token, byte[] body, String... headers) {
+        return api.sendBytes(method, path, token, body, headers);
     }
 }

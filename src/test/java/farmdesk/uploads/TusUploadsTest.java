@@ -60,7 +60,7 @@ class TusUploadsTest {
 
     @Test
     void optionsAdvertisesTheProtocolWithoutAuth() {
-        Tus.Answer a = tus.send("OPTIONS", "/api/uploads", null, null);
+        Api.Answer a = tus.send("OPTIONS", "/api/uploads", null, null);
         assertEquals(204, a.status(), a.toString());
         assertEquals("1.0.0", a.header("Tus-Resumable"));
         assertEquals("1.0.0", a.header("Tus-Version"));
@@ -73,24 +73,24 @@ class TusUploadsTest {
     void createdThenUploadedInTwoPatchesIsCompleteAndTyped() throws Exception {
         String farmer = api.farmer("F-tus-create");
         byte[] photo = jpeg(300_000, 1);
-        Tus.Answer created = tus.create(farmer, photo.length, "bags.jpg", "image/jpeg");
+        Api.Answer created = tus.create(farmer, photo.length, "bags.jpg", "image/jpeg");
         assertEquals(201, created.status(), created.toString());
         assertEquals("1.0.0", created.header("Tus-Resumable"));
         assertNotNull(created.header("Upload-Expires"), created.toString());
         String path = created.header("Location");
         assertTrue(path.matches("/api/uploads/[A-Za-z0-9_-]+"), path);
 
-        Tus.Answer head = tus.head(path, farmer);
+        Api.Answer head = tus.head(path, farmer);
         assertEquals(200, head.status(), head.toString());
         assertEquals("0", head.header("Upload-Offset"));
         assertEquals(Integer.toString(photo.length), head.header("Upload-Length"));
         assertEquals("no-store", head.header("Cache-Control"));
 
-        Tus.Answer first = tus.patch(path, farmer, 0, Arrays.copyOf(photo, 100_000));
+        Api.Answer first = tus.patch(path, farmer, 0, Arrays.copyOf(photo, 100_000));
         assertEquals(204, first.status(), first.toString());
         assertEquals("100000", first.header("Upload-Offset"));
         assertEquals("1.0.0", first.header("Tus-Resumable"));
-        Tus.Answer second = tus.patch(path, farmer, 100_000, Arrays.copyOfRange(photo, 100_000, photo.length));
+        Api.Answer second = tus.patch(path, farmer, 100_000, Arrays.copyOfRange(photo, 100_000, photo.length));
         assertEquals(204, second.status(), second.toString());
         assertEquals(Integer.toString(photo.length), second.header("Upload-Offset"));
 
@@ -126,7 +126,7 @@ class TusUploadsTest {
         }
         assertEquals(sent, offset, "what arrived before the cut is kept");
 
-        Tus.Answer rest = tus.patch(path, farmer, offset, Arrays.copyOfRange(photo, (int) offset, photo.length));
+        Api.Answer rest = tus.patch(path, farmer, offset, Arrays.copyOfRange(photo, (int) offset, photo.length));
         assertEquals(204, rest.status(), rest.toString());
         assertEquals(Integer.toString(photo.length), rest.header("Upload-Offset"));
         assertArrayEquals(photo, stored(path));
@@ -138,7 +138,7 @@ class TusUploadsTest {
         byte[] photo = jpeg(50_000, 3);
         String path = tus.created(farmer, photo.length, "gone.jpg");
         assertEquals(204, tus.patch(path, farmer, 0, Arrays.copyOf(photo, 20_000)).status());
-        Tus.Answer deleted = tus.delete(path, farmer);
+        Api.Answer deleted = tus.delete(path, farmer);
         assertEquals(204, deleted.status(), deleted.toString());
         assertEquals("1.0.0", deleted.header("Tus-Resumable"));
         assertEquals(404, tus.head(path, farmer).status());
@@ -158,7 +158,7 @@ class TusUploadsTest {
         String path = tus.created(owner, photo.length, "mine.jpg");
         for (String stranger : new String[] {other, admin, sameIdAdmin}) {
             assertEquals(404, tus.head(path, stranger).status());
-            Tus.Answer patch = tus.patch(path, stranger, 0, photo);
+            Api.Answer patch = tus.patch(path, stranger, 0, photo);
             assertEquals(404, patch.status(), patch.toString());
             assertTrue(patch.response().headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
             assertEquals(404, tus.delete(path, stranger).status());
@@ -174,7 +174,7 @@ class TusUploadsTest {
         byte[] photo = jpeg(30_000, 5);
         String path = tus.created(farmer, photo.length, "a.jpg");
         assertEquals(204, tus.patch(path, farmer, 0, Arrays.copyOf(photo, 10_000)).status());
-        Tus.Answer wrong = tus.patch(path, farmer, 5_000, Arrays.copyOfRange(photo, 5_000, 15_000));
+        Api.Answer wrong = tus.patch(path, farmer, 5_000, Arrays.copyOfRange(photo, 5_000, 15_000));
         assertEquals(409, wrong.status(), wrong.toString());
         assertEquals("1.0.0", wrong.header("Tus-Resumable"));
         assertEquals("10000", tus.head(path, farmer).header("Upload-Offset"));
@@ -187,13 +187,13 @@ class TusUploadsTest {
         String farmer = api.farmer("F-tus-mib");
         byte[] photo = jpeg(3 * 1024 * 1024, 7);
         String path = tus.created(farmer, photo.length, "big.jpg");
-        Tus.Answer tooBig = tus.patch(path, farmer, 0, Arrays.copyOf(photo, 1024 * 1024 + 1));
+        Api.Answer tooBig = tus.patch(path, farmer, 0, Arrays.copyOf(photo, 1024 * 1024 + 1));
         assertEquals(413, tooBig.status(), tooBig.toString());
         assertTrue(tooBig.body().contains("1048576"), tooBig.body());
         assertEquals("1.0.0", tooBig.header("Tus-Resumable"));
         assertEquals("0", tus.head(path, farmer).header("Upload-Offset"), "nothing stored");
         for (int at = 0; at < photo.length; at += 1024 * 1024) {
-            Tus.Answer a = tus.patch(path, farmer, at, Arrays.copyOfRange(photo, at, at + 1024 * 1024));
+            Api.Answer a = tus.patch(path, farmer, at, Arrays.copyOfRange(photo, at, at + 1024 * 1024));
             assertEquals(204, a.status(), a.toString());
         }
         assertArrayEquals(photo, stored(path));
@@ -202,7 +202,7 @@ class TusUploadsTest {
     @Test
     void largerThanTheLimitIs413AtCreation() {
         String farmer = api.farmer("F-tus-413");
-        Tus.Answer a = tus.create(farmer, 10L * 1024 * 1024 + 1, "big.jpg", "image/jpeg");
+        Api.Answer a = tus.create(farmer, 10L * 1024 * 1024 + 1, "big.jpg", "image/jpeg");
         assertEquals(413, a.status(), a.toString());
         assertEquals("1.0.0", a.header("Tus-Resumable"));
         assertEquals(201, tus.create(farmer, 10L * 1024 * 1024, "ok.jpg", "image/jpeg").status());
@@ -218,7 +218,7 @@ class TusUploadsTest {
             String path = tus.created(farmer, bytes.length, "photo.jpg");
             // the first part is taken: the type is known only when the upload completes
             assertEquals(204, tus.patch(path, farmer, 0, Arrays.copyOf(bytes, 10)).status());
-            Tus.Answer last = tus.patch(path, farmer, 10, Arrays.copyOfRange(bytes, 10, bytes.length));
+            Api.Answer last = tus.patch(path, farmer, 10, Arrays.copyOfRange(bytes, 10, bytes.length));
             assertEquals(415, last.status(), last.toString());
             assertTrue(last.response().headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
             assertEquals("1.0.0", last.header("Tus-Resumable"));
@@ -245,11 +245,11 @@ class TusUploadsTest {
     @Test
     void aMissingOrOtherTusVersionIs412() {
         String farmer = api.farmer("F-tus-412");
-        Tus.Answer none = tus.send("POST", "/api/uploads", farmer, null, "Upload-Length", "10");
+        Api.Answer none = tus.send("POST", "/api/uploads", farmer, null, "Upload-Length", "10");
         assertEquals(412, none.status(), none.toString());
         assertEquals("1.0.0", none.header("Tus-Version"));
         assertEquals("1.0.0", none.header("Tus-Resumable"));
-        Tus.Answer old = tus.send("POST", "/api/uploads", farmer, null, "Tus-Resumable", "0.2.2", "Upload-Length", "10");
+        Api.Answer old = tus.send("POST", "/api/uploads", farmer, null, "Tus-Resumable", "0.2.2", "Upload-Length", "10");
         assertEquals(412, old.status(), old.toString());
         String path = tus.created(farmer, 10, "a.jpg");
         assertEquals(412, tus.send("HEAD", path, farmer, null).status());
@@ -261,27 +261,27 @@ class TusUploadsTest {
     void badHeadersAre400NeverA500() {
         String farmer = api.farmer("F-tus-bad");
         for (String length : new String[] {"-1", "abc", "", "99999999999999999999999", "1.5", "0x10", "0"}) {
-            Tus.Answer a = tus.send("POST", "/api/uploads", farmer, null, "Tus-Resumable", "1.0.0", "Upload-Length", length);
+            Api.Answer a = tus.send("POST", "/api/uploads", farmer, null, "Tus-Resumable", "1.0.0", "Upload-Length", length);
             assertEquals(400, a.status(), "Upload-Length '" + length + "': " + a);
             assertTrue(a.response().headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
         }
-        Tus.Answer noLength = tus.send("POST", "/api/uploads", farmer, null, "Tus-Resumable", "1.0.0");
+        Api.Answer noLength = tus.send("POST", "/api/uploads", farmer, null, "Tus-Resumable", "1.0.0");
         assertEquals(400, noLength.status(), noLength.toString());
         for (String metadata : new String[] {"filename !!notbase64!!", "filename a b c", " ,", "filename "
                 + java.util.Base64.getEncoder().encodeToString("x".repeat(300).getBytes(StandardCharsets.UTF_8))}) {
-            Tus.Answer a = tus.send("POST", "/api/uploads", farmer, null, "Tus-Resumable", "1.0.0",
+            Api.Answer a = tus.send("POST", "/api/uploads", farmer, null, "Tus-Resumable", "1.0.0",
                     "Upload-Length", "10", "Upload-Metadata", metadata);
             assertEquals(400, a.status(), "Upload-Metadata '" + metadata + "': " + a);
         }
         String path = tus.created(farmer, 20, "a.jpg");
         for (String offset : new String[] {"-5", "x", "", "99999999999999999999999"}) {
-            Tus.Answer a = tus.send("PATCH", path, farmer, new byte[5], "Tus-Resumable", "1.0.0",
+            Api.Answer a = tus.send("PATCH", path, farmer, new byte[5], "Tus-Resumable", "1.0.0",
                     "Upload-Offset", offset, "Content-Type", "application/offset+octet-stream");
             assertEquals(400, a.status(), "Upload-Offset '" + offset + "': " + a);
         }
-        Tus.Answer noType = tus.send("PATCH", path, farmer, new byte[5], "Tus-Resumable", "1.0.0", "Upload-Offset", "0");
+        Api.Answer noType = tus.send("PATCH", path, farmer, new byte[5], "Tus-Resumable", "1.0.0", "Upload-Offset", "0");
         assertEquals(415, noType.status(), noType.toString());
-        Tus.Answer tooLong = tus.patch(path, farmer, 0, new byte[21]);
+        Api.Answer tooLong = tus.patch(path, farmer, 0, new byte[21]);
         assertEquals(400, tooLong.status(), tooLong.toString());
         assertEquals(404, tus.head("/api/uploads/nope", farmer).status());
         assertEquals(404, tus.head("/api/uploads/%27%20OR%201%3D1", farmer).status());
@@ -317,7 +317,7 @@ class TusUploadsTest {
         Farmdesk cors = servers.start(s -> s.corsOrigins(java.util.List.of(origin)));
         Api l = new Api(cors.port());
         Tus t = new Tus(l.base());
-        Tus.Answer pre = t.send("OPTIONS", "/api/uploads/x", null, null, "Origin", origin,
+        Api.Answer pre = t.send("OPTIONS", "/api/uploads/x", null, null, "Origin", origin,
                 "Access-Control-Request-Method", "PATCH",
                 "Access-Control-Request-Headers", "tus-resumable, upload-offset, content-type, authorization");
         assertEquals(204, pre.status(), pre.toString());
@@ -329,7 +329,7 @@ class TusUploadsTest {
         assertTrue(pre.header("Access-Control-Allow-Methods").contains("DELETE"), pre.toString());
         String farmer = l.farmer("F-tus-cors");
         String path = t.created(farmer, 10, "a.jpg");
-        Tus.Answer head = t.send("HEAD", path, farmer, null, "Tus-Resumable", "1.0.0", "Origin", origin);
+        Api.Answer head = t.send("HEAD", path, farmer, null, "Tus-Resumable", "1.0.0", "Origin", origin);
         String exposed = head.header("Access-Control-Expose-Headers");
         assertNotNull(exposed, head.toString());
         for (String h : new String[] {"Upload-Offset", "Upload-Length", "Tus-Resumable", "Location", "Upload-Expires"}) {
@@ -343,9 +343,9 @@ class TusUploadsTest {
         Api l = new Api(limited.port());
         Tus t = new Tus(l.base());
         String farmer = l.farmer("F-tus-rate");
-        Tus.Answer refused = null;
+        Api.Answer refused = null;
         for (int i = 0; i < 200 && refused == null; i++) {
-            Tus.Answer a = t.create(farmer, 10, "a.jpg", "image/jpeg");
+            Api.Answer a = t.create(farmer, 10, "a.jpg", "image/jpeg");
             if (a.status() == 429) {
                 refused = a;
             } else {
