@@ -25,6 +25,7 @@ import farmdesk.auth.Tokens;
 import farmdesk.events.EventSystem;
 import farmdesk.events.Retention;
 import farmdesk.uploads.DatabaseUploadStore;
+import farmdesk.uploads.ImageCleaner;
 import farmdesk.uploads.UploadStore;
 import farmdesk.uploads.UploadSweep;
 import farmdesk.http.Caller;
@@ -102,7 +103,8 @@ public final class Farmdesk implements AutoCloseable {
         uploadSweep = new UploadSweep(uploads, Clock.systemUTC(), settings.pruneEvery());
         routes = new Routes(
                 new TicketEndpoints(tickets, caller, rateLimiter),
-                new UploadEndpoints(uploads, caller, rateLimiter, settings.maxUploadBytes(), settings.uploadExpiry(),
+                new UploadEndpoints(uploads, ImageCleaner.forHeap(settings.maxImagePixels(), Runtime.getRuntime().maxMemory()),
+                        caller, rateLimiter, settings.maxUploadBytes(), settings.uploadExpiry(),
                         Clock.systemUTC()),
                 new AttachmentEndpoints(tickets, uploads, caller),
                 new AdminEndpoints(knownAdmins, caller),

@@ -37,7 +37,8 @@ public record Settings(int port,
                        int dbPool,
                        int observePort,
                        long maxUploadBytes,
-                       Duration uploadExpiry) {
+                       Duration uploadExpiry,
+                       long maxImagePixels) {
 
     public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/farmdesk";
     /** {@link #maxConnections} when FARMDESK_MAX_CONNECTIONS is not set: from the process's file descriptor limit. */
@@ -54,6 +55,12 @@ public record Settings(int port,
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 10L * 1024 * 1024;
     /** {@link #uploadExpiry} when FARMDESK_UPLOAD_EXPIRY_HOURS is not set. */
     public static final Duration DEFAULT_UPLOAD_EXPIRY = Duration.ofHours(24);
+    /**
+     * {@link #maxImagePixels} when FARMDESK_MAX_IMAGE_PIXELS is not set: 40 megapixels, above the 12-24 MP
+     * of phone cameras and their 32-40 MP modes, and a bound on what one decoded image holds in memory
+     * (4 bytes a pixel: 160 MB; docs/deploy.md "Cleaning images").
+     */
+    public static final long DEFAULT_MAX_IMAGE_PIXELS = 40_000_000L;
 
     public Settings {
         if (port < 0 || port > 65535) {
@@ -103,6 +110,9 @@ public record Settings(int port,
         if (uploadExpiry.isNegative() || uploadExpiry.isZero()) {
             throw new IllegalArgumentException("FARMDESK_UPLOAD_EXPIRY_HOURS must be positive");
         }
+        if (maxImagePixels < 1) {
+            throw new IllegalArgumentException("FARMDESK_MAX_IMAGE_PIXELS must be at least 1, got " + maxImagePixels);
+        }
         corsOrigins = List.copyOf(corsOrigins);
         for (String origin : corsOrigins) {
             if (!origin.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
@@ -117,7 +127,8 @@ public record Settings(int port,
         return new Settings(8080, DEFAULT_DB_URL, null, null, null, true, Path.of("web"),
                 Duration.ofSeconds(10), 20, 20, List.of(), AUTO, Sequencer.DEFAULT_RECENT_BYTES,
                 DEFAULT_RETENTION, 0, DEFAULT_PRUNE_EVERY,
-                null, DEFAULT_DB_POOL, SAME_PORT, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_UPLOAD_EXPIRY);
+                null, DEFAULT_DB_POOL, SAME_PORT, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_UPLOAD_EXPIRY,
+                DEFAULT_MAX_IMAGE_PIXELS);
     }
 
     public static Settings fromEnvironment() {
@@ -140,6 +151,7 @@ public record Settings(int port,
                 .rateLimit(intValue(env, "FARMDESK_RATE_LIMIT", d.rateLimit()))
                 .maxUploadBytes(longValue(env, "FARMDESK_MAX_UPLOAD_BYTES", d.maxUploadBytes()))
                 .uploadExpiry(Duration.ofHours(longValue(env, "FARMDESK_UPLOAD_EXPIRY_HOURS", d.uploadExpiry().toHours())))
+                .maxImagePixels(longValue(env, "FARMDESK_MAX_IMAGE_PIXELS", d.maxImagePixels()))
                 .streamsPerUser(intValue(env, "FARMDESK_STREAMS_PER_USER", d.streamsPerUser()))
                 .corsOrigins(origins(env.get("FARMDESK_CORS_ORIGINS")))
                 .maxConnections(intValue(env, "FARMDESK_MAX_CONNECTIONS", d.maxConnections()))
@@ -198,6 +210,7 @@ public record Settings(int port,
         private int observePort;
         private long maxUploadBytes;
         private Duration uploadExpiry;
+        private long maxImagePixels;
 
         private Builder(Settings from) {
             port = from.port;
@@ -221,6 +234,7 @@ public record Settings(int port,
             observePort = from.observePort;
             maxUploadBytes = from.maxUploadBytes;
             uploadExpiry = from.uploadExpiry;
+            maxImagePixels = from.maxImagePixels;
         }
 
         public Builder port(int port) {
@@ -329,11 +343,17 @@ public record Settings(int port,
             return this;
         }
 
+        /** The largest image (width x height) cleaned (FARMDESK_MAX_IMAGE_PIXELS): larger ones get 415 on completion. */
+        public Builder maxImagePixels(long pixels) {
+            this.maxImagePixels = pixels;
+            return this;
+        }
+
         public Settings build() {
             return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat,
                     rateLimit, streamsPerUser, corsOrigins, maxConnections, recentEventsBytes,
                     retention, retentionEvents, pruneEvery, host, dbPool, observePort,
-                    maxUploadBytes, uploadExpiry);
+                    maxUploadBytes, uploadExpiry, maxImagePixels);
         }
     }
 

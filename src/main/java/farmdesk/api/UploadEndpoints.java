@@ -28,6 +28,9 @@ import farmdesk.http.Caller;
 import farmdesk.http.ErrorHandling;
 import farmdesk.http.HttpDates;
 import farmdesk.uploads.FileType;
+import farmdesk.uploads.ImageCleaner;
+import farmdesk.uploads.StoredFile;
+import farmdesk.uploads.UnusableImage;
 import farmdesk.uploads.Upload;
 import farmdesk.uploads.UploadStore;
 
@@ -51,15 +54,17 @@ public final class UploadEndpoints {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final UploadStore store;
+    private final ImageCleaner images;
     private final Caller caller;
     private final RateLimiter rateLimiter;
     private final long maxBytes;
     private final Duration expiry;
     private final Clock clock;
 
-    public UploadEndpoints(UploadStore store, Caller caller, RateLimiter rateLimiter, long maxBytes, Duration expiry,
+    public UploadEndpoints(UploadStore store, ImageCleaner images, Caller caller, RateLimiter rateLimiter, long maxBytes, Duration expiry,
                            Clock clock) {
         this.store = store;
+        this.images = images;
         this.caller = caller;
         this.rateLimiter = rateLimiter;
         this.maxBytes = maxBytes;
@@ -205,7 +210,11 @@ public final class UploadEndpoints {
         return at + filled;
     }
 
-    /** The type is decided by the bytes: off the allow-list, the upload is discarded and 415 answered. */
+    /**
+     * The type is decided by the bytes: off the allow-list, the upload is discarded and 415 answered. An
+     * image is cleaned (metadata stripped, orientation applied, thumbnail made) before the PATCH answers;
+     * one that is too large or does not decode is discarded with 415 as well.
+     */
     private void completeOrDiscard(Upload upload) {
         byte[] head;
         try (InputStream in = store.read(upload.id())) {
@@ -219,7 +228,30 @@ public final class UploadEndpoints {
             throw Refused.unsupportedType("only JPEG, PNG, WebP and PDF files are accepted (decided by the bytes,"
                     + " not the name or type); the upload is discarded");
         }
-        store.complete(upload.id(), type.get().contentType());
+        StoredFile stored;
+        if (type.get() == FileType.PDF) {
+            stored = StoredFile.asSent(FileType.PDF);
+        } else {
+            try {
+                // the whole file in memory (at most FARMDESK_MAX_UPLOAD_BYTES): the decoders need it all
+                // anyway, and its decoded pixels are the larger part (docs/deploy.md "Cleaning images")
+                stored = images.clean(type.get(), readAll(upload.id()));
+            } catch (UnusableImage e) {
+                store.delete(upload.id());
+                throw Refused.unsupportedType(e.getMessage() + "; the upload is discarded");
+            }
+        }
+        if (!store.complete(upload.id(), stored)) {
+            throw Refused.notFound("upload " + upload.id() + " was removed while it was being completed");
+        }
+    }
+
+    private byte[] readAll(String id) {
+        try (InputStream in = store.read(id)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void doDelete(ServerRequest req, ServerResponse res) {

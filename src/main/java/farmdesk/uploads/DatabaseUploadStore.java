@@ -18,6 +18,8 @@ import farmdesk.storage.Transactions;
  */
 public final class DatabaseUploadStore implements UploadStore {
 
+    /** A stored piece, as the PATCHes store them (sql/V5__uploads.sql: rows of at most 256 KiB). */
+    private static final int PIECE_BYTES = 256 * 1024;
     /** Expired uploads removed per sweep statement batch: a sweep never holds long locks. */
     private static final int EXPIRE_BATCH = 100;
 
@@ -77,8 +79,34 @@ public final class DatabaseUploadStore implements UploadStore {
     }
 
     @Override
-    public void complete(String id, String contentType) {
-        db.execute().dml("UPDATE uploads SET content_type = ? WHERE id = ?", contentType, id);
+    public boolean complete(String id, StoredFile stored) {
+        return Transactions.inOne(db, tx -> {
+            if (stored.bytes() == null) {
+                return tx.dml("UPDATE uploads SET content_type = ?, stored_bytes = received"
+                        + " WHERE id = ? AND content_type IS NULL", stored.contentType(), id) == 1;
+            }
+            byte[] bytes = stored.bytes();
+            int pieces = (bytes.length + PIECE_BYTES - 1) / PIECE_BYTES;
+            // the update first: it takes the row's lock, so a DELETE or a sweep racing it waits, then finds
+            // a complete upload (or this finds none and writes nothing)
+            long updated = tx.dml("UPDATE uploads SET content_type = ?, stored_bytes = ?, width = ?, height = ?,"
+                            + " chunks = ? WHERE id = ? AND content_type IS NULL",
+                    stored.contentType(), (long) bytes.length, stored.width(), stored.height(), pieces, id);
+            if (updated != 1) {
+                return false;
+            }
+            tx.dml("DELETE FROM upload_chunks WHERE upload_id = ?", id);
+            for (int seq = 0; seq < pieces; seq++) {
+                byte[] piece = java.util.Arrays.copyOfRange(bytes, seq * PIECE_BYTES,
+                        Math.min(bytes.length, (seq + 1) * PIECE_BYTES));
+                tx.dml("INSERT INTO upload_chunks (upload_id, seq, data) VALUES (?, ?, ?)", id, seq, piece);
+            }
+            tx.dml("DELETE FROM upload_thumbnails WHERE upload_id = ?", id);
+            if (stored.thumbnail() != null) {
+                tx.dml("INSERT INTO upload_thumbnails (upload_id, data) VALUES (?, ?)", id, stored.thumbnail());
+            }
+            return true;
+        });
     }
 
     @Override

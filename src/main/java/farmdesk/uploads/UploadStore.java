@@ -23,8 +23,12 @@ public interface UploadStore {
      */
     boolean append(String id, long offset, byte[] data, int length);
 
-    /** Marks the upload complete with the type its bytes have. */
-    void complete(String id, String contentType);
+    /**
+     * Marks the upload complete as {@code stored} says, in one transaction: the cleaned bytes replace the
+     * ones received (unless it keeps them as sent), its type, stored size and image size are set, and
+     * its thumbnail is kept. False (nothing changed) when the upload is gone or already complete.
+     */
+    boolean complete(String id, StoredFile stored);
 
     /** The bytes in order, read piece by piece as the stream is read. */
     InputStream read(String id);

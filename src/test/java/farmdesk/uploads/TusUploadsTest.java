@@ -37,14 +37,20 @@ class TusUploadsTest {
         this.tus = new Tus(api.base());
     }
 
-    /** A JPEG's first bytes, then noise: the type is decided by the magic number. */
+    /**
+     * A real JPEG of exactly {@code size} bytes (a small picture padded with comment segments): it completes,
+     * and is cleaned, so what is stored is not these bytes (ImageCleaningTest).
+     */
     static byte[] jpeg(int size, long seed) {
+        return TestImages.paddedJpeg(size, seed);
+    }
+
+    /** A PDF's first bytes, then noise: stored byte for byte, for the tests of the protocol's bytes. */
+    static byte[] pdf(int size, long seed) {
         byte[] b = new byte[size];
         new Random(seed).nextBytes(b);
-        b[0] = (byte) 0xFF;
-        b[1] = (byte) 0xD8;
-        b[2] = (byte) 0xFF;
-        b[3] = (byte) 0xE0;
+        byte[] magic = "%PDF-1.7\n".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(magic, 0, b, 0, magic.length);
         return b;
     }
 
@@ -72,8 +78,8 @@ class TusUploadsTest {
     @Test
     void createdThenUploadedInTwoPatchesIsCompleteAndTyped() throws Exception {
         String farmer = api.farmer("F-tus-create");
-        byte[] photo = jpeg(300_000, 1);
-        Api.Answer created = tus.create(farmer, photo.length, "bags.jpg", "image/jpeg");
+        byte[] photo = pdf(300_000, 1);
+        Api.Answer created = tus.create(farmer, photo.length, "bags.pdf", "application/pdf");
         assertEquals(201, created.status(), created.toString());
         assertEquals("1.0.0", created.header("Tus-Resumable"));
         assertNotNull(created.header("Upload-Expires"), created.toString());
@@ -96,15 +102,15 @@ class TusUploadsTest {
 
         assertArrayEquals(photo, stored(path));
         Upload upload = app.uploads().find(idOf(path)).orElseThrow();
-        assertEquals("image/jpeg", upload.contentType());
-        assertEquals("bags.jpg", upload.filename());
+        assertEquals("application/pdf", upload.contentType());
+        assertEquals("bags.pdf", upload.filename());
         assertEquals(Integer.toString(photo.length), tus.head(path, farmer).header("Upload-Offset"));
     }
 
     @Test
     void anUploadCutInTheMiddleResumesFromHeadsOffset() throws Exception {
         String farmer = api.farmer("F-tus-cut");
-        byte[] photo = jpeg(700_000, 2);
+        byte[] photo = pdf(700_000, 2);
         String path = tus.created(farmer, photo.length, "cut.jpg");
         int sent = 400_000; // more than one stored piece, and a part of the next
         try (Socket s = new Socket(api.base().getHost(), api.base().getPort())) {
@@ -171,7 +177,7 @@ class TusUploadsTest {
     @Test
     void aWrongOffsetIs409AndChangesNothing() throws Exception {
         String farmer = api.farmer("F-tus-409");
-        byte[] photo = jpeg(30_000, 5);
+        byte[] photo = pdf(30_000, 5);
         String path = tus.created(farmer, photo.length, "a.jpg");
         assertEquals(204, tus.patch(path, farmer, 0, Arrays.copyOf(photo, 10_000)).status());
         Api.Answer wrong = tus.patch(path, farmer, 5_000, Arrays.copyOfRange(photo, 5_000, 15_000));
@@ -185,7 +191,7 @@ class TusUploadsTest {
     @Test
     void aPatchOfOneMebibyteIsTakenAndALargerOneIs413() throws Exception {
         String farmer = api.farmer("F-tus-mib");
-        byte[] photo = jpeg(3 * 1024 * 1024, 7);
+        byte[] photo = pdf(3 * 1024 * 1024, 7);
         String path = tus.created(farmer, photo.length, "big.jpg");
         Api.Answer tooBig = tus.patch(path, farmer, 0, Arrays.copyOf(photo, 1024 * 1024 + 1));
         assertEquals(413, tooBig.status(), tooBig.toString());
@@ -228,17 +234,24 @@ class TusUploadsTest {
     }
 
     @Test
-    void pngWebpAndPdfAreAccepted() {
+    void pngWebpAndPdfAreAccepted() throws Exception {
         String farmer = api.farmer("F-tus-types");
-        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
-        byte[] webp = "RIFF\u0010\u0000\u0000\u0000WEBPVP8 ".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] png = TestImages.encode(TestImages.redCorner(8, 8), "png");
+        // a WebP is stored as JPEG (no transparency) or PNG (ImageCleaningTest)
+        byte[] webp = readResource("photo-lossy-exif6.webp");
         byte[] pdf = "%PDF-1.7\n%\u00e2\u00e3\n".getBytes(StandardCharsets.ISO_8859_1);
-        String[] types = {"image/png", "image/webp", "application/pdf"};
+        String[] types = {"image/png", "image/jpeg", "application/pdf"};
         byte[][] files = {png, webp, pdf};
         for (int i = 0; i < files.length; i++) {
             String path = tus.created(farmer, files[i].length, "f");
             assertEquals(204, tus.patch(path, farmer, 0, files[i]).status());
             assertEquals(types[i], app.uploads().find(idOf(path)).orElseThrow().contentType());
+        }
+    }
+
+    private static byte[] readResource(String name) throws Exception {
+        try (InputStream in = TusUploadsTest.class.getResourceAsStream(name)) {
+            return in.readAllBytes();
         }
     }
 
