@@ -235,14 +235,14 @@ function progress(clientId, part) {
 // --- in the conversation: a message's attachments (stored), or a pending message's files (from IndexedDB)
 async function show(box, m) {
   await loaded;
-  if (m.att) {
-    const kept = (await Promise.all(m.att.map(read))).filter(Boolean);
-    box.append(...kept.map(f => preview(f.blob, f.name)),
-      el('progress', { max: 100, value: 0, hidden: true, 'aria-label': t('uploading') }));
-    return;
-  }
-  if (m.internal) box.append(el('span', { class: 'tag' }, t('internalFiles')));
-  for (const a of m.attachments) box.append(a.thumbnailUrl ? thumbnail(a) : chip(a));
+  const parts = m.att
+    ? [...(await Promise.all(m.att.map(read))).filter(Boolean).map(f => preview(f.blob, f.name)),
+      el('progress', { max: 100, value: 0, hidden: true, 'aria-label': t('uploading') })]
+    : [m.internal ? el('span', { class: 'tag' }, t('internalFiles')) : '', ...m.attachments.map(a => (a.thumbnailUrl ? thumbnail(a) : chip(a)))];
+  // the row grows after it was shown: a conversation that was at its end stays there (the newest photo in view)
+  const list = box.closest('ol'), atEnd = list && list.scrollHeight - list.scrollTop - list.clientHeight < 48;
+  box.append(...parts);
+  if (atEnd) list.scrollTop = list.scrollHeight;
 }
 
 const authorized = url => fetch(url, { headers: { Authorization: 'Bearer ' + sessionToken() } })
