@@ -590,6 +590,58 @@ try {
     check(!(await p.evaluate(() => document.body.textContent)).includes('invoice.pdf'), 'the note\'s file is on the farmer page');
   }, pages);
 
+  await step('photos and files pass axe-core (a tray with a photo, thumbnails, a PDF chip, a note\'s files) and are 44 px targets, on the 360 px farmer page and the admin page', async () => {
+    const p = pages.farmer, a = pages.admin;
+    await p.setInputFiles('#reply-file', { name: 'staged.jpg', mimeType: 'image/jpeg', buffer: await photo(p, 1200, 900, 0) });
+    await waitForTray(p, 'reply', 1);
+    const found = [];
+    for (const [who, page] of [['farmer', p], ['admin', a]]) {
+      for (const v of await axeViolations(page)) found.push(`${who}: ${v}`);
+      for (const s of await smallTargets(page)) found.push(`${who} small target: ${s}`);
+    }
+    await p.click('#reply .tray li button'); // removed again: the composer as it was
+    await waitForTray(p, 'reply', 0).catch(() => {});
+    check(found.length === 0, 'photos and files: ' + found.join(' | '));
+  }, pages);
+
+  await step('2G (Chromium throttled: 280 kbit/s down, 256 up, 800 ms): a farmer on the 360 px page sends a photo; the agent sees it live, with its thumbnail', async () => {
+    const f = { id: 'F-2g-' + RUN, name: 'Slow farm' }, text = `Photo over 2G ${RUN}`;
+    const tok = await token('farmer', f.id, f.name);
+    const t = await rest(tok, 'POST', '/api/tickets', { subject: '2G ' + RUN, text: 'On 2G ' + RUN });
+    await pages.admin.evaluate(id => { location.hash = 'ticket=' + encodeURIComponent(id); }, t.id);
+    await waitForText(pages.admin, '#messages .msg .text', 'On 2G ' + RUN, 'admin opens the 2G ticket');
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
+    try {
+      const p = pages.slow = await ctx.newPage();
+      p.setDefaultTimeout(TIMEOUT * 3);
+      p.on('pageerror', e => pageErrors.push(`2G farmer: ${e.message}`));
+      const file = await photo(p, 3000, 2000, 0.03);
+      const cdp = await ctx.newCDPSession(p);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 800, downloadThroughput: 280 * 1024 / 8, uploadThroughput: 256 * 1024 / 8 });
+      const began = Date.now();
+      await p.goto(`${BASE}/farmer.html#token=${encodeURIComponent(tok)}&ticket=${encodeURIComponent(t.id)}`);
+      await waitForText(p, '#messages .msg .text', 'On 2G ' + RUN, '2G farmer', TIMEOUT * 3);
+      const loaded = Date.now();
+      await p.setInputFiles('#reply-file', { name: 'field.jpg', mimeType: 'image/jpeg', buffer: file });
+      await p.waitForFunction(() => /\d/.test((document.querySelector('#reply .tray .size') || {}).textContent) && !document.querySelector('#send').disabled, null, { timeout: TIMEOUT * 3 });
+      const size = await p.textContent('#reply .tray .size');
+      await p.fill('#reply-text', text);
+      await p.click('#send');
+      const sent = Date.now();
+      await waitForPhotos(pages.admin, text, 1, 'admin (live)');
+      log(`    picked ${file.length} bytes, ${size} sent; page shown ${((loaded - began) / 1000).toFixed(1)} s, the photo on the admin page ${((Date.now() - sent) / 1000).toFixed(1)} s after Send`);
+      const [att] = await storedAttachments(tok, t.id, text);
+      check(Math.max(att.width, att.height) <= 1600, 'not downscaled: ' + JSON.stringify(att));
+      await checkNoReload(pages.admin, 'admin');
+    } finally {
+      delete pages.slow;
+      await ctx.close();
+      await pages.admin.evaluate(id => { location.hash = 'ticket=' + encodeURIComponent(id); }, ticketId);
+      await waitForText(pages.admin, '#messages .msg .text', FIRST, 'admin back on the first ticket');
+    }
+  }, pages);
+
   await step('read receipts: each side sees "Seen" on its messages once the other side has read them', async () => {
     await pages.admin.waitForFunction(t => {
       const li = [...document.querySelectorAll('#messages li.msg')].find(n => n.querySelector('.text').textContent === t);
@@ -1712,6 +1764,14 @@ try {
       check(first.length === 3, `the page loads ${first.length} files, not 3 (page, styles, one bundle): ${first.join(', ')}`);
       check(!files.some(f => /admin/.test(f)), 'the farmer page loads admin code: ' + files.join(', '));
       check(total < 40000, `farmer page is ${total} bytes`);
+      // photos and files (attach.js) come on demand only: when a file is picked or a message with files is shown
+      check(!files.some(f => /attach/.test(f)), 'the farmer page loads the photo code at start: ' + files.join(', '));
+      const lazy = await p.evaluate(async () => {
+        const at = document.querySelector('script[type=module]').src.replace(/[^/]+$/, '');
+        const size = async f => (await (await fetch(at + f)).arrayBuffer()).byteLength;
+        return { bundle: await size('attach.bundle.js'), css: await size('attach.css') };
+      });
+      log(`    on demand (not counted): attach.bundle.js ${lazy.bundle}, attach.css ${lazy.css}`);
     } finally {
       delete pages.budget;
       await ctx.close();
