@@ -1259,6 +1259,39 @@ try {
     }
   }, pages);
 
+  await step('service worker: a photo sent with no network shows after an offline reload (attach.js kept by the worker, the photo in IndexedDB) and goes once when back online', async () => {
+    const f = { id: 'F-swp-' + RUN, name: 'Offline photo' }, text = 'Photo queued offline ' + RUN;
+    const tok = await token('farmer', f.id, f.name);
+    const t = await rest(tok, 'POST', '/api/tickets', { subject: 'Photo offline ' + RUN, text: 'start ' + RUN });
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 740 } });
+    try {
+      const p = pages.swPhoto = await openPage(ctx, BASE, 'farmer', tok, 'offline photo farmer', 'ticket=' + t.id);
+      await waitForConnection(p, 'streaming', 'offline photo farmer');
+      await waitForText(p, '#messages .msg .text', 'start ' + RUN, 'offline photo farmer ticket');
+      await p.setInputFiles('#reply-file', { name: 'offline.jpg', mimeType: 'image/jpeg', buffer: await photo(p, 2000, 1500, 0.02) });
+      await waitForTray(p, 'reply', 1);
+      await p.waitForFunction(async () => !!navigator.serviceWorker.controller && (await caches.match('/farmer.html')) !== undefined &&
+        (await Promise.all(performance.getEntriesByType('resource').filter(e => e.name.includes('/v/'))
+          .map(e => caches.match(new URL(e.name).pathname)))).every(Boolean), null, { timeout: TIMEOUT });
+      check(await p.evaluate(async () => (await caches.keys()).length > 0 &&
+        (await Promise.all((await caches.keys()).map(async k => (await (await caches.open(k)).keys()).map(r => r.url)))).flat().some(u => /attach/.test(u))),
+        'the worker did not keep the photo code');
+      await ctx.setOffline(true);
+      await send(p, 'farmer', text);
+      await waitForText(p, '#messages li.pending .text', text, 'kept as pending');
+      await p.reload();
+      await waitForText(p, '#messages li.pending .text', text, 'pending after the offline reload');
+      await p.waitForFunction(() => { const i = document.querySelector('#messages li.pending .att img.preview'); return i && i.complete && i.naturalWidth > 0; }, null, { timeout: TIMEOUT });
+      check(await storedCount(tok, t.id, text) === 0, 'stored while offline?');
+      await ctx.setOffline(false);
+      await waitForPhotos(p, text, 1, 'sent once back online');
+      await storedAttachments(tok, t.id, text); // once
+    } finally {
+      delete pages.swPhoto;
+      await ctx.close();
+    }
+  }, pages);
+
   await step('eight tabs of one farmer share one connection, all live; another tab takes over when the leader closes', async () => {
     const f = { id: 'F-tabs-' + RUN, name: 'Tabs' };
     const tok = await token('farmer', f.id, f.name);

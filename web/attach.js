@@ -18,13 +18,13 @@ import { t, part, num } from './i18n.js';
 import en from './lang/en.files.js';
 import { sessionToken } from './session.js';
 
-// this module's words: lang/<code>.files.js, not in the pages' catalogues (which the first load carries)
-const loaded = part('files', en);
+// this module's words (lang/<code>.files.js, not in the pages' catalogues, which the first load carries) and its
+// stylesheet, beside it under the same version: nothing is drawn before both are here (a row that changed
+// height once the styles came would take a conversation away from its end)
+const loaded = Promise.all([part('files', en), new Promise(done => document.head.append(el('link',
+  { rel: 'stylesheet', href: new URL('attach.css', import.meta.url).href, onload: done, onerror: done })))]);
 
 const LONGEST = 1600, QUALITY = 0.8, PIECE = 1 << 20, STALL_MS = 30000;
-
-// the stylesheet of what this module draws, beside it under the same version
-document.head.append(el('link', { rel: 'stylesheet', href: new URL('attach.css', import.meta.url).href }));
 
 // --- IndexedDB: key -> { blob, name, type, url (the tus upload), id (the upload, once complete) }
 let database;
