@@ -86,6 +86,80 @@ function untranslated(page, strip) {
   }, strip);
 }
 
+/**
+ * A JPEG made in `page` (a canvas): w×h, a gradient with `noise` (0..1) of its pixels random (how big it is), and
+ * an EXIF segment put after its start: Orientation 6 (shown turned a quarter clockwise, as phones keep portrait
+ * photos). Shown upright it is h×w.
+ */
+async function photo(page, w, h, noise) {
+  const b64 = await page.evaluate(async ([w, h, noise]) => {
+    const c = new OffscreenCanvas(w, h), g = c.getContext('2d'), grad = g.createLinearGradient(0, 0, w, h);
+    grad.addColorStop(0, '#3a7d44');
+    grad.addColorStop(1, '#c9953a');
+    g.fillStyle = grad;
+    g.fillRect(0, 0, w, h);
+    if (noise) {
+      const img = g.getImageData(0, 0, w, h), d = img.data;
+      for (let i = 0; i < d.length; i += 4) if (Math.random() < noise) { d[i] = Math.random() * 255; d[i + 1] = Math.random() * 255; d[i + 2] = Math.random() * 255; }
+      g.putImageData(img, 0, 0);
+    }
+    const jpeg = new Uint8Array(await (await c.convertToBlob({ type: 'image/jpeg', quality: 0.92 })).arrayBuffer());
+    const tiff = [0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0];
+    const app1 = [0xff, 0xe1, 0, 2 + 6 + tiff.length, 0x45, 0x78, 0x69, 0x66, 0, 0, ...tiff];
+    const out = new Uint8Array(jpeg.length + app1.length);
+    out.set(jpeg.subarray(0, 2));
+    out.set(app1, 2);
+    out.set(jpeg.subarray(2), 2 + app1.length);
+    let s = '';
+    for (let i = 0; i < out.length; i += 0x8000) s += String.fromCharCode(...out.subarray(i, i + 0x8000));
+    return btoa(s);
+  }, [w, h, noise]);
+  return Buffer.from(b64, 'base64');
+}
+
+/** Waits until the stored message with `text` shows its pictures, each loaded (an <img> with naturalWidth > 0). */
+async function waitForPhotos(page, text, count, what) {
+  try {
+    await page.waitForFunction(([t, n]) => {
+      const li = [...document.querySelectorAll('#messages li.msg[data-id]')].find(x => (x.querySelector('.text') || {}).textContent === t);
+      const imgs = li ? [...li.querySelectorAll('.att img.thumb')] : [];
+      return imgs.length === n && imgs.every(i => i.complete && i.naturalWidth > 0);
+    }, [text, count], { timeout: TIMEOUT * 2 });
+  } catch {
+    throw new Error(`${what}: the message ${JSON.stringify(text)} with ${count} loaded thumbnail(s) not shown`);
+  }
+}
+
+/** Rows of the conversation on `page` whose text is `text`. */
+const rowsWith = (page, text) => page.evaluate(t => [...document.querySelectorAll('#messages li.msg')]
+  .filter(x => (x.querySelector('.text') || {}).textContent === t).length, text);
+
+/** The attachments of the stored message with `text` (asked from the server). */
+async function storedAttachments(tok, ticketId, text) {
+  const t = await rest(tok, 'GET', `/api/tickets/${ticketId}`);
+  const found = t.messages.filter(m => m.text === text);
+  check(found.length === 1, `${JSON.stringify(text)} stored ${found.length} times, not once`);
+  return found[0].attachments;
+}
+
+/** Waits until the composer's tray on `page` holds `n` files, each ready (its size shown) and Send enabled. */
+async function waitForTray(page, form, n) {
+  await page.waitForFunction(([f, n]) => {
+    const items = document.querySelectorAll(`#${f} .tray li`);
+    return items.length === n && [...items].every(li => /\d/.test(li.querySelector('.size').textContent))
+      && !document.querySelector(`#${f} [type=submit]`).disabled;
+  }, [form, n], { timeout: TIMEOUT });
+}
+
+/** What goes to /api/uploads from `ctx`: "METHOD offset" per request. */
+function uploadLog(ctx) {
+  const seen = [];
+  ctx.on('request', r => {
+    if (new URL(r.url()).pathname.startsWith('/api/uploads')) seen.push(r.method() + ' ' + (r.headers()['upload-offset'] ?? ''));
+  });
+  return seen;
+}
+
 /** Ids of the controls reached by pressing Tab from the top of the page. */
 async function tabStops(page, presses) {
   await page.evaluate(() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); });
@@ -377,6 +451,197 @@ try {
     await checkNoReload(pages.admin, 'admin');
   }, pages);
 
+  const PHOTO = `Photo of the damaged bags ${RUN}`;
+  await step('photo from the 360 px farmer page: picked (3000×2000, EXIF turned), downscaled in the browser (upright, ≤ 1600 px), previewed, progress shown; the upload cut mid-way resumes from HEAD\'s offset; the admin gets the message once, with its thumbnail', async () => {
+    const p = pages.farmer, a = pages.admin, ctx = p.context(), sent = uploadLog(ctx);
+    const file = await photo(p, 3000, 2000, 1); // all noise: ~5 MB picked, ~0.8 MB once downscaled (one piece)
+    let cut = false, held = false;
+    const cable = async route => {
+      const r = route.request();
+      if (r.method() === 'PATCH' && !cut) { // the first piece reaches the server, its answer is lost
+        cut = true;
+        await route.fetch().catch(() => {});
+        return route.abort('connectionreset');
+      }
+      if (r.method() === 'PATCH' && !held) { held = true; await sleep(1500); } // time to see the bar move
+      return route.continue();
+    };
+    await ctx.route('**/api/uploads**', cable);
+    try {
+      await p.setInputFiles('#reply-file', { name: 'bags.jpg', mimeType: 'image/jpeg', buffer: file });
+      await waitForTray(p, 'reply', 1);
+      const kept = await p.evaluate(() => document.querySelector('#reply .tray .size').textContent);
+      check(await p.locator('#reply .tray img.preview').count() === 1, 'no preview of the picked photo');
+      check(await p.locator('#reply .tray button[aria-label]').count() === 1, 'no Remove button in the tray');
+      await p.fill('#reply-text', PHOTO);
+      await p.click('#send');
+      await p.waitForFunction(() => { const b = document.querySelector('#messages li.pending progress'); return b && !b.hidden && b.value > 0; }, null, { timeout: TIMEOUT });
+      const bar = await p.evaluate(() => { const b = document.querySelector('#messages li.pending progress'); return { label: b.getAttribute('aria-label'), text: b.getAttribute('aria-valuetext') }; });
+      check(bar.label === 'Uploading' && /% uploaded$/.test(bar.text), 'the progress bar has no label or words: ' + JSON.stringify(bar));
+      await waitForPhotos(a, PHOTO, 1, 'admin');
+      await waitForPhotos(p, PHOTO, 1, 'farmer');
+      const [att] = await storedAttachments(farmerToken, ticketId, PHOTO);
+      log(`    picked ${file.length} bytes, ${kept} sent; stored ${att.width}×${att.height} ${att.contentType} ${att.size} bytes; ${sent.join(', ')}`);
+      check(att.contentType === 'image/jpeg' && Math.max(att.width, att.height) <= 1600 && att.height > att.width,
+        'not downscaled upright in the browser: ' + JSON.stringify(att));
+      const patches = sent.filter(x => x.startsWith('PATCH'));
+      // the piece reached the server, its answer was lost: HEAD says so, and nothing is sent again
+      check(cut && patches.length === 1 && sent.lastIndexOf('HEAD ') > sent.indexOf('PATCH 0'),
+        'not resumed from HEAD\'s offset after the cut: ' + sent.join(', '));
+      check(await rowsWith(a, PHOTO) === 1 && await rowsWith(p, PHOTO) === 1, 'the photo message is shown more than once');
+    } finally {
+      await ctx.unroute('**/api/uploads**', cable);
+    }
+  }, pages);
+
+  const RELOADED = `Photo sent across a reload ${RUN}`;
+  await step('a reload in the middle of an upload (an original of 4 pieces, the second held): the file (kept in IndexedDB) goes on from HEAD\'s offset, the message is sent once', async () => {
+    const p = pages.farmer, ctx = p.context(), sent = uploadLog(ctx);
+    const file = await photo(p, 3000, 2000, 0.6); // sent as it is: several 1 MiB pieces
+    let patches = 0, release;
+    const hold = new Promise(r => { release = r; });
+    const stall = async route => {
+      if (route.request().method() === 'PATCH' && ++patches === 2) { await hold; return route.abort().catch(() => {}); } // the second piece never arrives
+      return route.continue();
+    };
+    await ctx.route('**/api/uploads**', stall);
+    try {
+      await p.setInputFiles('#reply-file', { name: 'reload.jpg', mimeType: 'image/jpeg', buffer: file });
+      await waitForTray(p, 'reply', 1);
+      await p.check('#reply-original');
+      await waitForTray(p, 'reply', 1);
+      await p.fill('#reply-text', RELOADED);
+      await p.click('#send');
+      for (let i = 0; patches < 2; i++) { check(i < TIMEOUT / 100, 'the second piece was never sent'); await sleep(100); }
+      await ctx.unroute('**/api/uploads**', stall);
+      const before = sent.length;
+      await p.reload();
+      release();
+      await waitForPhotos(pages.admin, RELOADED, 1, 'admin');
+      await waitForPhotos(p, RELOADED, 1, 'farmer after the reload');
+      const after = sent.slice(before), first = after.find(x => x.startsWith('PATCH'));
+      log(`    before the reload: ${sent.slice(0, before).join(', ')}; after: ${after.join(', ')}`);
+      check(after[0] === 'HEAD ' && first && Number(first.split(' ')[1]) >= 1048576 && !after.includes('POST '),
+        'the reload did not go on with the same upload from HEAD\'s offset: ' + after.join(', '));
+      await storedAttachments(farmerToken, ticketId, RELOADED); // once
+      check(await rowsWith(pages.admin, RELOADED) === 1, 'shown twice on the admin page');
+      await markNoReload(p);
+    } finally {
+      release();
+      await ctx.unroute('**/api/uploads**', stall).catch(() => {});
+    }
+  }, pages);
+
+  const ORIGINAL = `The original photo ${RUN}`;
+  await step('"Send original" keeps the photo\'s size (3000 px, turned upright by the server); Remove takes a file out of the tray', async () => {
+    const p = pages.farmer;
+    await p.setInputFiles('#reply-file', [
+      { name: 'original.jpg', mimeType: 'image/jpeg', buffer: await photo(p, 3000, 2000, 0.02) },
+      { name: 'unwanted.jpg', mimeType: 'image/jpeg', buffer: await photo(p, 800, 600, 0) },
+    ]);
+    await waitForTray(p, 'reply', 2);
+    await p.click('#reply .tray li:nth-child(2) button');
+    await waitForTray(p, 'reply', 1);
+    await p.check('#reply-original');
+    await waitForTray(p, 'reply', 1);
+    await p.fill('#reply-text', ORIGINAL);
+    await p.click('#send');
+    await waitForPhotos(pages.admin, ORIGINAL, 1, 'admin');
+    const atts = await storedAttachments(farmerToken, ticketId, ORIGINAL);
+    log(`    stored ${atts.map(x => `${x.name} ${x.width}×${x.height} ${x.size} bytes`).join(', ')}`);
+    check(atts.length === 1 && atts[0].width === 2000 && atts[0].height === 3000, 'the original was not kept: ' + JSON.stringify(atts));
+  }, pages);
+
+  const DROPPED = `Dropped and pasted ${RUN}`, FILE_NOTE = `Invoice for the team ${RUN}`;
+  await step('admin: a photo dropped on the conversation and one pasted into the box go with the reply (the farmer sees both); a note\'s PDF is marked internal and never reaches the farmer (404)', async () => {
+    const a = pages.admin, p = pages.farmer;
+    await a.evaluate(async () => {
+      const png = async (name, colour) => {
+        const c = new OffscreenCanvas(400, 300), g = c.getContext('2d');
+        g.fillStyle = colour;
+        g.fillRect(0, 0, 400, 300);
+        return new File([await c.convertToBlob({ type: 'image/png' })], name, { type: 'image/png' });
+      };
+      const dropped = new DataTransfer(), pasted = new DataTransfer(), view = document.getElementById('t-view');
+      dropped.items.add(await png('dropped.png', '#2a6'));
+      pasted.items.add(await png('pasted.png', '#a62'));
+      view.dispatchEvent(new DragEvent('dragover', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+      view.dispatchEvent(new DragEvent('drop', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+      document.getElementById('compose-text').dispatchEvent(new ClipboardEvent('paste', { clipboardData: pasted, bubbles: true, cancelable: true }));
+    });
+    await waitForTray(a, 'compose', 2);
+    await send(a, 'admin', DROPPED);
+    await waitForPhotos(p, DROPPED, 2, 'farmer');
+    await waitForPhotos(a, DROPPED, 2, 'admin');
+
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+    await a.check('#mode-note');
+    await a.setInputFiles('#compose-file', { name: 'invoice.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await waitForTray(a, 'compose', 1);
+    await send(a, 'admin', FILE_NOTE, true);
+    await waitForText(a, '#messages li.note[data-id] .att .chip span', 'invoice.pdf', 'admin: the note\'s PDF');
+    await waitForText(a, '#messages li.note[data-id] .att .tag', 'Internal: not shown to the farmer', 'admin: the note\'s files marked internal');
+    const [doc] = (await rest(adminToken, 'GET', `/api/tickets/${ticketId}`)).messages.find(m => m.text === FILE_NOTE).attachments;
+    check(doc.thumbnailUrl === null && doc.contentType === 'application/pdf', 'the PDF: ' + JSON.stringify(doc));
+    const seen = await fetch(BASE + doc.url, { headers: { Authorization: 'Bearer ' + farmerToken } });
+    check(seen.status === 404, `the farmer got the note's attachment: ${seen.status}`);
+    await a.check('#mode-reply');
+    await sleep(1000); // the note's event has had time to reach the farmer page, if it were to
+    check(!(await p.evaluate(() => document.body.textContent)).includes('invoice.pdf'), 'the note\'s file is on the farmer page');
+  }, pages);
+
+  await step('photos and files pass axe-core (a tray with a photo, thumbnails, a PDF chip, a note\'s files) and are 44 px targets, on the 360 px farmer page and the admin page', async () => {
+    const p = pages.farmer, a = pages.admin;
+    await p.setInputFiles('#reply-file', { name: 'staged.jpg', mimeType: 'image/jpeg', buffer: await photo(p, 1200, 900, 0) });
+    await waitForTray(p, 'reply', 1);
+    const found = [];
+    for (const [who, page] of [['farmer', p], ['admin', a]]) {
+      for (const v of await axeViolations(page)) found.push(`${who}: ${v}`);
+      for (const s of await smallTargets(page)) found.push(`${who} small target: ${s}`);
+    }
+    await p.click('#reply .tray li button'); // removed again: the composer as it was
+    await waitForTray(p, 'reply', 0).catch(() => {});
+    check(found.length === 0, 'photos and files: ' + found.join(' | '));
+  }, pages);
+
+  await step('2G (Chromium throttled: 280 kbit/s down, 256 up, 800 ms): a farmer on the 360 px page sends a photo; the agent sees it live, with its thumbnail', async () => {
+    const f = { id: 'F-2g-' + RUN, name: 'Slow farm' }, text = `Photo over 2G ${RUN}`;
+    const tok = await token('farmer', f.id, f.name);
+    const t = await rest(tok, 'POST', '/api/tickets', { subject: '2G ' + RUN, text: 'On 2G ' + RUN });
+    await pages.admin.evaluate(id => { location.hash = 'ticket=' + encodeURIComponent(id); }, t.id);
+    await waitForText(pages.admin, '#messages .msg .text', 'On 2G ' + RUN, 'admin opens the 2G ticket');
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
+    try {
+      const p = pages.slow = await ctx.newPage();
+      p.setDefaultTimeout(TIMEOUT * 3);
+      p.on('pageerror', e => pageErrors.push(`2G farmer: ${e.message}`));
+      const file = await photo(p, 3000, 2000, 0.03);
+      const cdp = await ctx.newCDPSession(p);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 800, downloadThroughput: 280 * 1024 / 8, uploadThroughput: 256 * 1024 / 8 });
+      const began = Date.now();
+      await p.goto(`${BASE}/farmer.html#token=${encodeURIComponent(tok)}&ticket=${encodeURIComponent(t.id)}`);
+      await waitForText(p, '#messages .msg .text', 'On 2G ' + RUN, '2G farmer', TIMEOUT * 3);
+      const loaded = Date.now();
+      await p.setInputFiles('#reply-file', { name: 'field.jpg', mimeType: 'image/jpeg', buffer: file });
+      await p.waitForFunction(() => /\d/.test((document.querySelector('#reply .tray .size') || {}).textContent) && !document.querySelector('#send').disabled, null, { timeout: TIMEOUT * 3 });
+      const size = await p.textContent('#reply .tray .size');
+      await p.fill('#reply-text', text);
+      await p.click('#send');
+      const sent = Date.now();
+      await waitForPhotos(pages.admin, text, 1, 'admin (live)');
+      log(`    picked ${file.length} bytes, ${size} sent; page shown ${((loaded - began) / 1000).toFixed(1)} s, the photo on the admin page ${((Date.now() - sent) / 1000).toFixed(1)} s after Send`);
+      const [att] = await storedAttachments(tok, t.id, text);
+      check(Math.max(att.width, att.height) <= 1600, 'not downscaled: ' + JSON.stringify(att));
+      await checkNoReload(pages.admin, 'admin');
+    } finally {
+      delete pages.slow;
+      await ctx.close();
+      await pages.admin.evaluate(id => { location.hash = 'ticket=' + encodeURIComponent(id); }, ticketId);
+      await waitForText(pages.admin, '#messages .msg .text', FIRST, 'admin back on the first ticket');
+    }
+  }, pages);
+
   await step('read receipts: each side sees "Seen" on its messages once the other side has read them', async () => {
     await pages.admin.waitForFunction(t => {
       const li = [...document.querySelectorAll('#messages li.msg')].find(n => n.querySelector('.text').textContent === t);
@@ -459,10 +724,14 @@ try {
       const p = pages.lang = await openPage(ctx, BASE, 'farmer', tok, 'hindi farmer', 'ticket=' + t.id);
       await waitForText(p, '#messages .msg .text', RTL, 'hindi farmer');
       await waitForConnection(p, 'streaming', 'hindi farmer');
-      const cat = code => p.evaluate(c => import(`/lang/${c}.strings.js`).then(m => ({ words: m.default, review: m.review })), code);
+      // a language's catalogue and its parts (the admin page's, the sign-in page's, attach.js's: i18n.js part())
+      const cat = code => p.evaluate(async c => {
+        const parts = await Promise.all(['strings', 'admin', 'signin', 'files'].map(n => import(`/lang/${c}.${n}.js`)));
+        return { keys: parts.map(m => Object.keys(m.default).sort()), words: Object.assign({}, ...parts.map(m => m.default)), review: parts[0].review };
+      }, code);
       const [en, hi, sw] = [await cat('en'), await cat('hi'), await cat('sw')];
       for (const [code, c] of [['hi', hi], ['sw', sw]]) {
-        check(JSON.stringify(Object.keys(c.words).sort()) === JSON.stringify(Object.keys(en.words).sort()), code + ': not the keys of en');
+        check(JSON.stringify(c.keys) === JSON.stringify(en.keys), code + ': not the keys of en');
         check(/review by a native speaker/.test(c.review), code + ' is not marked as awaiting review');
       }
       check(await p.evaluate(() => document.documentElement.lang) === 'hi' && await p.inputValue('#lang') === 'hi', 'the page is not in Hindi');
@@ -990,6 +1259,39 @@ try {
     }
   }, pages);
 
+  await step('service worker: a photo sent with no network shows after an offline reload (attach.js kept by the worker, the photo in IndexedDB) and goes once when back online', async () => {
+    const f = { id: 'F-swp-' + RUN, name: 'Offline photo' }, text = 'Photo queued offline ' + RUN;
+    const tok = await token('farmer', f.id, f.name);
+    const t = await rest(tok, 'POST', '/api/tickets', { subject: 'Photo offline ' + RUN, text: 'start ' + RUN });
+    const ctx = await newContext(browser, { viewport: { width: 360, height: 740 } });
+    try {
+      const p = pages.swPhoto = await openPage(ctx, BASE, 'farmer', tok, 'offline photo farmer', 'ticket=' + t.id);
+      await waitForConnection(p, 'streaming', 'offline photo farmer');
+      await waitForText(p, '#messages .msg .text', 'start ' + RUN, 'offline photo farmer ticket');
+      await p.setInputFiles('#reply-file', { name: 'offline.jpg', mimeType: 'image/jpeg', buffer: await photo(p, 2000, 1500, 0.02) });
+      await waitForTray(p, 'reply', 1);
+      await p.waitForFunction(async () => !!navigator.serviceWorker.controller && (await caches.match('/farmer.html')) !== undefined &&
+        (await Promise.all(performance.getEntriesByType('resource').filter(e => e.name.includes('/v/'))
+          .map(e => caches.match(new URL(e.name).pathname)))).every(Boolean), null, { timeout: TIMEOUT });
+      check(await p.evaluate(async () => (await caches.keys()).length > 0 &&
+        (await Promise.all((await caches.keys()).map(async k => (await (await caches.open(k)).keys()).map(r => r.url)))).flat().some(u => /attach/.test(u))),
+        'the worker did not keep the photo code');
+      await ctx.setOffline(true);
+      await send(p, 'farmer', text);
+      await waitForText(p, '#messages li.pending .text', text, 'kept as pending');
+      await p.reload();
+      await waitForText(p, '#messages li.pending .text', text, 'pending after the offline reload');
+      await p.waitForFunction(() => { const i = document.querySelector('#messages li.pending .att img.preview'); return i && i.complete && i.naturalWidth > 0; }, null, { timeout: TIMEOUT });
+      check(await storedCount(tok, t.id, text) === 0, 'stored while offline?');
+      await ctx.setOffline(false);
+      await waitForPhotos(p, text, 1, 'sent once back online');
+      await storedAttachments(tok, t.id, text); // once
+    } finally {
+      delete pages.swPhoto;
+      await ctx.close();
+    }
+  }, pages);
+
   await step('eight tabs of one farmer share one connection, all live; another tab takes over when the leader closes', async () => {
     const f = { id: 'F-tabs-' + RUN, name: 'Tabs' };
     const tok = await token('farmer', f.id, f.name);
@@ -1495,6 +1797,14 @@ try {
       check(first.length === 3, `the page loads ${first.length} files, not 3 (page, styles, one bundle): ${first.join(', ')}`);
       check(!files.some(f => /admin/.test(f)), 'the farmer page loads admin code: ' + files.join(', '));
       check(total < 40000, `farmer page is ${total} bytes`);
+      // photos and files (attach.js) come on demand only: when a file is picked or a message with files is shown
+      check(!files.some(f => /attach/.test(f)), 'the farmer page loads the photo code at start: ' + files.join(', '));
+      const lazy = await p.evaluate(async () => {
+        const at = document.querySelector('script[type=module]').src.replace(/[^/]+$/, '');
+        const size = async f => (await (await fetch(at + f)).arrayBuffer()).byteLength;
+        return { bundle: await size('attach.bundle.js'), css: await size('attach.css') };
+      });
+      log(`    on demand (not counted): attach.bundle.js ${lazy.bundle}, attach.css ${lazy.css}`);
     } finally {
       delete pages.budget;
       await ctx.close();

@@ -1,14 +1,18 @@
 // The support queue: every ticket with filters, a conversation with replies and internal notes, and
 // the ticket's status, priority and assignee.
-import { t, num, ready } from './i18n.js';
+import { t, num, ready, part } from './i18n.js';
+import words from './lang/en.admin.js';
 import { api, requireUser } from './session.js';
 import { byId, el, notify, timeLabel } from './dom.js';
 import { LiveConnection } from './live/connection.js';
 import { outbox } from './outbox.js';
 import * as desk from './desk.js';
+import { attach } from './conversation.js';
 import { assigneeName, loadAdmins, showAssignee } from './assignees.js';
 import { ORDERS, fetchTickets, age, refreshAges } from './queue.js';
 import { showOthers } from './others.js';
+
+part('admin', words); // this page's own words (lang/<code>.admin.js), not carried by the farmer page
 
 let me; // the signed-in admin, once the page's words are ready
 const STATUS = { active: t => t.status === 'open' || t.status === 'pending', all: () => true };
@@ -147,6 +151,28 @@ function mode() {
   byId('compose-label').textContent = t(note ? 'noteLabel' : 'replyMode');
   Object.assign(byId('send'), { value: note ? 'note' : 'reply', textContent: t(note ? 'addNote' : 'sendReply') });
 }
+// files dropped on the conversation, or pasted into the box, join the message being written (as if picked)
+const panel = byId('t-view'), box = byId('compose-text');
+const attachFiles = files => files.length && !box.disabled && attach().then(a => a.add(files, byId('compose')));
+const dragsFiles = e => e.dataTransfer && [...e.dataTransfer.types].includes('Files');
+panel.addEventListener('dragover', e => {
+  if (!dragsFiles(e)) return;
+  e.preventDefault();
+  panel.classList.add('dropping');
+});
+panel.addEventListener('dragleave', e => { if (!panel.contains(e.relatedTarget)) panel.classList.remove('dropping'); });
+panel.addEventListener('drop', e => {
+  panel.classList.remove('dropping');
+  if (!dragsFiles(e)) return;
+  e.preventDefault();
+  attachFiles([...e.dataTransfer.files]);
+});
+box.addEventListener('paste', e => {
+  const files = [...e.clipboardData.files];
+  if (!files.length) return; // text is pasted as text
+  e.preventDefault();
+  attachFiles(files);
+});
 byId('mode-reply').onchange = byId('mode-note').onchange = () => { mode(); desk.keepDraft(); };
 byId('props').onsubmit = e => {
   e.preventDefault();

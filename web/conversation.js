@@ -2,6 +2,11 @@ import { el, clock, dayLabel, linked, isVisible } from './dom.js';
 import { t } from './i18n.js';
 import { api, ticketPath, readSaved, save } from './session.js';
 
+// Photos and files (attach.js): fetched when first needed, as its own bundle when the build made one. Its API
+// is a global: closure-compiler keeps no exports in a bundle. attach.js imports none of the modules that
+// import it (the bundler cannot take a module that imports itself)
+export const attach = () => import('./attach.bundle.js').catch(() => import('./attach.js')).then(() => self.farmdeskFiles);
+
 // fix(clientId, edit): the Retry (or Edit) button of a message that was not sent
 export function conversation(list, typing, marker, me, ticketId, onEnd, fix) {
   const shown = new Set(), seenKey = 'farmdesk.seen.' + ticketId;
@@ -34,7 +39,15 @@ export function conversation(list, typing, marker, me, ticketId, onEnd, fix) {
       el('span', { class: 'who' }, who), ' · ',
       el('time', { datetime: m.createdAt }, clock(at)),
       receipt ? el('span', { class: 'rcpt' }, t(pending ? 'notSentYet' : m.id <= seenUpTo ? 'seen' : 'sent')) : null),
-    el('p', { class: 'text', dir: 'auto' }, ...linked(m.text)));
+    m.text ? el('p', { class: 'text', dir: 'auto' }, ...linked(m.text)) : '',
+    m.att || (m.attachments || '').length ? files(m) : '');
+  }
+
+  // photos and files: drawn by attach.js (fetched the first time it is needed), pending ones from this device
+  function files(m) {
+    const box = el('div', { class: 'att' });
+    attach().then(a => a.show(box, m), () => {});
+    return box;
   }
 
   // A day's first message has its day above it ("Today", "Yesterday", a date): separators are added
@@ -103,6 +116,8 @@ export function conversation(list, typing, marker, me, ticketId, onEnd, fix) {
         const was = sent.querySelector(part), now = li.querySelector(part);
         if (!now || was.textContent !== now.textContent) was.replaceWith(now || '');
       }
+      const files = sent.querySelector('.att');
+      if (files) files.replaceWith(li.querySelector('.att') || '');
       if (sent.nextSibling !== before) quietly(() => list.insertBefore(sent, before));
     } else list.insertBefore(li, before);
     separate();
@@ -118,7 +133,7 @@ export function conversation(list, typing, marker, me, ticketId, onEnd, fix) {
     refused: (clientId, why) => mark(clientId, t('refused', { why }), true),
     addPending(item) {
       if (pendingRow(item.cid)) return;
-      list.append(row({ senderId: me.id, senderRole: me.role, text: item.text, internal: item.internal, clientId: item.cid, createdAt: item.at }, true));
+      list.append(row({ senderId: me.id, senderRole: me.role, text: item.text, att: item.att, internal: item.internal, clientId: item.cid, createdAt: item.at }, true));
       separate();
       if (item.err) mark(item.cid, t('refused', { why: item.err }), true);
       toEnd();

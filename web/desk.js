@@ -1,6 +1,6 @@
 import { byId, el, notify, connectionLabel } from './dom.js';
 import { api, ticketPath, signOut, readSaved, save } from './session.js';
-import { conversation } from './conversation.js';
+import { conversation, attach } from './conversation.js';
 import { t } from './i18n.js';
 import { TicketStore, renderTickets } from './tickets.js';
 import { keepOffline } from './offline.js';
@@ -17,11 +17,15 @@ export async function start(user, parts, live, box) {
   byId('back').onclick = () => go('');
   document.body.dataset.ready = ''; // the buttons work from here: shown (farmdesk.css)
   field = byId(page.composer + '-text');
-  byId(page.composer).onsubmit = e => {
+  const form = byId(page.composer), pick = byId(page.composer + '-file');
+  byId(page.composer + '-pick').onclick = () => pick.click();
+  pick.onchange = () => { const files = [...pick.files]; pick.value = ''; attach().then(a => a.add(files, form)); };
+  form.onsubmit = e => {
     e.preventDefault();
-    const text = field.value.trim();
-    if (!openId || !text) return;
-    talk.addPending(outbox.add(openId, text, e.submitter && e.submitter.value === 'note'));
+    const text = field.value.trim(), att = form.att; // att: the files attach.js kept for this message
+    if (!openId || !text && !att) return;
+    form.att = null;
+    talk.addPending(outbox.add(openId, text, e.submitter && e.submitter.value === 'note', att));
     field.value = '';
     keepDraft();
     field.focus();

@@ -1,5 +1,7 @@
 // The pages' words, dates and numbers in the reader's language. One catalogue per language,
-// lang/<code>.strings.js (English is the reference, and the fallback for a key another one lacks). The language:
+// lang/<code>.strings.js (English is the reference, and the fallback for a key another one lacks), and the
+// parts only one page or module shows (lang/<code>.admin.js, .signin.js, .files.js: part()), so that the
+// farmer page (40 KB) does not carry the admin page's words. The language:
 // the reader's choice (the switcher; kept in this browser, across sign-out), else the browser's first
 // one that has a catalogue, else English. English comes with the page's first modules (each page module
 // imports this one: no extra round trip); another language costs one request before the page starts.
@@ -12,7 +14,20 @@ export const lang = [localStorage.getItem(KEY), ...navigator.languages].filter(B
   .map(l => l.split('-')[0]).find(l => l in LANGS) || 'en';
 // dates and numbers in the browser's own variant of the language (en-IN rather than en-US) if it has one
 export const locale = navigator.languages.find(l => l.split('-')[0] === lang) || lang;
-let words = en;
+const english = Object.assign({}, en), translated = {}, asked = ['strings'];
+let words = english, started = false;
+const fetched = name => (lang === 'en' ? Promise.resolve({})
+  : import('./lang/' + lang + '.' + name + '.js').then(m => m.default, () => ({})));
+const merge = catalogue => { Object.assign(translated, catalogue); words = Object.assign({}, english, translated); };
+
+// A part of the words (admin.js: part('admin', <en.admin.js>)): its English at once; another language's, fetched
+// with the main catalogue when asked for as the page's modules load (before `ready`), else when asked
+export function part(name, englishPart) {
+  Object.assign(english, englishPart);
+  merge({});
+  if (!started) return asked.push(name) && ready;
+  return fetched(name).then(merge);
+}
 
 // {name} is replaced by vars.name; without vars the text comes with its placeholders
 export const t = (key, vars) => (words[key] || key).replace(/\{(\w+)\}/g, (m, k) => (vars ? vars[k] : m));
@@ -39,6 +54,5 @@ function apply() {
 // Pages start once this is settled: at once in English; another language's catalogue is one request
 // (a promise, not a top-level await: the build's bundler, closure-compiler, does not take those, and
 // older browsers (Chrome < 89) neither)
-export const ready = (lang === 'en' ? Promise.resolve({})
-  : import('./lang/' + lang + '.strings.js').then(m => m.default, () => ({})))
-  .then(catalogue => { words = Object.assign({}, en, catalogue); apply(); });
+export const ready = Promise.resolve().then(() => { started = true; return Promise.all(asked.map(fetched)); })
+  .then(catalogues => { catalogues.forEach(merge); apply(); });

@@ -1,7 +1,10 @@
 // The development sign-in form (a marketplace links in with #token= instead).
-import { t, ready } from './i18n.js';
+import { t, ready, part } from './i18n.js';
+import words from './lang/en.signin.js';
 import { saveToken } from './session.js';
 import { byId, notify } from './dom.js';
+
+part('signin', words); // this page's own words (lang/<code>.signin.js), not carried by the farmer page
 
 const form = byId('login'), uid = byId('uid'), uname = byId('uname');
 const defaults = { farmer: ['F-1001', 'Asha'], admin: ['A-7', 'Ravi'] };

@@ -1,4 +1,5 @@
 import { api, ticketPath, readSaved, save } from './session.js';
+import { attach } from './conversation.js';
 
 export const newClientId = () => (crypto.randomUUID ? crypto.randomUUID()
   : Date.now().toString(36) + '-' + Array.from(crypto.getRandomValues(new Uint32Array(3)), x => x.toString(36)).join('-'));
@@ -17,12 +18,15 @@ export function outbox(userId, live, onSent) {
     if (again) { again = false; flush(); }
   }
 
-  // one attempt; false: the server is in trouble (429, 5xx, 401), the next would fare no better
+  // one attempt; false: the server is in trouble (429, 5xx, 401), the next would fare no better.
+  // A message with files (att: their keys in IndexedDB, attach.js) is posted once they are all uploaded
   async function post(item) {
     try {
+      const attachments = item.att && await (await attach()).uploads(item);
       const message = await api('POST', ticketPath(item.tid, '/messages'),
-        { text: item.text, clientId: item.cid, internal: item.internal || undefined }, true, 15000);
+        { text: item.text, clientId: item.cid, internal: item.internal || undefined, attachments }, true, 15000);
       drop(item.cid);
+      if (attachments) attach().then(a => a.forget(item.att));
       live.expect(message.id);
       onSent(item, message);
     } catch (e) {
@@ -53,8 +57,8 @@ export function outbox(userId, live, onSent) {
       post(item);
     },
     take(clientId) { const item = items().find(i => i.cid === clientId); drop(clientId); return item; },
-    add(ticketId, text, internal) {
-      const item = { cid: newClientId(), tid: ticketId, text, internal: !!internal, at: new Date().toISOString() };
+    add(ticketId, text, internal, att) {
+      const item = { cid: newClientId(), tid: ticketId, text, internal: !!internal, att, at: new Date().toISOString() };
       save(key, items().concat(item));
       flush();
       return item;

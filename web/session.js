@@ -49,6 +49,7 @@ export function endSession() {
 export function signOut() {
   // everything of this user goes; the language is the device's
   Object.keys(localStorage).forEach(k => k.startsWith('farmdesk.') && k !== 'farmdesk.lang' && localStorage.removeItem(k));
+  indexedDB.deleteDatabase('farmdesk-files'); // photos not sent yet (attach.js)
   endSession();
 }
 

@@ -90,7 +90,7 @@ class PagesServedTest {
      * its hash: {@link #inlineScriptsRunByTheirHashOnly}), no framing, no foreign origins.
      */
     private static final List<String> PAGE_POLICY = List.of("default-src 'self'",
-            "connect-src 'self'", "img-src 'self' data:", "style-src 'self'", "frame-ancestors 'none'",
+            "connect-src 'self'", "img-src 'self' data: blob:", "style-src 'self'", "frame-ancestors 'none'",
             "base-uri 'none'", "form-action 'self'");
     private static final Pattern TAG = Pattern.compile("<(script|style)\\b([^>]*)>", Pattern.CASE_INSENSITIVE);
     private static final Pattern INLINE_ATTRIBUTE =

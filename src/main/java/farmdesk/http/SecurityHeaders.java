@@ -27,7 +27,7 @@ public final class SecurityHeaders implements Filter {
             "default-src 'self'",
             "script-src 'self'",
             "connect-src 'self'",
-            "img-src 'self' data:",
+            "img-src 'self' data: blob:", // blob: photos fetched with the session token in a header (web/attach.js)
             "style-src 'self'",
             "frame-ancestors 'none'",
             "base-uri 'none'",
