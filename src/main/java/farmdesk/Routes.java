@@ -120,7 +120,9 @@ record Routes(TicketEndpoints tickets, UploadEndpoints uploads, AttachmentEndpoi
 
         // attachments of messages: the file and its thumbnail, with the message's visibility
         routing.get("/api/attachments/{id}", attachments::file)
-                .get("/api/attachments/{id}/thumbnail", attachments::thumbnail);
+                .get("/api/attachments/{id}/thumbnail", attachments::thumbnail)
+                .head("/api/attachments/{id}", attachments::file)
+                .head("/api/attachments/{id}/thumbnail", attachments::thumbnail);
 
         // the admins known to the service (assignees are chosen from them)
         routing.get("/api/admins", admins::list);

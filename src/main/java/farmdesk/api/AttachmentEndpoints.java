@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -118,6 +119,11 @@ public final class AttachmentEndpoints {
         }
         long length = size == 0 ? 0 : range.length();
         res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length));
+        if (req.prologue().method() == Method.HEAD) {
+            // what a GET would answer, without its bytes (download managers ask the size and ranges first)
+            res.send();
+            return;
+        }
         try (InputStream in = source.from(range.first()); OutputStream out = res.outputStream()) {
             copy(in, out, length);
         } catch (IOException e) {

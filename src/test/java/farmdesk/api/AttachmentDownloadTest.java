@@ -123,6 +123,28 @@ class AttachmentDownloadTest extends TicketsContractBase {
         assertEquals(213, wide.getHeight(), 1, "in proportion");
     }
 
+    /** HEAD (download managers ask the size and ranges first): a GET's answer without its bytes, same visibility. */
+    @Test
+    void headAnswersWhatAGetWouldWithoutItsBytes() {
+        String farmer = api.farmer(uniqueFarmer());
+        String id = attached(farmer, Attaching.pdf(), "note.pdf");
+        Api.Answer head = api.sendBytes("HEAD", "/api/attachments/" + id, farmer, null);
+        assertEquals(200, head.status(), head.toString());
+        assertEquals(Integer.toString(Attaching.pdf().length), head.header("Content-Length"));
+        assertEquals("application/pdf", head.header("Content-Type"));
+        assertEquals("bytes", head.header("Accept-Ranges"));
+        assertEquals("nosniff", head.header("X-Content-Type-Options"));
+        assertEquals("default-src 'none'; sandbox", head.header("Content-Security-Policy"));
+        assertEquals("", head.body());
+        Api.Answer part = api.sendBytes("HEAD", "/api/attachments/" + id, farmer, null, "Range", "bytes=2-5");
+        assertEquals(206, part.status(), part.toString());
+        assertEquals("bytes 2-5/" + Attaching.pdf().length, part.header("Content-Range"));
+        assertEquals(404, api.sendBytes("HEAD", "/api/attachments/" + id, api.farmer(uniqueFarmer()), null).status(),
+                "another farmer");
+        assertEquals(404, api.sendBytes("HEAD", "/api/attachments/" + id + "/thumbnail", farmer, null).status(),
+                "a PDF has no thumbnail");
+    }
+
     @Test
     void aPdfIsSavedNotShownAndHasNoThumbnail() {
         String farmer = api.farmer(uniqueFarmer());
