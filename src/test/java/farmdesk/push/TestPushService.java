@@ -31,7 +31,7 @@ import farmdesk.testing.Api;
 final class TestPushService implements AutoCloseable {
 
     /** A push that arrived: its decrypted payload and headers. */
-    record Push(String endpoint, JsonNode payload, String ttl, String urgency) {
+    record Push(String endpoint, JsonNode payload, String ttl, String urgency, int answered) {
         long eventId() {
             return payload.get("eventId").asLong();
         }
@@ -71,7 +71,7 @@ final class TestPushService implements AutoCloseable {
         return s;
     }
 
-    /** What this endpoint answers from now on (201 unless told). */
+    /** What this endpoint answers from now on (201 unless told; 503 with Retry-After: 20). */
     void answer(BrowserSubscription s, int status) {
         answers.put(s.endpoint, status);
     }
@@ -112,12 +112,15 @@ final class TestPushService implements AutoCloseable {
             }
             JsonNode payload = Api.parse(new String(s.decrypt(body), StandardCharsets.UTF_8));
             received.add(new Push(endpoint, payload, x.getRequestHeaders().getFirst("TTL"),
-                    x.getRequestHeaders().getFirst("Urgency")));
+                    x.getRequestHeaders().getFirst("Urgency"), status));
         } catch (Exception e) {
             synchronized (this) {
                 problems.add(endpoint + ": " + e);
             }
             status = 400;
+        }
+        if (status == 503) {
+            x.getResponseHeaders().add("Retry-After", "20"); // longer than a stop waits for the push in progress
         }
         x.sendResponseHeaders(status, -1);
         x.close();
