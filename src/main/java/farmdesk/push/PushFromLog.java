@@ -124,8 +124,8 @@ final class PushFromLog implements AutoCloseable {
         return !events.isEmpty();
     }
 
-    private void push(Event e) throws InterruptedException {
-        PushNotice notice = PushNotice.of(e, preview);
+    private void push(Event event) throws InterruptedException {
+        PushNotice notice = PushNotice.of(event, preview);
         if (notice == null) {
             return;
         }
@@ -136,7 +136,15 @@ final class PushFromLog implements AutoCloseable {
             if (live.test(s.userId())) {
                 continue; // on the page now: the stream shows it
             }
-            if (sender.send(s, notice.payload(), TTL, notice.urgency()) == PushSender.Outcome.GONE) {
+            PushSender.Outcome outcome;
+            try {
+                outcome = sender.send(s, notice.payload(), TTL, notice.urgency());
+            } catch (RuntimeException e) {
+                // one unusable subscription (say, a URL the HTTP client refuses) must not stop everyone's pushes
+                LOG.log(Level.WARNING, "push for event " + event.id() + " to " + s.endpoint() + " not sent", e);
+                continue;
+            }
+            if (outcome == PushSender.Outcome.GONE) {
                 subscriptions.gone(s.endpoint());
             }
         }
