@@ -26,6 +26,9 @@ public record PushSettings(String vapidPublicKey, String vapidPrivateKey, String
             throw new IllegalArgumentException(
                     "set both FARMDESK_VAPID_PUBLIC_KEY and FARMDESK_VAPID_PRIVATE_KEY, or neither");
         }
+        if (vapidPublicKey != null) {
+            VapidKeys.from(vapidPublicKey, vapidPrivateKey); // checked with the other settings, before anything opens
+        }
         if (!vapidSubject.startsWith("mailto:") && !vapidSubject.startsWith("https://")) {
             throw new IllegalArgumentException("FARMDESK_VAPID_SUBJECT must start with mailto: or https://, got '"
                     + vapidSubject + "'");

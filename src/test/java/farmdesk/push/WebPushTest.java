@@ -218,4 +218,41 @@ class WebPushTest {
         assertEquals(204, api.send("DELETE", "/api/push/subscriptions", farmer, "{\"endpoint\":\"" + phone.endpoint + "\"}").status());
         assertEquals(404, api.send("DELETE", "/api/push/subscriptions", farmer, "{\"endpoint\":\"" + phone.endpoint + "\"}").status());
     }
+
+    @Test
+    void keysFromTheSettingsSignThePushesAndBadOnesStopTheStart(Servers servers) throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair pair = g.generateKeyPair();
+        String publicKey = BrowserSubscription.b64(BrowserSubscription.point((java.security.interfaces.ECPublicKey) pair.getPublic()));
+        byte[] s = ((java.security.interfaces.ECPrivateKey) pair.getPrivate()).getS().toByteArray();
+        byte[] scalar = new byte[32];
+        System.arraycopy(s, Math.max(0, s.length - 32), scalar, Math.max(0, 32 - s.length), Math.min(32, s.length));
+        String privateKey = BrowserSubscription.b64(scalar);
+        PushSettings push = PushSettings.defaults().withEndpointAllow(List.of(service.prefix()))
+                .withVapid(publicKey, privateKey, "https://market.example/contact");
+
+        Farmdesk app = servers.start(TestSettings.builder().push(push).build());
+        Api api = new Api(app.port());
+        assertEquals(publicKey, api.get("/api/push/key", api.farmer("F-key")).json().get("publicKey").asText());
+        service.trust(publicKey);
+        String farmer = api.farmer("F-510");
+        BrowserSubscription phone = service.subscription("phone-510");
+        subscribe(api, farmer, phone);
+        String ticket = api.createTicket(farmer, "Keys", "hello");
+        api.postMessage(api.admin("A-510"), ticket, "signed with the configured key");
+        assertEquals("signed with the configured key", service.next().payload().get("text").asText());
+
+        String otherPublic = BrowserSubscription.b64(BrowserSubscription.point(
+                (java.security.interfaces.ECPublicKey) g.generateKeyPair().getPublic()));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> push.withVapid(otherPublic, privateKey, "mailto:a@b.example")); // refused with the settings, before a start
+        assertTrue(e.getMessage().contains("not one key pair"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> push.withVapid(publicKey, null, "mailto:a@b.example"), "only one of the two keys");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> push.withVapid(publicKey, privateKey, "ops@market.example"), "a subject that is no mailto: or https:");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> push.withEndpointAllow(List.of("http://127.0.0.1:9000")), "an allowed prefix without a path");
+    }
 }
