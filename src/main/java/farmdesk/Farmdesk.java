@@ -16,6 +16,7 @@ import farmdesk.admins.KnownAdmins;
 import farmdesk.api.AdminEndpoints;
 import farmdesk.api.AttachmentEndpoints;
 import farmdesk.api.DevLoginEndpoint;
+import farmdesk.api.PushEndpoints;
 import farmdesk.api.StreamTokenEndpoint;
 import farmdesk.api.TicketEndpoints;
 import farmdesk.api.UploadEndpoints;
@@ -24,6 +25,7 @@ import farmdesk.auth.StreamQuota;
 import farmdesk.auth.Tokens;
 import farmdesk.events.EventSystem;
 import farmdesk.events.Retention;
+import farmdesk.push.WebPush;
 import farmdesk.uploads.DatabaseUploadStore;
 import farmdesk.uploads.ImageCleaner;
 import farmdesk.uploads.UploadStore;
@@ -63,6 +65,7 @@ public final class Farmdesk implements AutoCloseable {
     private final Retention retention;
     private final UploadStore uploads;
     private final UploadSweep uploadSweep;
+    private final WebPush push;
     private final StreamMetrics metrics;
     private final HttpMetrics httpMetrics;
     private final OperatorMetrics operatorMetrics;
@@ -102,6 +105,8 @@ public final class Farmdesk implements AutoCloseable {
         // the bytes of uploads move through their own share, so a crowd of uploads leaves connections to posts
         uploads = new DatabaseUploadStore(database.client(), Clock.systemUTC(), settings.uploadExpiry(),
                 PoolShare.forUploads(database.poolSize()));
+        // pushes to those with no stream or poll here, from the log after commit (durable cursor)
+        push = new WebPush(settings.push(), database.client(), streamEndpoints.presence()::isLive);
         uploadSweep = new UploadSweep(uploads, Clock.systemUTC(), settings.pruneEvery());
         routes = new Routes(
                 new TicketEndpoints(tickets, caller, rateLimiter),
@@ -113,6 +118,7 @@ public final class Farmdesk implements AutoCloseable {
                 streamEndpoints,
                 new StreamTokenEndpoint(tokens, caller),
                 settings.devLogin() ? new DevLoginEndpoint(tokens) : null,
+                new PushEndpoints(push, caller, rateLimiter),
                 drain, new Cors(settings.corsOrigins()), httpMetrics, new DatabaseHealthCheck(database), settings.webDir(),
                 settings.ownObservePort() ? OBSERVE_SOCKET : WebServer.DEFAULT_SOCKET_NAME);
         this.settings = settings;
@@ -245,6 +251,7 @@ public final class Farmdesk implements AutoCloseable {
             server.stop();
         }
         uploadSweep.close();
+        push.close(); // the push in progress ends; the cursor keeps what was not sent
         retention.close(); // a batch in progress finishes; none starts after
         events.close(); // the write in progress commits; none starts after
         metrics.close();

@@ -16,6 +16,7 @@ import io.helidon.webserver.staticcontent.StaticContentFeature;
 import farmdesk.api.AdminEndpoints;
 import farmdesk.api.AttachmentEndpoints;
 import farmdesk.api.DevLoginEndpoint;
+import farmdesk.api.PushEndpoints;
 import farmdesk.api.StreamTokenEndpoint;
 import farmdesk.api.TicketEndpoints;
 import farmdesk.api.UploadEndpoints;
@@ -46,7 +47,7 @@ import farmdesk.streams.StreamEndpoints;
  *                      public port does not route /observe at all and answers it 404)
  */
 record Routes(TicketEndpoints tickets, UploadEndpoints uploads, AttachmentEndpoints attachments, AdminEndpoints admins, StreamEndpoints streams, StreamTokenEndpoint streamToken,
-              DevLoginEndpoint devLogin, Drain drain, Cors cors, HttpMetrics httpMetrics,
+              DevLoginEndpoint devLogin, PushEndpoints push, Drain drain, Cors cors, HttpMetrics httpMetrics,
               DatabaseHealthCheck databaseHealth, Path webDir, String observeSocket) {
 
     private static final Logger LOG = Logger.getLogger(Routes.class.getName());
@@ -123,6 +124,11 @@ record Routes(TicketEndpoints tickets, UploadEndpoints uploads, AttachmentEndpoi
                 .get("/api/attachments/{id}/thumbnail", attachments::thumbnail)
                 .head("/api/attachments/{id}", attachments::file)
                 .head("/api/attachments/{id}/thumbnail", attachments::thumbnail);
+
+        // Web Push: the VAPID key and the caller's browsers' subscriptions
+        routing.get("/api/push/key", push::key)
+                .post("/api/push/subscriptions", push::subscribe)
+                .delete("/api/push/subscriptions", push::unsubscribe);
 
         // the admins known to the service (assignees are chosen from them)
         routing.get("/api/admins", admins::list);

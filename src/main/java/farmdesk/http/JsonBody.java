@@ -117,6 +117,15 @@ public final class JsonBody {
         return v.textValue();
     }
 
+    /** A required object field (e.g. a PushSubscription's {@code keys}); 400 when absent or not an object. */
+    public JsonBody object(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isObject()) {
+            throw Refused.invalid(field + " must be an object");
+        }
+        return new JsonBody(v);
+    }
+
     /** A required string field. */
     public String requiredString(String field) {
         String v = string(field);

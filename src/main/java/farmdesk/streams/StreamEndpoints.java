@@ -48,6 +48,7 @@ public final class StreamEndpoints implements AutoCloseable {
     private final OpenStreams open = new OpenStreams();
     private final StreamCapacity capacity;
     private final Expiries expiries = new Expiries();
+    private final Presence presence = new Presence();
 
     public StreamEndpoints(TicketService tickets, Feeds feeds, Broadcaster broadcaster, Caller caller,
                         StreamQuota quota, StreamMetrics metrics, Duration heartbeat, int maxConnections) {
@@ -60,6 +61,11 @@ public final class StreamEndpoints implements AutoCloseable {
         this.poll = new LongPoll(feeds, open, metrics);
         this.heartbeats = new Heartbeats(broadcaster, heartbeat);
         this.capacity = new StreamCapacity(maxConnections);
+    }
+
+    /** Who holds a stream or poll on this instance now (Web Push skips them). */
+    public Presence presence() {
+        return presence;
     }
 
     /**
@@ -149,6 +155,7 @@ public final class StreamEndpoints implements AutoCloseable {
         try (Feed feed = feeds.open(audience, resumeAfter, STREAM_FEED)) {
             // at the cap, a reconnect to this same stream replaces the user's oldest one here (see StreamQuota)
             StreamQuota.Slot slot = holdSlot(viewer, audience.topic(), () -> feed.signal(StreamSignals.END));
+            presence.opened(viewer.id());
             metrics.streamOpened(spec.kind());
             AccessLine line = AccessLine.takeOver();
             SseStream.Ended ended = null;
@@ -161,6 +168,7 @@ public final class StreamEndpoints implements AutoCloseable {
                     line.handBack(); // a failure: the error's answer (if it can still be sent) has the line
                 }
                 metrics.streamClosed(spec.kind());
+                presence.closed(viewer.id());
                 slot.release();
             }
         } finally {
@@ -191,6 +199,7 @@ public final class StreamEndpoints implements AutoCloseable {
             throw refused;
         }
         String kind = audience.topic().kind();
+        presence.opened(viewer.id());
         metrics.pollStarted(kind);
         AccessLine line = AccessLine.takeOver();
         int events = -1;
@@ -211,6 +220,7 @@ public final class StreamEndpoints implements AutoCloseable {
                 line.streamEnded(res.status().code(), events, "answered");
             }
             metrics.pollEnded(kind);
+            presence.closed(viewer.id());
             slot.release();
             capacity.release();
         }

@@ -1,0 +1,89 @@
+package farmdesk.push;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Web Push settings (README settings table; docs/deploy.md "Web Push").
+ *
+ * @param vapidPublicKey  base64url uncompressed P-256 point, or null: generated once and kept in the database
+ * @param vapidPrivateKey base64url 32-byte private scalar, or null (set both or neither)
+ * @param vapidSubject    the {@code sub} of the VAPID JWT: {@code mailto:} or {@code https:} (a contact for the
+ *                        push service's operators)
+ * @param endpointAllow   URL prefixes allowed besides {@code https://} (tests: a local {@code http://} receiver)
+ * @param preview         false: a farmer's push carries no message text
+ * @param poll            how often the sender looks for new events in the log
+ */
+public record PushSettings(String vapidPublicKey, String vapidPrivateKey, String vapidSubject,
+                           List<String> endpointAllow, boolean preview, Duration poll) {
+
+    public static final String DEFAULT_SUBJECT = "mailto:push@farmdesk.invalid";
+
+    public PushSettings {
+        if ((vapidPublicKey == null) != (vapidPrivateKey == null)) {
+            throw new IllegalArgumentException(
+                    "set both FARMDESK_VAPID_PUBLIC_KEY and FARMDESK_VAPID_PRIVATE_KEY, or neither");
+        }
+        if (vapidPublicKey != null) {
+            VapidKeys.from(vapidPublicKey, vapidPrivateKey); // checked with the other settings, before anything opens
+        }
+        if (!vapidSubject.startsWith("mailto:") && !vapidSubject.startsWith("https://")) {
+            throw new IllegalArgumentException("FARMDESK_VAPID_SUBJECT must start with mailto: or https://, got '"
+                    + vapidSubject + "'");
+        }
+        endpointAllow = List.copyOf(endpointAllow);
+        for (String prefix : endpointAllow) {
+            if (!prefix.matches("https?://[^/?#\\s]+/.*")) {
+                throw new IllegalArgumentException("FARMDESK_PUSH_ENDPOINT_ALLOW: '" + prefix
+                        + "' must be a URL prefix with a path (http://host:port/...): a bare origin would also"
+                        + " match http://host:port.evil.example");
+            }
+        }
+        if (poll.isNegative() || poll.isZero()) {
+            throw new IllegalArgumentException("the push poll period must be positive");
+        }
+    }
+
+    public static PushSettings defaults() {
+        return new PushSettings(null, null, DEFAULT_SUBJECT, List.of(), true, Duration.ofMillis(200));
+    }
+
+    public static PushSettings fromEnvironment(Map<String, String> env) {
+        PushSettings d = defaults();
+        String allow = blankToNull(env.get("FARMDESK_PUSH_ENDPOINT_ALLOW"));
+        String preview = blankToNull(env.get("FARMDESK_PUSH_PREVIEW"));
+        boolean previewOn = preview == null || switch (preview.trim().toLowerCase()) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new IllegalArgumentException("FARMDESK_PUSH_PREVIEW must be true or false, got '" + preview + "'");
+        };
+        String subject = blankToNull(env.get("FARMDESK_VAPID_SUBJECT"));
+        return new PushSettings(trimmed(env.get("FARMDESK_VAPID_PUBLIC_KEY")), trimmed(env.get("FARMDESK_VAPID_PRIVATE_KEY")),
+                subject != null ? subject.trim() : d.vapidSubject(),
+                allow == null ? List.of() : Arrays.stream(allow.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
+                previewOn, d.poll());
+    }
+
+    public PushSettings withEndpointAllow(List<String> prefixes) {
+        return new PushSettings(vapidPublicKey, vapidPrivateKey, vapidSubject, prefixes, preview, poll);
+    }
+
+    public PushSettings withPreview(boolean on) {
+        return new PushSettings(vapidPublicKey, vapidPrivateKey, vapidSubject, endpointAllow, on, poll);
+    }
+
+    public PushSettings withVapid(String publicKey, String privateKey, String subject) {
+        return new PushSettings(publicKey, privateKey, subject, endpointAllow, preview, poll);
+    }
+
+    private static String trimmed(String s) {
+        String v = blankToNull(s);
+        return v == null ? null : v.trim();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}
