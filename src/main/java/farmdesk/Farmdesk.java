@@ -14,6 +14,7 @@ import io.helidon.webserver.WebServerConfig;
 
 import farmdesk.admins.KnownAdmins;
 import farmdesk.api.AdminEndpoints;
+import farmdesk.api.WebhookAdminEndpoints;
 import farmdesk.api.AttachmentEndpoints;
 import farmdesk.api.DevLoginEndpoint;
 import farmdesk.api.StreamTokenEndpoint;
@@ -24,6 +25,7 @@ import farmdesk.auth.StreamQuota;
 import farmdesk.auth.Tokens;
 import farmdesk.events.EventSystem;
 import farmdesk.events.Retention;
+import farmdesk.hooks.Webhooks;
 import farmdesk.uploads.DatabaseUploadStore;
 import farmdesk.uploads.ImageCleaner;
 import farmdesk.uploads.UploadStore;
@@ -61,6 +63,7 @@ public final class Farmdesk implements AutoCloseable {
     private final Database database;
     private final EventSystem events;
     private final Retention retention;
+    private final Webhooks webhooks;
     private final UploadStore uploads;
     private final UploadSweep uploadSweep;
     private final StreamMetrics metrics;
@@ -93,6 +96,8 @@ public final class Farmdesk implements AutoCloseable {
         httpMetrics = new HttpMetrics(registry);
         operatorMetrics = new OperatorMetrics(registry, database, events);
         events.broadcaster().onDrop(s -> metrics.subscriberDropped());
+        // webhooks read the log from the database on their own virtual threads: never in the way of posts or streams
+        webhooks = Webhooks.start(settings.webhooks(), database.client(), events::newestDelivered, registry);
 
         streamEndpoints = new StreamEndpoints(tickets, events.feeds(), events.broadcaster(), caller,
                 new StreamQuota(settings.streamsPerUser()), metrics, settings.heartbeat(),
@@ -110,6 +115,7 @@ public final class Farmdesk implements AutoCloseable {
                         Clock.systemUTC()),
                 new AttachmentEndpoints(tickets, uploads, caller),
                 new AdminEndpoints(knownAdmins, caller),
+                new WebhookAdminEndpoints(webhooks, caller),
                 streamEndpoints,
                 new StreamTokenEndpoint(tokens, caller),
                 settings.devLogin() ? new DevLoginEndpoint(tokens) : null,
@@ -222,6 +228,11 @@ public final class Farmdesk implements AutoCloseable {
         return retention;
     }
 
+    /** Webhook delivery (tests look at its state). */
+    public Webhooks webhooks() {
+        return webhooks;
+    }
+
     /** Where uploads are stored (tests look at what expiry removed). */
     public UploadStore uploads() {
         return uploads;
@@ -245,6 +256,7 @@ public final class Farmdesk implements AutoCloseable {
             server.stop();
         }
         uploadSweep.close();
+        webhooks.close(); // an attempt in flight is cut (sent again by whoever delivers next); the lease is given up
         retention.close(); // a batch in progress finishes; none starts after
         events.close(); // the write in progress commits; none starts after
         metrics.close();

@@ -11,6 +11,7 @@ import java.util.Map;
 import com.sun.management.UnixOperatingSystemMXBean;
 
 import farmdesk.events.Sequencer;
+import farmdesk.hooks.WebhookSettings;
 import farmdesk.storage.Database;
 
 /**
@@ -38,7 +39,8 @@ public record Settings(int port,
                        int observePort,
                        long maxUploadBytes,
                        Duration uploadExpiry,
-                       long maxImagePixels) {
+                       long maxImagePixels,
+                       WebhookSettings webhooks) {
 
     public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/farmdesk";
     /** {@link #maxConnections} when FARMDESK_MAX_CONNECTIONS is not set: from the process's file descriptor limit. */
@@ -113,6 +115,9 @@ public record Settings(int port,
         if (maxImagePixels < 1) {
             throw new IllegalArgumentException("FARMDESK_MAX_IMAGE_PIXELS must be at least 1, got " + maxImagePixels);
         }
+        if (webhooks == null) {
+            throw new IllegalArgumentException("webhook settings missing (WebhookSettings.none() for none)");
+        }
         corsOrigins = List.copyOf(corsOrigins);
         for (String origin : corsOrigins) {
             if (!origin.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
@@ -128,7 +133,7 @@ public record Settings(int port,
                 Duration.ofSeconds(10), 20, 20, List.of(), AUTO, Sequencer.DEFAULT_RECENT_BYTES,
                 DEFAULT_RETENTION, 0, DEFAULT_PRUNE_EVERY,
                 null, DEFAULT_DB_POOL, SAME_PORT, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_UPLOAD_EXPIRY,
-                DEFAULT_MAX_IMAGE_PIXELS);
+                DEFAULT_MAX_IMAGE_PIXELS, WebhookSettings.none());
     }
 
     public static Settings fromEnvironment() {
@@ -161,6 +166,8 @@ public record Settings(int port,
                 .host(blankToNull(env.get("FARMDESK_HOST")))
                 .dbPool(intValue(env, "FARMDESK_DB_POOL", d.dbPool()))
                 .observePort(observePortValue(env))
+                .webhooks(WebhookSettings.parse(env.get("FARMDESK_WEBHOOK_URL"), env.get("FARMDESK_WEBHOOK_SECRET"),
+                        env.get("FARMDESK_WEBHOOK_PAUSE_AFTER_HOURS")))
                 .build();
     }
 
@@ -211,6 +218,7 @@ public record Settings(int port,
         private long maxUploadBytes;
         private Duration uploadExpiry;
         private long maxImagePixels;
+        private WebhookSettings webhooks;
 
         private Builder(Settings from) {
             port = from.port;
@@ -235,6 +243,7 @@ public record Settings(int port,
             maxUploadBytes = from.maxUploadBytes;
             uploadExpiry = from.uploadExpiry;
             maxImagePixels = from.maxImagePixels;
+            webhooks = from.webhooks;
         }
 
         public Builder port(int port) {
@@ -349,11 +358,17 @@ public record Settings(int port,
             return this;
         }
 
+        /** Where and how events are POSTed as signed webhooks (FARMDESK_WEBHOOK_*). */
+        public Builder webhooks(WebhookSettings webhooks) {
+            this.webhooks = webhooks;
+            return this;
+        }
+
         public Settings build() {
             return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat,
                     rateLimit, streamsPerUser, corsOrigins, maxConnections, recentEventsBytes,
                     retention, retentionEvents, pruneEvery, host, dbPool, observePort,
-                    maxUploadBytes, uploadExpiry, maxImagePixels);
+                    maxUploadBytes, uploadExpiry, maxImagePixels, webhooks);
         }
     }
 
