@@ -113,10 +113,13 @@ public final class WebhookReceiver implements AutoCloseable {
         return List.copyOf(requests);
     }
 
-    /** Waits until at least {@code count} requests were answered 2xx. */
+    /**
+     * Waits until at least {@code count} different events (webhook-ids) were answered 2xx (at least once:
+     * a request cut by {@link #stop()} after it was recorded comes again); returns every request so far.
+     */
     public List<Request> awaitAccepted(int count, Duration within) throws InterruptedException {
-        awaitRequests(all -> all.stream().filter(r -> r.answered() / 100 == 2).count() >= count, within);
-        return accepted();
+        return awaitRequests(all -> all.stream().filter(r -> r.answered() / 100 == 2).map(Request::id).distinct().count() >= count,
+                within);
     }
 
     @Override
