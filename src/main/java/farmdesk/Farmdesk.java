@@ -84,8 +84,12 @@ public final class Farmdesk implements AutoCloseable {
         events = EventSystem.open(database.client(), database.isPostgres(), settings.dbUrl(),
                 settings.effectiveDbUser(), settings.effectiveDbPassword(), settings.authSecret(),
                 settings.recentEventsBytes(), streamShare);
+        // webhooks read the log from the database on their own virtual threads: never in the way of posts or
+        // streams; retention keeps what an endpoint has not received yet
+        webhooks = Webhooks.start(settings.webhooks(), database.client(), events::newestDelivered,
+                Services.get(MeterRegistry.class));
         retention = new Retention(database.client(), events.log(), settings.retention(), settings.retentionEvents(),
-                settings.pruneEvery(), Services.get(MeterRegistry.class));
+                settings.pruneEvery(), Services.get(MeterRegistry.class), webhooks::keepAbove);
 
         Tokens tokens = Tokens.create(settings.authSecret());
         KnownAdmins knownAdmins = new KnownAdmins(database.client());
@@ -96,8 +100,6 @@ public final class Farmdesk implements AutoCloseable {
         httpMetrics = new HttpMetrics(registry);
         operatorMetrics = new OperatorMetrics(registry, database, events);
         events.broadcaster().onDrop(s -> metrics.subscriberDropped());
-        // webhooks read the log from the database on their own virtual threads: never in the way of posts or streams
-        webhooks = Webhooks.start(settings.webhooks(), database.client(), events::newestDelivered, registry);
 
         streamEndpoints = new StreamEndpoints(tickets, events.feeds(), events.broadcaster(), caller,
                 new StreamQuota(settings.streamsPerUser()), metrics, settings.heartbeat(),

@@ -76,6 +76,20 @@ final class CursorStore {
                 + " WHERE url = ?", endpoint.key()) == 1;
     }
 
+    /**
+     * The lowest cursor among these endpoints that are not paused: retention keeps every event above it.
+     * {@link Long#MAX_VALUE} when there is none.
+     */
+    long lowestLive(java.util.List<WebhookEndpoint> endpoints) {
+        if (endpoints.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(endpoints.size(), "?"));
+        return db.execute().get("SELECT MIN(last_id) AS lowest FROM webhook_cursors WHERE paused = FALSE AND url IN (" + marks + ")",
+                        endpoints.stream().map(WebhookEndpoint::key).toArray())
+                .map(r -> Sql.nullableLong(r, "lowest")).filter(java.util.Objects::nonNull).orElse(Long.MAX_VALUE);
+    }
+
     /** Stored events after the cursor (at most {@code cap}, counting is bounded): the endpoint's lag. */
     long lag(long after, int cap) {
         return db.execute().get("SELECT COUNT(*) AS n FROM (SELECT id FROM events WHERE id > ? ORDER BY id LIMIT " + cap + ") t",

@@ -83,6 +83,15 @@ public final class Webhooks implements AutoCloseable {
         }
     }
 
+    /**
+     * Retention keeps every event above this id: the lowest cursor of this instance's endpoints that are not
+     * paused (a paused endpoint holds nothing back, and gets a gap if it stays paused past the retention).
+     * Endpoints removed from the settings hold nothing back either.
+     */
+    public long keepAbove() {
+        return cursors.lowestLive(settings.endpoints());
+    }
+
     /** Whether this instance delivers now. */
     public boolean delivering() {
         return lease.held();

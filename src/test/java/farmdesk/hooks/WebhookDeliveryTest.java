@@ -141,6 +141,32 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void retentionKeepsWhatAnEndpointHasNotReceived(Servers servers) throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.start("/")) {
+            // keep only the newest event: without the hold, a run would prune what the endpoint still needs
+            Farmdesk app = servers.start(b -> b.retentionEvents(1).pruneEvery(Duration.ofHours(1))
+                    .webhooks(Hooked.settings(receiver.url("/hook"), DAY)));
+            Api api = new Api(app.port());
+            String farmer = api.farmer("F-keep");
+            String admin = api.admin("A-keep");
+            receiver.stop();
+            String ticket = api.createTicket(farmer, "Keep", "while the receiver is down");
+            api.postMessage(admin, ticket, "answer");
+            List<JsonNode> expected = Hooked.stored(api, "/api/admin/events", admin);
+            assertEquals(3, expected.size());
+            app.retention().pruneOnce(java.time.Instant.now());
+            assertEquals(expected, Hooked.stored(api, "/api/admin/events", admin), "nothing undelivered pruned");
+
+            receiver.start();
+            Hooked.assertDelivered(expected, receiver.awaitAccepted(expected.size(), Hooked.WITHIN));
+            // delivered: now retention may prune them
+            awaitStatus(api, admin, s -> s.get("lag").asInt() == 0);
+            app.retention().pruneOnce(java.time.Instant.now());
+            assertEquals(1, Hooked.stored(api, "/api/admin/events", admin).size());
+        }
+    }
+
+    @Test
     void urlsWithoutAValidSecretRefuseToStart() {
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> Settings.fromEnvironment(Map.of(
                 "FARMDESK_WEBHOOK_URL", "https://market.example/hooks")));
