@@ -25,6 +25,7 @@ class WebhookKillTest {
         try (WebhookReceiver receiver = WebhookReceiver.start("/");
              ServerProcess server = ServerProcess.forSuite(dir, Map.of(
                      "FARMDESK_WEBHOOK_URL", receiver.url("/hook"), "FARMDESK_WEBHOOK_SECRET", Hooked.SECRET))) {
+            receiver.delayEach(java.time.Duration.ofMillis(100)); // 30 messages take 3 s: the kill comes in the middle
             server.start();
             Api api = new Api(server.port());
             String farmer = api.farmer("F-kill");
@@ -33,7 +34,8 @@ class WebhookKillTest {
                 api.postMessage(farmer, ticket, "message " + i);
             }
             receiver.awaitAccepted(5, Hooked.WITHIN);
-            server.kill(); // while delivering, or right after: whatever was in flight is cut
+            server.kill(); // while delivering: whatever was in flight is cut
+            assertTrue(receiver.accepted().size() < 31, "the kill came before everything was delivered");
 
             server.start(); // the dead instance's lease runs out (15 s), then this one goes on from the cursor
             api.postMessage(farmer, ticket, "after the restart");

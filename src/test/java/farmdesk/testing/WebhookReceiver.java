@@ -37,6 +37,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final List<Request> requests = new ArrayList<>();
     private final Deque<Integer> answers = new ArrayDeque<>();
     private HttpServer server;
+    private volatile long delayMillis;
 
     private WebhookReceiver(int port) {
         this.port = port;
@@ -67,6 +68,13 @@ public final class WebhookReceiver implements AutoCloseable {
             Map<String, String> headers = new LinkedHashMap<>();
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.getFirst()));
             headers.put(":path", exchange.getRequestURI().getPath()); // which endpoint was called
+            if (delayMillis > 0) {
+                try {
+                    Thread.sleep(delayMillis); // a slow receiver: a kill finds events still to deliver
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             int status;
             synchronized (this) {
                 Integer next = answers.poll();
@@ -83,6 +91,11 @@ public final class WebhookReceiver implements AutoCloseable {
     /** Down: connections are refused until {@link #start()}. */
     public synchronized void stop() {
         server.stop(0);
+    }
+
+    /** Each request is answered only after this pause (a slow receiver). */
+    public void delayEach(Duration delay) {
+        delayMillis = delay.toMillis();
     }
 
     /** The next requests are answered with these statuses, in order. */
