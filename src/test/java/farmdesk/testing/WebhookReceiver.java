@@ -27,7 +27,7 @@ import com.sun.net.httpserver.HttpServer;
 public final class WebhookReceiver implements AutoCloseable {
 
     /** One request as received. */
-    public record Request(Map<String, String> headers, String body, int answered) {
+    public record Request(Map<String, String> headers, String body, int answered, java.time.Instant receivedAt) {
         public String id() {
             return headers.get("webhook-id");
         }
@@ -61,6 +61,7 @@ public final class WebhookReceiver implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", exchange -> {
+            java.time.Instant receivedAt = java.time.Instant.now();
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
@@ -79,7 +80,7 @@ public final class WebhookReceiver implements AutoCloseable {
             synchronized (this) {
                 Integer next = answers.poll();
                 status = next != null ? next : 204;
-                requests.add(new Request(headers, new String(body, StandardCharsets.UTF_8), status));
+                requests.add(new Request(headers, new String(body, StandardCharsets.UTF_8), status, receivedAt));
                 notifyAll();
             }
             exchange.sendResponseHeaders(status, -1);
