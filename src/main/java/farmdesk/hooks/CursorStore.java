@@ -50,12 +50,14 @@ final class CursorStore {
     }
 
     /**
-     * Moves the cursor to {@code id} (delivered: {@code sent} is 1, or only skipped: 0) and clears the
-     * failure state. False when this instance no longer holds the lease (nothing changed).
+     * Moves the cursor to {@code id} (delivered: {@code sent} is 1, and the failure state is cleared; or only
+     * passed over: 0). False when this instance no longer holds the lease (nothing changed).
      */
     boolean advance(WebhookEndpoint endpoint, long id, int sent, String holder, Instant now) {
-        return db.execute().update("UPDATE webhook_cursors SET last_id = ?, delivered = delivered + ?, failing_since = NULL,"
-                        + " attempts = 0, last_error = NULL WHERE url = ? AND last_id < ? AND EXISTS (SELECT 1 FROM webhook_lease"
+        // passing over events not chosen leaves the failure state alone: it belongs to the next chosen event
+        String clear = sent > 0 ? ", failing_since = NULL, attempts = 0, last_error = NULL" : "";
+        return db.execute().update("UPDATE webhook_cursors SET last_id = ?, delivered = delivered + ?" + clear
+                        + " WHERE url = ? AND last_id < ? AND EXISTS (SELECT 1 FROM webhook_lease"
                         + " WHERE name = ? AND holder = ? AND lease_until > ?)",
                 id, sent, endpoint.key(), id, Lease.NAME, holder, Sql.timestamp(now)) == 1;
     }
