@@ -82,6 +82,14 @@ class WebhookDeliveryTest {
             }
             JsonNode failing = awaitStatus(api, admin, s -> s.get("failingSince").isTextual());
             assertTrue(failing.get("lag").asInt() >= 1, "lag shows what waits: " + failing);
+            String metrics = api.get("/observe/metrics", null).body();
+            for (String meter : List.of("farmdesk_webhook_delivered", "farmdesk_webhook_lag", "farmdesk_webhook_failing_seconds",
+                    "farmdesk_webhook_paused")) {
+                assertTrue(metrics.lines().anyMatch(l -> l.startsWith(meter) && l.contains("endpoint=\"1\"")),
+                        meter + " at /observe/metrics");
+            }
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("farmdesk_webhook_lag") && !l.endsWith(" 0.0")),
+                    "the lag while the receiver is down");
             receiver.start();
             api.postMessage(admin, ticket, "after");
 
