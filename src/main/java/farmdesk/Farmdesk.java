@@ -14,6 +14,7 @@ import io.helidon.webserver.WebServerConfig;
 
 import farmdesk.admins.KnownAdmins;
 import farmdesk.api.AdminEndpoints;
+import farmdesk.api.WebhookAdminEndpoints;
 import farmdesk.api.AttachmentEndpoints;
 import farmdesk.api.DevLoginEndpoint;
 import farmdesk.api.PushEndpoints;
@@ -26,6 +27,7 @@ import farmdesk.auth.Tokens;
 import farmdesk.events.EventSystem;
 import farmdesk.events.Retention;
 import farmdesk.push.WebPush;
+import farmdesk.hooks.Webhooks;
 import farmdesk.uploads.DatabaseUploadStore;
 import farmdesk.uploads.ImageCleaner;
 import farmdesk.uploads.UploadStore;
@@ -63,6 +65,7 @@ public final class Farmdesk implements AutoCloseable {
     private final Database database;
     private final EventSystem events;
     private final Retention retention;
+    private final Webhooks webhooks;
     private final UploadStore uploads;
     private final UploadSweep uploadSweep;
     private final WebPush push;
@@ -84,8 +87,12 @@ public final class Farmdesk implements AutoCloseable {
         events = EventSystem.open(database.client(), database.isPostgres(), settings.dbUrl(),
                 settings.effectiveDbUser(), settings.effectiveDbPassword(), settings.authSecret(),
                 settings.recentEventsBytes(), streamShare);
+        // webhooks read the log from the database on their own virtual threads: never in the way of posts or
+        // streams; retention keeps what an endpoint has not received yet
+        webhooks = Webhooks.start(settings.webhooks(), database.client(), events::newestDelivered,
+                Services.get(MeterRegistry.class));
         retention = new Retention(database.client(), events.log(), settings.retention(), settings.retentionEvents(),
-                settings.pruneEvery(), Services.get(MeterRegistry.class));
+                settings.pruneEvery(), Services.get(MeterRegistry.class), webhooks::keepAbove);
 
         Tokens tokens = Tokens.create(settings.authSecret());
         KnownAdmins knownAdmins = new KnownAdmins(database.client());
@@ -115,6 +122,7 @@ public final class Farmdesk implements AutoCloseable {
                         Clock.systemUTC()),
                 new AttachmentEndpoints(tickets, uploads, caller),
                 new AdminEndpoints(knownAdmins, caller),
+                new WebhookAdminEndpoints(webhooks, caller),
                 streamEndpoints,
                 new StreamTokenEndpoint(tokens, caller),
                 settings.devLogin() ? new DevLoginEndpoint(tokens) : null,
@@ -228,6 +236,11 @@ public final class Farmdesk implements AutoCloseable {
         return retention;
     }
 
+    /** Webhook delivery (tests look at its state). */
+    public Webhooks webhooks() {
+        return webhooks;
+    }
+
     /** Where uploads are stored (tests look at what expiry removed). */
     public UploadStore uploads() {
         return uploads;
@@ -251,6 +264,7 @@ public final class Farmdesk implements AutoCloseable {
             server.stop();
         }
         uploadSweep.close();
+        webhooks.close(); // an attempt in flight is cut (sent again by whoever delivers next); the lease is given up
         push.close(); // the push in progress ends; the cursor keeps what was not sent
         retention.close(); // a batch in progress finishes; none starts after
         events.close(); // the write in progress commits; none starts after

@@ -14,6 +14,7 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
 
 import farmdesk.api.AdminEndpoints;
+import farmdesk.api.WebhookAdminEndpoints;
 import farmdesk.api.AttachmentEndpoints;
 import farmdesk.api.DevLoginEndpoint;
 import farmdesk.api.PushEndpoints;
@@ -46,7 +47,7 @@ import farmdesk.streams.StreamEndpoints;
  * @param observeSocket the listener of /observe/*: the default one, or a port of its own (then the
  *                      public port does not route /observe at all and answers it 404)
  */
-record Routes(TicketEndpoints tickets, UploadEndpoints uploads, AttachmentEndpoints attachments, AdminEndpoints admins, StreamEndpoints streams, StreamTokenEndpoint streamToken,
+record Routes(TicketEndpoints tickets, UploadEndpoints uploads, AttachmentEndpoints attachments, AdminEndpoints admins, WebhookAdminEndpoints webhooks, StreamEndpoints streams, StreamTokenEndpoint streamToken,
               DevLoginEndpoint devLogin, PushEndpoints push, Drain drain, Cors cors, HttpMetrics httpMetrics,
               DatabaseHealthCheck databaseHealth, Path webDir, String observeSocket) {
 
@@ -132,6 +133,10 @@ record Routes(TicketEndpoints tickets, UploadEndpoints uploads, AttachmentEndpoi
 
         // the admins known to the service (assignees are chosen from them)
         routing.get("/api/admins", admins::list);
+
+        // webhooks: each endpoint's delivery state, and resuming a paused one
+        routing.get("/api/admin/webhooks", webhooks::list)
+                .post("/api/admin/webhooks/{n}/resume", webhooks::resume);
 
         // live events: SSE at the stream's path, long-poll at <path>/poll, the same ids on both
         routing.get("/api/tickets/{id}/events", streams::ticketStream)

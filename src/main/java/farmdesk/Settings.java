@@ -12,6 +12,7 @@ import com.sun.management.UnixOperatingSystemMXBean;
 
 import farmdesk.events.Sequencer;
 import farmdesk.push.PushSettings;
+import farmdesk.hooks.WebhookSettings;
 import farmdesk.storage.Database;
 
 /**
@@ -40,7 +41,8 @@ public record Settings(int port,
                        long maxUploadBytes,
                        Duration uploadExpiry,
                        long maxImagePixels,
-                       PushSettings push) {
+                       PushSettings push,
+                       WebhookSettings webhooks) {
 
     public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/farmdesk";
     /** {@link #maxConnections} when FARMDESK_MAX_CONNECTIONS is not set: from the process's file descriptor limit. */
@@ -118,6 +120,9 @@ public record Settings(int port,
         if (push == null) {
             throw new IllegalArgumentException("push settings are required");
         }
+        if (webhooks == null) {
+            throw new IllegalArgumentException("webhook settings missing (WebhookSettings.none() for none)");
+        }
         corsOrigins = List.copyOf(corsOrigins);
         for (String origin : corsOrigins) {
             if (!origin.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
@@ -133,7 +138,7 @@ public record Settings(int port,
                 Duration.ofSeconds(10), 20, 20, List.of(), AUTO, Sequencer.DEFAULT_RECENT_BYTES,
                 DEFAULT_RETENTION, 0, DEFAULT_PRUNE_EVERY,
                 null, DEFAULT_DB_POOL, SAME_PORT, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_UPLOAD_EXPIRY,
-                DEFAULT_MAX_IMAGE_PIXELS, PushSettings.defaults());
+                DEFAULT_MAX_IMAGE_PIXELS, PushSettings.defaults(), WebhookSettings.none());
     }
 
     public static Settings fromEnvironment() {
@@ -167,6 +172,8 @@ public record Settings(int port,
                 .dbPool(intValue(env, "FARMDESK_DB_POOL", d.dbPool()))
                 .observePort(observePortValue(env))
                 .push(PushSettings.fromEnvironment(env))
+                .webhooks(WebhookSettings.parse(env.get("FARMDESK_WEBHOOK_URL"), env.get("FARMDESK_WEBHOOK_SECRET"),
+                        env.get("FARMDESK_WEBHOOK_PAUSE_AFTER_HOURS")))
                 .build();
     }
 
@@ -218,6 +225,7 @@ public record Settings(int port,
         private Duration uploadExpiry;
         private long maxImagePixels;
         private PushSettings push;
+        private WebhookSettings webhooks;
 
         private Builder(Settings from) {
             port = from.port;
@@ -243,6 +251,7 @@ public record Settings(int port,
             uploadExpiry = from.uploadExpiry;
             maxImagePixels = from.maxImagePixels;
             push = from.push;
+            webhooks = from.webhooks;
         }
 
         public Builder port(int port) {
@@ -363,11 +372,17 @@ public record Settings(int port,
             return this;
         }
 
+        /** Where and how events are POSTed as signed webhooks (FARMDESK_WEBHOOK_*). */
+        public Builder webhooks(WebhookSettings webhooks) {
+            this.webhooks = webhooks;
+            return this;
+        }
+
         public Settings build() {
             return new Settings(port, dbUrl, dbUser, dbPassword, authSecret, devLogin, webDir, heartbeat,
                     rateLimit, streamsPerUser, corsOrigins, maxConnections, recentEventsBytes,
                     retention, retentionEvents, pruneEvery, host, dbPool, observePort,
-                    maxUploadBytes, uploadExpiry, maxImagePixels, push);
+                    maxUploadBytes, uploadExpiry, maxImagePixels, push, webhooks);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -49,6 +50,7 @@ public final class Retention implements AutoCloseable {
     static final int BATCH = Integer.getInteger("farmdesk.retention.batch", 1000);
 
     private final DbClient db;
+    private final LongSupplier keepAbove;
     private final EventLog log;
     private final Duration maxAge;
     private final long maxEvents;
@@ -67,6 +69,16 @@ public final class Retention implements AutoCloseable {
      * @param every     how often the pruner runs in the background
      */
     public Retention(DbClient db, EventLog log, Duration maxAge, long maxEvents, Duration every, MeterRegistry registry) {
+        this(db, log, maxAge, maxEvents, every, registry, () -> Long.MAX_VALUE);
+    }
+
+    /**
+     * @param keepAbove events with a larger id are never pruned, whatever the limits (webhook endpoints that
+     *                  have not received them yet); {@link Long#MAX_VALUE}: no such hold
+     */
+    public Retention(DbClient db, EventLog log, Duration maxAge, long maxEvents, Duration every, MeterRegistry registry,
+                     LongSupplier keepAbove) {
+        this.keepAbove = keepAbove;
         this.db = db;
         this.log = log;
         this.maxAge = maxAge;
@@ -127,6 +139,9 @@ public final class Retention implements AutoCloseable {
                     .map(r -> Sql.longOrZero(r, "id")).orElse(0L);
         }
         Instant cutoff = maxAge.isZero() ? null : now.minus(maxAge);
+        // what a webhook endpoint still has to receive stays (a paused endpoint holds nothing back)
+        long hold = keepAbove.getAsLong();
+        long keepFrom = hold == Long.MAX_VALUE ? newest : Math.min(newest, hold + 1);
         long deleted = 0;
         long after = 0;
         long upTo = 0;
@@ -137,7 +152,7 @@ public final class Retention implements AutoCloseable {
             for (long[] row : oldest) {
                 long id = row[0];
                 boolean tooOld = row[1] == 1;
-                if (id >= newest || !(id <= beyondCount || tooOld)) {
+                if (id >= keepFrom || !(id <= beyondCount || tooOld)) {
                     break; // the first event to keep: everything after it stays too (a prefix goes)
                 }
                 last = id;
@@ -157,7 +172,7 @@ public final class Retention implements AutoCloseable {
             // late) is pruned at half speed, and posts never queue behind one delete after another
             pause(System.nanoTime() - batchStarted);
         }
-        if (!closed) {
+        if (!closed && keepFrom == newest) {
             countAppliedAt = newest;
         }
         oldestKept = oldestId();
