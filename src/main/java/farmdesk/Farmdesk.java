@@ -113,7 +113,7 @@ public final class Farmdesk implements AutoCloseable {
         uploads = new DatabaseUploadStore(database.client(), Clock.systemUTC(), settings.uploadExpiry(),
                 PoolShare.forUploads(database.poolSize()));
         // pushes to those with no stream or poll here, from the log after commit (durable cursor)
-        push = new WebPush(settings.push(), database.client(), streamEndpoints.presence()::isLive);
+        push = new WebPush(settings.push(), database.client(), streamEndpoints.presence()::isLive, events::newestDelivered);
         uploadSweep = new UploadSweep(uploads, Clock.systemUTC(), settings.pruneEvery());
         routes = new Routes(
                 new TicketEndpoints(tickets, caller, rateLimiter),

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -40,19 +41,27 @@ final class PushFromLog implements AutoCloseable {
     private final Subscriptions subscriptions;
     private final PushSender sender;
     private final Predicate<String> live;
+    private final LongSupplier newestKnown;
     private final boolean preview;
     private final Duration poll;
     private final String me = UUID.randomUUID().toString();
     private final Thread worker;
     private volatile boolean running = true;
+    /** The cursor when the last look found nothing after it; -1 when unknown (not holding the lease). */
+    private long caughtUpTo = -1;
 
-    /** @param live whether a user has a live stream or poll here (they are not pushed) */
+    /**
+     * @param live        whether a user has a live stream or poll here (they are not pushed)
+     * @param newestKnown the newest stored id this instance knows committed: while it is not past what was
+     *                    handled, an idle sender asks the database nothing (only renews its lease)
+     */
     PushFromLog(DbClient db, Subscriptions subscriptions, PushSender sender, Predicate<String> live,
-                boolean preview, Duration poll) {
+                LongSupplier newestKnown, boolean preview, Duration poll) {
         this.db = db;
         this.subscriptions = subscriptions;
         this.sender = sender;
         this.live = live;
+        this.newestKnown = newestKnown;
         this.preview = preview;
         this.poll = poll;
         startCursor();
@@ -77,9 +86,24 @@ final class PushFromLog implements AutoCloseable {
     }
 
     private void run() {
+        Instant renewAt = Instant.MIN;
         while (running) {
             try {
-                if (!holdLease() || !sendNext()) {
+                // idle, caught up and holding the lease: nothing to ask the database (an idle instance
+                // wrote its lease and read the log five times a second before); the lease is renewed at a
+                // third of its time, which also bounds how late an event the relay never told of is seen
+                Instant now = Instant.now();
+                if (caughtUpTo >= 0 && newestKnown.getAsLong() <= caughtUpTo && now.isBefore(renewAt)) {
+                    Thread.sleep(poll.toMillis());
+                    continue;
+                }
+                if (!holdLease()) {
+                    caughtUpTo = -1;
+                    Thread.sleep(poll.toMillis());
+                    continue;
+                }
+                renewAt = now.plus(LEASE.dividedBy(3));
+                if (!sendNext()) {
                     Thread.sleep(poll.toMillis());
                 }
             } catch (InterruptedException e) {
@@ -109,6 +133,7 @@ final class PushFromLog implements AutoCloseable {
         long cursor = db.execute().get("SELECT last_id FROM push_cursor WHERE name = ?", CURSOR)
                 .map(r -> Sql.longOrZero(r, "last_id")).orElseThrow();
         List<Event> events = EventLog.readRange(db, cursor, Long.MAX_VALUE, PAGE);
+        caughtUpTo = events.isEmpty() ? cursor : -1;
         for (Event e : events) {
             if (!running) {
                 return true;

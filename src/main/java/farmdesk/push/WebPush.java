@@ -2,6 +2,7 @@ package farmdesk.push;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 import io.helidon.dbclient.DbClient;
@@ -25,12 +26,16 @@ public final class WebPush implements AutoCloseable {
     private final Subscriptions subscriptions;
     private final PushFromLog sending;
 
-    /** @param live whether a user has a live stream or poll on this instance */
-    public WebPush(PushSettings settings, DbClient db, Predicate<String> live) {
+    /**
+     * @param live        whether a user has a live stream or poll on this instance
+     * @param newestKnown the newest stored id this instance has seen committed (on any instance)
+     */
+    public WebPush(PushSettings settings, DbClient db, Predicate<String> live, LongSupplier newestKnown) {
         this.settings = settings;
         this.vapid = new Vapid(VapidKeys.load(settings, db), settings.vapidSubject());
         this.subscriptions = new Subscriptions(db);
-        this.sending = new PushFromLog(db, subscriptions, new PushSender(vapid), live, settings.preview(), settings.poll());
+        this.sending = new PushFromLog(db, subscriptions, new PushSender(vapid), live, newestKnown,
+                settings.preview(), settings.poll());
     }
 
     /** The VAPID public key (base64url uncompressed point): the page's {@code applicationServerKey}. */
