@@ -13,6 +13,8 @@ import io.helidon.dbclient.DbClient;
 
 import farmdesk.events.Event;
 import farmdesk.events.EventLog;
+import farmdesk.http.ErrorHandling;
+import farmdesk.storage.DatabaseFaultLog;
 import farmdesk.storage.Sql;
 
 /**
@@ -49,6 +51,8 @@ final class PushFromLog implements AutoCloseable {
     private volatile boolean running = true;
     /** The cursor when the last look found nothing after it; -1 when unknown (not holding the lease). */
     private long caughtUpTo = -1;
+    /** Rounds failed in a row because the database was away (logged once per outage). */
+    private int faults;
 
     /**
      * @param live        whether a user has a live stream or poll here (they are not pushed)
@@ -103,14 +107,21 @@ final class PushFromLog implements AutoCloseable {
                     continue;
                 }
                 renewAt = now.plus(LEASE.dividedBy(3));
+                faults = 0;
                 if (!sendNext()) {
                     Thread.sleep(poll.toMillis());
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                // the database away for a while: the cursor did not move, the next round tries again
-                LOG.log(Level.WARNING, "push sender: " + e.getMessage(), e);
+                // the cursor did not move: the next round tries again. The database away is an expected fault
+                // (one line when it starts, no stack trace: docs/deploy.md); anything else is a bug to see whole
+                if (ErrorHandling.isDatabaseAway(e)) {
+                    LOG.log(faults++ == 0 ? Level.WARNING : Level.FINE,
+                            "push sender: the database is unavailable: " + DatabaseFaultLog.firstLine(e));
+                } else {
+                    LOG.log(Level.WARNING, "push sender: " + DatabaseFaultLog.firstLine(e), e);
+                }
                 try {
                     Thread.sleep(Math.max(1000, poll.toMillis()));
                 } catch (InterruptedException stop) {
