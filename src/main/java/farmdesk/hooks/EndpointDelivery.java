@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
 
+import farmdesk.http.ErrorHandling;
 import farmdesk.storage.DatabaseFaultLog;
 import farmdesk.storage.Sql;
 
@@ -92,9 +93,16 @@ final class EndpointDelivery {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                // the database away: nothing is lost (the cursor is durable); try again in a moment
-                LOG.log(faults++ == 0 ? Level.WARNING : Level.FINE, "webhooks: endpoint " + endpoint.number()
-                        + " cannot read or move its cursor: " + DatabaseFaultLog.firstLine(e));
+                // nothing is lost (the cursor is durable); try again in a moment. The database away is an
+                // expected fault (one line when it starts, no stack trace); anything else is a bug to see whole
+                String what = "webhooks: endpoint " + endpoint.number() + " cannot read or move its cursor: "
+                        + DatabaseFaultLog.firstLine(e);
+                if (ErrorHandling.isDatabaseAway(e)) {
+                    LOG.log(faults++ == 0 ? Level.WARNING : Level.FINE, what);
+                } else {
+                    faults++;
+                    LOG.log(Level.WARNING, what, e);
+                }
                 try {
                     Thread.sleep(backoff.after(Math.min(faults, 5)).toMillis());
                 } catch (InterruptedException ie) {
