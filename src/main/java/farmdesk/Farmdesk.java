@@ -89,7 +89,7 @@ public final class Farmdesk implements AutoCloseable {
                 settings.recentEventsBytes(), streamShare);
         // webhooks read the log from the database on their own virtual threads: never in the way of posts or
         // streams; retention keeps what an endpoint has not received yet
-        webhooks = Webhooks.start(settings.webhooks(), database.client(), events::newestDelivered,
+        webhooks = Webhooks.start(settings.webhooks(), database.client(), events.commits(),
                 Services.get(MeterRegistry.class));
         retention = new Retention(database.client(), events.log(), settings.retention(), settings.retentionEvents(),
                 settings.pruneEvery(), Services.get(MeterRegistry.class), webhooks::keepAbove);
@@ -113,7 +113,7 @@ public final class Farmdesk implements AutoCloseable {
         uploads = new DatabaseUploadStore(database.client(), Clock.systemUTC(), settings.uploadExpiry(),
                 PoolShare.forUploads(database.poolSize()));
         // pushes to those with no stream or poll here, from the log after commit (durable cursor)
-        push = new WebPush(settings.push(), database.client(), streamEndpoints.presence()::isLive, events::newestDelivered);
+        push = new WebPush(settings.push(), database.client(), streamEndpoints.presence()::isLive, events.commits());
         uploadSweep = new UploadSweep(uploads, Clock.systemUTC(), settings.pruneEvery());
         routes = new Routes(
                 new TicketEndpoints(tickets, caller, rateLimiter),

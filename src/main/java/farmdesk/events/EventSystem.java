@@ -89,6 +89,14 @@ public final class EventSystem implements AutoCloseable {
     }
 
     /**
+     * Raised when this instance learns of a committed event (its own commit, or another instance's through
+     * the relay), after streams have it: what the push sender and webhook deliveries wait on.
+     */
+    public CommitSignal commits() {
+        return sequencer.signal();
+    }
+
+    /**
      * Stops in the reverse of the build order: the log first (the write in progress commits and is
      * handed on; none starts after), then the relay (no more news from other instances), then the
      * sequencer (it delivers what is already queued, then stops).

@@ -54,6 +54,8 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
     private final Thread thread;
     /** The highest stored id handed to the broadcaster. Only the sequencer thread writes it. */
     private volatile long delivered;
+    /** Raised after each delivery: the followers of the log (push, webhooks) wake on it. */
+    private final CommitSignal signal;
 
     public Sequencer(Broadcaster broadcaster, Backfill backfill, long startAfter) {
         this(broadcaster, backfill, startAfter, DEFAULT_RECENT_BYTES);
@@ -67,6 +69,7 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
         this.broadcaster = broadcaster;
         this.backfill = backfill;
         this.delivered = startAfter;
+        this.signal = new CommitSignal(startAfter);
         this.recent = new RecentEvents(recentBytes, startAfter);
         this.thread = Thread.ofPlatform().name("farmdesk-sequencer").daemon().start(this::run);
     }
@@ -95,6 +98,11 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
     /** The highest stored id delivered so far. */
     public long delivered() {
         return delivered;
+    }
+
+    /** Raised each time {@link #delivered()} grows. */
+    public CommitSignal signal() {
+        return signal;
     }
 
     private void run() {
@@ -130,6 +138,7 @@ public final class Sequencer implements Relay.Inbox, AutoCloseable {
         recent.add(e);
         broadcaster.deliver(e);
         delivered = e.id();
+        signal.raise(e.id());
     }
 
     /**

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -12,6 +11,7 @@ import java.util.stream.Stream;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
 
+import farmdesk.events.CommitSignal;
 import farmdesk.http.ErrorHandling;
 import farmdesk.storage.DatabaseFaultLog;
 import farmdesk.storage.Sql;
@@ -26,10 +26,6 @@ final class EndpointDelivery {
 
     private static final Logger LOG = Logger.getLogger(EndpointDelivery.class.getName());
     private static final int BATCH = 100;
-    /** How often an idle endpoint looks whether the log grew (in memory: no database read). */
-    private static final long IDLE_CHECK_MILLIS = 50;
-    /** An idle endpoint reads its cursor again at least this often (a resume, another holder's progress). */
-    private static final long IDLE_REREAD_MILLIS = 2000;
 
     private final WebhookEndpoint endpoint;
     private final DbClient db;
@@ -38,13 +34,17 @@ final class EndpointDelivery {
     private final Sender sender;
     private final Backoff backoff;
     private final Duration pauseAfter;
-    private final LongSupplier newestKnown;
+    private final CommitSignal commits;
+    /** An idle endpoint reads its cursor again at least this often (a resume elsewhere, another holder's progress, a missed signal). */
+    private final Duration fallback;
     private final Clock clock;
     private volatile boolean running = true;
+    /** Set by {@link #wake()}, cleared when the idle wait ends. */
+    private volatile boolean woken;
     private Thread thread;
 
     EndpointDelivery(WebhookEndpoint endpoint, DbClient db, CursorStore cursors, Lease lease, Sender sender,
-                     WebhookSettings settings, LongSupplier newestKnown, Clock clock) {
+                     WebhookSettings settings, CommitSignal commits, Clock clock) {
         this.endpoint = endpoint;
         this.db = db;
         this.cursors = cursors;
@@ -52,7 +52,8 @@ final class EndpointDelivery {
         this.sender = sender;
         this.backoff = new Backoff(settings.firstRetry(), settings.maxRetry());
         this.pauseAfter = settings.pauseAfter();
-        this.newestKnown = newestKnown;
+        this.commits = commits;
+        this.fallback = settings.idleFallback();
         this.clock = clock;
     }
 
@@ -60,14 +61,10 @@ final class EndpointDelivery {
         thread = Thread.ofVirtual().name("farmdesk-webhook-" + endpoint.number()).start(this::run);
     }
 
-    /** Wakes the thread now (an admin resumed the endpoint). */
+    /** Wakes the thread now (an admin resumed the endpoint, the lease was taken): every idle follower looks. */
     void wake() {
-        Thread t = thread;
-        if (t != null) {
-            synchronized (this) {
-                notifyAll();
-            }
-        }
+        woken = true;
+        commits.wakeAll();
     }
 
     private void run() {
@@ -75,7 +72,7 @@ final class EndpointDelivery {
         while (running) {
             try {
                 if (!lease.held()) {
-                    idle(IDLE_REREAD_MILLIS, Long.MAX_VALUE);
+                    idle(Long.MAX_VALUE);
                     continue;
                 }
                 Cursor cursor = cursors.open(endpoint);
@@ -84,11 +81,11 @@ final class EndpointDelivery {
                     faults = 0;
                 }
                 if (cursor.paused()) {
-                    idle(IDLE_REREAD_MILLIS, Long.MAX_VALUE);
+                    idle(Long.MAX_VALUE);
                     continue;
                 }
                 if (!deliverAfter(cursor)) {
-                    idle(IDLE_REREAD_MILLIS, cursor.lastId());
+                    idle(cursor.lastId());
                 }
             } catch (InterruptedException e) {
                 return;
@@ -169,19 +166,14 @@ final class EndpointDelivery {
     }
 
     /**
-     * Waits until the log grows past {@code after} (seen in memory: this instance's sequencer delivers every
-     * event committed on any instance), {@code millis} pass, or {@link #wake()}.
+     * Waits until the log grows past {@code after} (the commit signal: this instance's sequencer delivers every
+     * event committed on any instance), the fallback passes, or {@link #wake()}.
      */
-    private void idle(long millis, long after) throws InterruptedException {
-        long deadline = System.nanoTime() + millis * 1_000_000;
-        while (running && System.nanoTime() < deadline && newestKnown.getAsLong() <= after) {
-            synchronized (this) {
-                wait(IDLE_CHECK_MILLIS);
-            }
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
+    private void idle(long after) throws InterruptedException {
+        if (running) {
+            commits.awaitPast(after, fallback, () -> woken || !running);
         }
+        woken = false;
     }
 
     private List<StoredEvent> readAfter(long after) {

@@ -20,12 +20,17 @@ import java.util.Set;
  * {@code https://a.example/hooks; https://b.example/sms new-message,ticket-updated}.
  */
 public record WebhookSettings(List<WebhookEndpoint> endpoints, WebhookSecret secret, Duration pauseAfter,
-                              Duration firstRetry, Duration maxRetry, Duration lease) {
+                              Duration firstRetry, Duration maxRetry, Duration lease, Duration idleFallback) {
 
     public static final Duration DEFAULT_PAUSE_AFTER = Duration.ofHours(24);
     public static final Duration DEFAULT_FIRST_RETRY = Duration.ofSeconds(1);
     public static final Duration DEFAULT_MAX_RETRY = Duration.ofMinutes(5);
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(15);
+    /**
+     * How long an idle endpoint waits for the commit signal before it reads its cursor anyway: a resume on
+     * another instance, a missed signal. Long: each commit wakes it (events.CommitSignal).
+     */
+    public static final Duration DEFAULT_IDLE_FALLBACK = Duration.ofSeconds(5);
     static final String INTERNAL = "internal";
 
     public WebhookSettings {
@@ -44,11 +49,14 @@ public record WebhookSettings(List<WebhookEndpoint> endpoints, WebhookSecret sec
         if (lease.toMillis() < 300) {
             throw new IllegalArgumentException("the webhook lease must be at least 300 ms");
         }
+        if (idleFallback.isNegative() || idleFallback.isZero()) {
+            throw new IllegalArgumentException("the webhook idle fallback must be positive");
+        }
     }
 
     /** No endpoints: nothing is delivered. */
     public static WebhookSettings none() {
-        return new WebhookSettings(List.of(), null, DEFAULT_PAUSE_AFTER, DEFAULT_FIRST_RETRY, DEFAULT_MAX_RETRY, DEFAULT_LEASE);
+        return new WebhookSettings(List.of(), null, DEFAULT_PAUSE_AFTER, DEFAULT_FIRST_RETRY, DEFAULT_MAX_RETRY, DEFAULT_LEASE, DEFAULT_IDLE_FALLBACK);
     }
 
     /** From the three settings (any may be null or blank); a clear IllegalArgumentException when one is wrong. */
@@ -64,7 +72,7 @@ public record WebhookSettings(List<WebhookEndpoint> endpoints, WebhookSecret sec
                         + pauseAfterHours + "'");
             }
         }
-        return new WebhookSettings(endpoints, key, pause, DEFAULT_FIRST_RETRY, DEFAULT_MAX_RETRY, DEFAULT_LEASE);
+        return new WebhookSettings(endpoints, key, pause, DEFAULT_FIRST_RETRY, DEFAULT_MAX_RETRY, DEFAULT_LEASE, DEFAULT_IDLE_FALLBACK);
     }
 
     public boolean enabled() {
@@ -72,11 +80,16 @@ public record WebhookSettings(List<WebhookEndpoint> endpoints, WebhookSecret sec
     }
 
     public WebhookSettings withEndpoints(String urls, WebhookSecret secret) {
-        return new WebhookSettings(endpoints(urls), secret, pauseAfter, firstRetry, maxRetry, lease);
+        return new WebhookSettings(endpoints(urls), secret, pauseAfter, firstRetry, maxRetry, lease, idleFallback);
     }
 
     public WebhookSettings withTimings(Duration pauseAfter, Duration firstRetry, Duration maxRetry, Duration lease) {
-        return new WebhookSettings(endpoints, secret, pauseAfter, firstRetry, maxRetry, lease);
+        return new WebhookSettings(endpoints, secret, pauseAfter, firstRetry, maxRetry, lease, idleFallback);
+    }
+
+    /** The idle fallback (tests set it very long: only the commit signal can wake a delivery). */
+    public WebhookSettings withIdleFallback(Duration fallback) {
+        return new WebhookSettings(endpoints, secret, pauseAfter, firstRetry, maxRetry, lease, fallback);
     }
 
     static List<WebhookEndpoint> endpoints(String value) {

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import java.util.logging.Logger;
 
@@ -14,6 +13,8 @@ import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
+
+import farmdesk.events.CommitSignal;
 
 /**
  * Signed webhooks from the event log (docs/api.md "Webhooks"): one {@link EndpointDelivery} per endpoint,
@@ -38,24 +39,24 @@ public final class Webhooks implements AutoCloseable {
     private volatile List<WebhookStatus> cached = List.of();
     private volatile long cachedAt;
 
-    private Webhooks(WebhookSettings settings, DbClient db, LongSupplier newestKnown, MeterRegistry registry, Clock clock) {
+    private Webhooks(WebhookSettings settings, DbClient db, CommitSignal commits, MeterRegistry registry, Clock clock) {
         this.settings = settings;
         this.cursors = new CursorStore(db);
         this.lease = new Lease(db, settings.lease(), clock);
         this.sender = settings.enabled() ? new Sender(settings.secret(), clock) : null;
         this.registry = registry;
         for (WebhookEndpoint e : settings.endpoints()) {
-            deliveries.add(new EndpointDelivery(e, db, cursors, lease, sender, settings, newestKnown, clock));
+            deliveries.add(new EndpointDelivery(e, db, cursors, lease, sender, settings, commits, clock));
         }
     }
 
     /**
      * Starts delivery (nothing when no endpoint is set).
      *
-     * @param newestKnown the newest stored id this instance has seen committed (on any instance)
+     * @param commits raised when this instance learns of a committed event (on any instance)
      */
-    public static Webhooks start(WebhookSettings settings, DbClient db, LongSupplier newestKnown, MeterRegistry registry) {
-        Webhooks hooks = new Webhooks(settings, db, newestKnown, registry, Clock.systemUTC());
+    public static Webhooks start(WebhookSettings settings, DbClient db, CommitSignal commits, MeterRegistry registry) {
+        Webhooks hooks = new Webhooks(settings, db, commits, registry, Clock.systemUTC());
         if (!settings.enabled()) {
             return hooks;
         }

@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.helidon.dbclient.DbClient;
 
+import farmdesk.events.CommitSignal;
 import farmdesk.events.Event;
 import farmdesk.events.EventLog;
 import farmdesk.http.ErrorHandling;
@@ -43,7 +43,7 @@ final class PushFromLog implements AutoCloseable {
     private final Subscriptions subscriptions;
     private final PushSender sender;
     private final Predicate<String> live;
-    private final LongSupplier newestKnown;
+    private final CommitSignal commits;
     private final boolean preview;
     private final Duration poll;
     private final String me = UUID.randomUUID().toString();
@@ -56,16 +56,19 @@ final class PushFromLog implements AutoCloseable {
 
     /**
      * @param live        whether a user has a live stream or poll here (they are not pushed)
-     * @param newestKnown the newest stored id this instance knows committed: while it is not past what was
-     *                    handled, an idle sender asks the database nothing (only renews its lease)
+     * @param commits     raised when this instance learns of a committed event: while its newest id is not
+     *                    past what was handled, an idle sender waits on it and asks the database nothing
+     *                    (only renews its lease)
+     * @param poll        the fallback: the longest an idle sender waits for the signal before it looks anyway,
+     *                    and how often an instance without the lease tries for it
      */
     PushFromLog(DbClient db, Subscriptions subscriptions, PushSender sender, Predicate<String> live,
-                LongSupplier newestKnown, boolean preview, Duration poll) {
+                CommitSignal commits, boolean preview, Duration poll) {
         this.db = db;
         this.subscriptions = subscriptions;
         this.sender = sender;
         this.live = live;
-        this.newestKnown = newestKnown;
+        this.commits = commits;
         this.preview = preview;
         this.poll = poll;
         startCursor();
@@ -97,8 +100,11 @@ final class PushFromLog implements AutoCloseable {
                 // wrote its lease and read the log five times a second before); the lease is renewed at a
                 // third of its time, which also bounds how late an event the relay never told of is seen
                 Instant now = Instant.now();
-                if (caughtUpTo >= 0 && newestKnown.getAsLong() <= caughtUpTo && now.isBefore(renewAt)) {
-                    Thread.sleep(poll.toMillis());
+                if (caughtUpTo >= 0 && commits.newest() <= caughtUpTo && now.isBefore(renewAt)) {
+                    // woken by the commit of the next event (here or, through the relay, elsewhere); the poll is
+                    // only the fallback for a signal missed
+                    Duration untilRenewal = Duration.between(now, renewAt);
+                    commits.awaitPast(caughtUpTo, untilRenewal.compareTo(poll) < 0 ? untilRenewal : poll);
                     continue;
                 }
                 if (!holdLease()) {
@@ -108,8 +114,8 @@ final class PushFromLog implements AutoCloseable {
                 }
                 renewAt = now.plus(LEASE.dividedBy(3));
                 faults = 0;
-                if (!sendNext()) {
-                    Thread.sleep(poll.toMillis());
+                if (!sendNext() && caughtUpTo < 0) {
+                    Thread.sleep(poll.toMillis()); // lost the lease meanwhile (caught up: the wait above is on the signal)
                 }
             } catch (InterruptedException e) {
                 return;

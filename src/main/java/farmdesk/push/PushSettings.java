@@ -14,12 +14,15 @@ import java.util.Map;
  *                        push service's operators)
  * @param endpointAllow   URL prefixes allowed besides {@code https://} (tests: a local {@code http://} receiver)
  * @param preview         false: a farmer's push carries no message text
- * @param poll            how often the sender looks for new events in the log
+ * @param poll            the fallback of the sender: it waits for a commit signal at most this long before it
+ *                        looks at the log anyway, and an instance without the lease tries for it this often
  */
 public record PushSettings(String vapidPublicKey, String vapidPrivateKey, String vapidSubject,
                            List<String> endpointAllow, boolean preview, Duration poll) {
 
     public static final String DEFAULT_SUBJECT = "mailto:push@farmdesk.invalid";
+    /** Long: the sender is woken by each commit (events.CommitSignal); this only bounds a missed signal. */
+    public static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
 
     public PushSettings {
         if ((vapidPublicKey == null) != (vapidPrivateKey == null)) {
@@ -47,7 +50,7 @@ public record PushSettings(String vapidPublicKey, String vapidPrivateKey, String
     }
 
     public static PushSettings defaults() {
-        return new PushSettings(null, null, DEFAULT_SUBJECT, List.of(), true, Duration.ofMillis(200));
+        return new PushSettings(null, null, DEFAULT_SUBJECT, List.of(), true, DEFAULT_POLL);
     }
 
     public static PushSettings fromEnvironment(Map<String, String> env) {
@@ -72,6 +75,11 @@ public record PushSettings(String vapidPublicKey, String vapidPrivateKey, String
 
     public PushSettings withPreview(boolean on) {
         return new PushSettings(vapidPublicKey, vapidPrivateKey, vapidSubject, endpointAllow, on, poll);
+    }
+
+    /** The sender's fallback poll (tests set it very long: only the commit signal can wake the sender). */
+    public PushSettings withPoll(Duration fallback) {
+        return new PushSettings(vapidPublicKey, vapidPrivateKey, vapidSubject, endpointAllow, preview, fallback);
     }
 
     public PushSettings withVapid(String publicKey, String privateKey, String subject) {

@@ -2,13 +2,13 @@ package farmdesk.push;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 import io.helidon.dbclient.DbClient;
 
 import farmdesk.Refused;
 import farmdesk.auth.Viewer;
+import farmdesk.events.CommitSignal;
 
 /**
  * Web Push, put together: the VAPID keys, the stored subscriptions and the sender that follows the event
@@ -28,13 +28,13 @@ public final class WebPush implements AutoCloseable {
 
     /**
      * @param live        whether a user has a live stream or poll on this instance
-     * @param newestKnown the newest stored id this instance has seen committed (on any instance)
+     * @param commits     raised when this instance learns of a committed event (on any instance)
      */
-    public WebPush(PushSettings settings, DbClient db, Predicate<String> live, LongSupplier newestKnown) {
+    public WebPush(PushSettings settings, DbClient db, Predicate<String> live, CommitSignal commits) {
         this.settings = settings;
         this.vapid = new Vapid(VapidKeys.load(settings, db), settings.vapidSubject());
         this.subscriptions = new Subscriptions(db);
-        this.sending = new PushFromLog(db, subscriptions, new PushSender(vapid), live, newestKnown,
+        this.sending = new PushFromLog(db, subscriptions, new PushSender(vapid), live, commits,
                 settings.preview(), settings.poll());
     }
 

@@ -92,6 +92,27 @@ class WebPushTest {
         assertTrue(status.eventId() > pushed.eventId());
     }
 
+    /**
+     * The sender waits on the commit signal (events.CommitSignal), not on its poll: with the poll set to an
+     * hour, replies posted while it is idle are still pushed, one after another.
+     */
+    @Test
+    void anIdleSenderIsWokenByACommitNotByItsPoll(Servers servers) throws Exception {
+        Farmdesk app = servers.start(TestSettings.builder().push(PushSettings.defaults()
+                .withEndpointAllow(List.of(service.prefix())).withPoll(java.time.Duration.ofHours(1))).build());
+        Api api = new Api(app.port());
+        service.trust(api.get("/api/push/key", api.farmer("F-key")).json().get("publicKey").asText());
+        String farmer = api.farmer("F-510");
+        BrowserSubscription phone = service.subscription("phone-510");
+        subscribe(api, farmer, phone);
+        String ticket = api.createTicket(farmer, "Wake", "hello");
+        String admin = api.admin("A-510");
+        for (int i = 0; i < 3; i++) {
+            api.postMessage(admin, ticket, "answer " + i);
+            assertEquals("answer " + i, service.next().payload().get("text").asText());
+        }
+    }
+
     @Test
     void withoutPreviewAFarmersPushHasNoText(Servers servers) throws Exception {
         Farmdesk app = servers.start(TestSettings.builder().push(PushSettings.defaults()
