@@ -30,8 +30,8 @@ import farmdesk.testing.Api;
  */
 final class TestPushService implements AutoCloseable {
 
-    /** A push that arrived: its decrypted payload and headers. */
-    record Push(String endpoint, JsonNode payload, String ttl, String urgency, int answered) {
+    /** A push that arrived: its decrypted payload and headers, and when its request began to arrive. */
+    record Push(String endpoint, JsonNode payload, String ttl, String urgency, int answered, Instant receivedAt) {
         long eventId() {
             return payload.get("eventId").asLong();
         }
@@ -101,6 +101,7 @@ final class TestPushService implements AutoCloseable {
     }
 
     private void handle(HttpExchange x) throws IOException {
+        Instant arrived = Instant.now(); // the first byte, as WebhookReceiver: what the delay benchmark measures to
         String endpoint = origin() + x.getRequestURI().getPath();
         byte[] body = x.getRequestBody().readAllBytes();
         int status = answers.getOrDefault(endpoint, 201);
@@ -112,7 +113,7 @@ final class TestPushService implements AutoCloseable {
             }
             JsonNode payload = Api.parse(new String(s.decrypt(body), StandardCharsets.UTF_8));
             received.add(new Push(endpoint, payload, x.getRequestHeaders().getFirst("TTL"),
-                    x.getRequestHeaders().getFirst("Urgency"), status));
+                    x.getRequestHeaders().getFirst("Urgency"), status, arrived));
         } catch (Exception e) {
             synchronized (this) {
                 problems.add(endpoint + ": " + e);
