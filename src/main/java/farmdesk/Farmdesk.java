@@ -27,6 +27,8 @@ import farmdesk.auth.Tokens;
 import farmdesk.events.EventSystem;
 import farmdesk.events.Retention;
 import farmdesk.push.WebPush;
+import farmdesk.hooks.PushReach;
+import farmdesk.hooks.ReplyWaiting;
 import farmdesk.hooks.Webhooks;
 import farmdesk.uploads.DatabaseUploadStore;
 import farmdesk.uploads.ImageCleaner;
@@ -66,6 +68,7 @@ public final class Farmdesk implements AutoCloseable {
     private final EventSystem events;
     private final Retention retention;
     private final Webhooks webhooks;
+    private final ReplyWaiting replyWaiting;
     private final UploadStore uploads;
     private final UploadSweep uploadSweep;
     private final WebPush push;
@@ -91,6 +94,10 @@ public final class Farmdesk implements AutoCloseable {
         // streams; retention keeps what an endpoint has not received yet
         webhooks = Webhooks.start(settings.webhooks(), database.client(), events.commits(),
                 Services.get(MeterRegistry.class));
+        // reply-waiting, stored in the log for the webhooks. PLACEHOLDER: no push reached anyone, until the merge
+        // with branch push-policy puts WebPush.reached here (push is built below, after the stream endpoints)
+        replyWaiting = ReplyWaiting.start(settings.webhooks(), database.client(), events.log(),
+                PushReach.NO_PUSH_REACHED_PLACEHOLDER);
         retention = new Retention(database.client(), events.log(), settings.retention(), settings.retentionEvents(),
                 settings.pruneEvery(), Services.get(MeterRegistry.class), webhooks::keepAbove);
 
@@ -264,6 +271,7 @@ public final class Farmdesk implements AutoCloseable {
             server.stop();
         }
         uploadSweep.close();
+        replyWaiting.close(); // a decision in progress commits; none starts after
         webhooks.close(); // an attempt in flight is cut (sent again by whoever delivers next); the lease is given up
         push.close(); // the push in progress ends; the cursor keeps what was not sent
         retention.close(); // a batch in progress finishes; none starts after

@@ -173,7 +173,7 @@ public record Settings(int port,
                 .observePort(observePortValue(env))
                 .push(PushSettings.fromEnvironment(env))
                 .webhooks(WebhookSettings.parse(env.get("FARMDESK_WEBHOOK_URL"), env.get("FARMDESK_WEBHOOK_SECRET"),
-                        env.get("FARMDESK_WEBHOOK_PAUSE_AFTER_HOURS")))
+                        env.get("FARMDESK_WEBHOOK_PAUSE_AFTER_HOURS"), env.get("FARMDESK_REPLY_WAITING_MINUTES")))
                 .build();
     }
 

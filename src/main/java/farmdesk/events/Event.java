@@ -13,6 +13,8 @@ public final class Event {
     public static final String TICKET_UPDATED = "ticket-updated";
     public static final String TICKET_READ = "ticket-read";
     public static final String TYPING = "typing";
+    /** Derived (hooks.ReplyWaiting): a farmer has left an admin's reply unread for the set time. Admins only. */
+    public static final String REPLY_WAITING = "reply-waiting";
 
     /** The SSE comment heartbeat, offered to every stream at once by {@link Broadcaster#heartbeat}. */
     public static final Event HEARTBEAT = new Event(": ping\n\n");

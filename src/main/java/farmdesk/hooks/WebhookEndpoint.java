@@ -14,15 +14,18 @@ public record WebhookEndpoint(int number, URI url, Set<String> types, boolean in
 
     /** Every type that is stored in the log (live-only ones such as typing are never sent). */
     public static final Set<String> STORED_TYPES = Set.of(
-            Event.TICKET_CREATED, Event.NEW_MESSAGE, Event.TICKET_UPDATED, Event.TICKET_READ);
+            Event.TICKET_CREATED, Event.NEW_MESSAGE, Event.TICKET_UPDATED, Event.TICKET_READ, Event.REPLY_WAITING);
 
     public WebhookEndpoint {
         types = Set.copyOf(types);
     }
 
-    /** Whether this endpoint is sent the event. */
+    /**
+     * Whether this endpoint is sent the event. {@code reply-waiting} is admin-only on streams (not news for
+     * the farmer) but reveals no internal note: it goes to every endpoint that chooses its type.
+     */
     public boolean wants(String type, boolean adminOnly) {
-        return types.contains(type) && (internal || !adminOnly);
+        return types.contains(type) && (internal || !adminOnly || Event.REPLY_WAITING.equals(type));
     }
 
     /** The URL without its query (which may carry a receiver's token): for logs and the admin list. */

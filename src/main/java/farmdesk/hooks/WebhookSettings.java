@@ -1,5 +1,6 @@
 package farmdesk.hooks;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -20,7 +21,8 @@ import java.util.Set;
  * {@code https://a.example/hooks; https://b.example/sms new-message,ticket-updated}.
  */
 public record WebhookSettings(List<WebhookEndpoint> endpoints, WebhookSecret secret, Duration pauseAfter,
-                              Duration firstRetry, Duration maxRetry, Duration lease, Duration idleFallback) {
+                              Duration firstRetry, Duration maxRetry, Duration lease, Duration idleFallback,
+                              Duration replyWaiting) {
 
     public static final Duration DEFAULT_PAUSE_AFTER = Duration.ofHours(24);
     public static final Duration DEFAULT_FIRST_RETRY = Duration.ofSeconds(1);
@@ -31,6 +33,8 @@ public record WebhookSettings(List<WebhookEndpoint> endpoints, WebhookSecret sec
      * another instance, a missed signal. Long: each commit wakes it (events.CommitSignal).
      */
     public static final Duration DEFAULT_IDLE_FALLBACK = Duration.ofSeconds(5);
+    /** FARMDESK_REPLY_WAITING_MINUTES: how long an admin's reply stays unread before {@code reply-waiting}. */
+    public static final Duration DEFAULT_REPLY_WAITING = Duration.ofMinutes(10);
     static final String INTERNAL = "internal";
 
     public WebhookSettings {
@@ -52,15 +56,44 @@ public record WebhookSettings(List<WebhookEndpoint> endpoints, WebhookSecret sec
         if (idleFallback.isNegative() || idleFallback.isZero()) {
             throw new IllegalArgumentException("the webhook idle fallback must be positive");
         }
+        if (replyWaiting.isNegative()) {
+            throw new IllegalArgumentException("FARMDESK_REPLY_WAITING_MINUTES must not be negative");
+        }
     }
 
     /** No endpoints: nothing is delivered. */
     public static WebhookSettings none() {
-        return new WebhookSettings(List.of(), null, DEFAULT_PAUSE_AFTER, DEFAULT_FIRST_RETRY, DEFAULT_MAX_RETRY, DEFAULT_LEASE, DEFAULT_IDLE_FALLBACK);
+        return new WebhookSettings(List.of(), null, DEFAULT_PAUSE_AFTER, DEFAULT_FIRST_RETRY, DEFAULT_MAX_RETRY, DEFAULT_LEASE, DEFAULT_IDLE_FALLBACK, DEFAULT_REPLY_WAITING);
     }
 
-    /** From the three settings (any may be null or blank); a clear IllegalArgumentException when one is wrong. */
+    /** From the three settings (any may be null or blank), the default reply-waiting time. */
     public static WebhookSettings parse(String urls, String secret, String pauseAfterHours) {
+        return parse(urls, secret, pauseAfterHours, null);
+    }
+
+    /**
+     * From the four settings (any may be null or blank); a clear IllegalArgumentException when one is wrong.
+     * FARMDESK_REPLY_WAITING_MINUTES may have a fraction ({@code 0.5}: 30 s), kept to the millisecond; 0 turns
+     * {@code reply-waiting} off.
+     */
+    public static WebhookSettings parse(String urls, String secret, String pauseAfterHours, String replyWaitingMinutes) {
+        Duration replyWaiting = DEFAULT_REPLY_WAITING;
+        if (replyWaitingMinutes != null && !replyWaitingMinutes.isBlank()) {
+            try {
+                BigDecimal minutes = new BigDecimal(replyWaitingMinutes.strip());
+                if (minutes.signum() < 0 || minutes.compareTo(BigDecimal.valueOf(7 * 24 * 60)) > 0) {
+                    throw new NumberFormatException();
+                }
+                replyWaiting = Duration.ofMillis(minutes.multiply(BigDecimal.valueOf(60_000)).longValue());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("FARMDESK_REPLY_WAITING_MINUTES must be a number of minutes from 0"
+                        + " (off) to 10080 (a week), e.g. 10 or 0.5, got '" + replyWaitingMinutes + "'");
+            }
+        }
+        return parseEndpoints(urls, secret, pauseAfterHours).withReplyWaiting(replyWaiting);
+    }
+
+    private static WebhookSettings parseEndpoints(String urls, String secret, String pauseAfterHours) {
         List<WebhookEndpoint> endpoints = endpoints(urls);
         WebhookSecret key = secret == null || secret.isBlank() ? null : WebhookSecret.parse(secret);
         Duration pause = DEFAULT_PAUSE_AFTER;
@@ -72,7 +105,12 @@ public record WebhookSettings(List<WebhookEndpoint> endpoints, WebhookSecret sec
                         + pauseAfterHours + "'");
             }
         }
-        return new WebhookSettings(endpoints, key, pause, DEFAULT_FIRST_RETRY, DEFAULT_MAX_RETRY, DEFAULT_LEASE, DEFAULT_IDLE_FALLBACK);
+        return new WebhookSettings(endpoints, key, pause, DEFAULT_FIRST_RETRY, DEFAULT_MAX_RETRY, DEFAULT_LEASE, DEFAULT_IDLE_FALLBACK, DEFAULT_REPLY_WAITING);
+    }
+
+    /** The wait before {@code reply-waiting} (tests: seconds; zero: never emitted). */
+    public WebhookSettings withReplyWaiting(Duration wait) {
+        return new WebhookSettings(endpoints, secret, pauseAfter, firstRetry, maxRetry, lease, idleFallback, wait);
     }
 
     public boolean enabled() {
@@ -80,16 +118,16 @@ public record WebhookSettings(List<WebhookEndpoint> endpoints, WebhookSecret sec
     }
 
     public WebhookSettings withEndpoints(String urls, WebhookSecret secret) {
-        return new WebhookSettings(endpoints(urls), secret, pauseAfter, firstRetry, maxRetry, lease, idleFallback);
+        return new WebhookSettings(endpoints(urls), secret, pauseAfter, firstRetry, maxRetry, lease, idleFallback, replyWaiting);
     }
 
     public WebhookSettings withTimings(Duration pauseAfter, Duration firstRetry, Duration maxRetry, Duration lease) {
-        return new WebhookSettings(endpoints, secret, pauseAfter, firstRetry, maxRetry, lease, idleFallback);
+        return new WebhookSettings(endpoints, secret, pauseAfter, firstRetry, maxRetry, lease, idleFallback, replyWaiting);
     }
 
     /** The idle fallback (tests set it very long: only the commit signal can wake a delivery). */
     public WebhookSettings withIdleFallback(Duration fallback) {
-        return new WebhookSettings(endpoints, secret, pauseAfter, firstRetry, maxRetry, lease, fallback);
+        return new WebhookSettings(endpoints, secret, pauseAfter, firstRetry, maxRetry, lease, fallback, replyWaiting);
     }
 
     static List<WebhookEndpoint> endpoints(String value) {
