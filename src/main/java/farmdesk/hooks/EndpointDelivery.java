@@ -123,7 +123,7 @@ final class EndpointDelivery {
             if (!running || !lease.held()) {
                 return true;
             }
-            if (!endpoint.wants(e.type(), e.adminOnly())) {
+            if (!endpoint.wants(e.type(), e.internal())) {
                 skippedTo = e.id();
                 continue;
             }

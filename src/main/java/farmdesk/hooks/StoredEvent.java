@@ -3,6 +3,8 @@ package farmdesk.hooks;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
+import farmdesk.events.Event;
+
 /** An event as read from the log for delivery, and the webhook body made of it. */
 record StoredEvent(long id, String type, boolean adminOnly, String data, Instant createdAt) {
 
@@ -13,7 +15,16 @@ record StoredEvent(long id, String type, boolean adminOnly, String data, Instant
      */
     byte[] body() {
         String json = "{\"type\":\"" + type + "\",\"timestamp\":\"" + createdAt + "\""
-                + (adminOnly ? ",\"adminOnly\":true" : "") + ",\"data\":" + data + "}";
+                + (internal() ? ",\"adminOnly\":true" : "") + ",\"data\":" + data + "}";
         return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * An internal note or what reveals one: sent only to endpoints that chose {@code internal}. Not
+     * {@code reply-waiting}: admin-only on streams (not news for the farmer's page), but it reveals no note,
+     * and telling the farmer (by SMS) is what it is for.
+     */
+    boolean internal() {
+        return adminOnly && !Event.REPLY_WAITING.equals(type);
     }
 }

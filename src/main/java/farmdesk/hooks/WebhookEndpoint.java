@@ -20,12 +20,9 @@ public record WebhookEndpoint(int number, URI url, Set<String> types, boolean in
         types = Set.copyOf(types);
     }
 
-    /**
-     * Whether this endpoint is sent the event. {@code reply-waiting} is admin-only on streams (not news for
-     * the farmer) but reveals no internal note: it goes to every endpoint that chooses its type.
-     */
-    public boolean wants(String type, boolean adminOnly) {
-        return types.contains(type) && (internal || !adminOnly || Event.REPLY_WAITING.equals(type));
+    /** Whether this endpoint is sent the event ({@code internal}: an internal note or what reveals one). */
+    public boolean wants(String type, boolean internal) {
+        return types.contains(type) && (this.internal || !internal);
     }
 
     /** The URL without its query (which may carry a receiver's token): for logs and the admin list. */

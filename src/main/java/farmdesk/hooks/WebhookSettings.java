@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * <p>FARMDESK_WEBHOOK_URL: endpoints separated by {@code ;} (or new lines); each is a URL, optionally
  * followed by white space and a comma-separated list of what it wants: event types
- * ({@code ticket-created}, {@code new-message}, {@code ticket-updated}, {@code ticket-read}) and
+ * ({@code ticket-created}, {@code new-message}, {@code ticket-updated}, {@code ticket-read}, {@code reply-waiting}) and
  * {@code internal} (admin-only events too). No list: every stored type, internal notes left out. E.g.
  * {@code https://a.example/hooks; https://b.example/sms new-message,ticket-updated}.
  */

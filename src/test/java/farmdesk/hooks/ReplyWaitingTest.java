@@ -74,6 +74,8 @@ class ReplyWaitingTest {
             List<JsonNode> all = Hooked.ofType(Hooked.stored(api, "/api/admin/events", admin), "reply-waiting");
             assertEquals(2, all.size());
             Hooked.assertDelivered(all, receiver.requests());
+            assertTrue(receiver.accepted().stream().noneMatch(r -> r.body().contains("adminOnly")),
+                    "not marked as an internal note: telling the farmer is what it is for");
             assertEquals(List.of(), Hooked.ofType(Hooked.stored(api, "/api/farmers/F-rw1/events", farmer), "reply-waiting"),
                     "admins only on streams");
         }
