@@ -112,8 +112,8 @@ public final class Farmdesk implements AutoCloseable {
         // the bytes of uploads move through their own share, so a crowd of uploads leaves connections to posts
         uploads = new DatabaseUploadStore(database.client(), Clock.systemUTC(), settings.uploadExpiry(),
                 PoolShare.forUploads(database.poolSize()));
-        // pushes to those with no stream or poll here, from the log after commit (durable cursor)
-        push = new WebPush(settings.push(), database.client(), streamEndpoints.presence()::isLive, events::newestDelivered);
+        // pushes to those with no stream or poll on any instance, from the log after commit (durable cursor)
+        push = new WebPush(settings.push(), database.client(), streamEndpoints.presence(), events::newestDelivered);
         uploadSweep = new UploadSweep(uploads, Clock.systemUTC(), settings.pruneEvery());
         routes = new Routes(
                 new TicketEndpoints(tickets, caller, rateLimiter),
@@ -234,6 +234,11 @@ public final class Farmdesk implements AutoCloseable {
     /** The event log's pruner (tests run it without waiting for its next run). */
     public Retention retention() {
         return retention;
+    }
+
+    /** Web Push (the reply-waiting webhook asks it whether a push reached someone; tests look at its state). */
+    public WebPush push() {
+        return push;
     }
 
     /** Webhook delivery (tests look at its state). */

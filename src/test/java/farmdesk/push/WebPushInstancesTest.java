@@ -29,7 +29,7 @@ class WebPushInstancesTest {
     void twoInstancesPushEachEventOnceAndOneTakesOverWhenTheOtherStops(Servers servers) throws Exception {
         try (TestPushService service = new TestPushService()) {
             Settings shared = TestSettings.postgres().toBuilder()
-                    .push(PushSettings.defaults().withEndpointAllow(List.of(service.prefix()))).build();
+                    .push(WebPushTest.at(service)).build();
             Farmdesk a = servers.start(shared);
             Farmdesk b = servers.start(shared);
             Api onA = new Api(a.port());
@@ -42,12 +42,16 @@ class WebPushInstancesTest {
             String farmer = onA.farmer("F-601");
             BrowserSubscription phone = service.subscription("phone-601");
             assertEquals(201, onA.post("/api/push/subscriptions", farmer, phone.json()).status());
-            String ticket = onA.createTicket(farmer, "Two", "hello");
+            // one ticket per reply: replies on one ticket not sent yet are folded into one push
+            List<String> tickets = new ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                tickets.add(onA.createTicket(farmer, "Two " + i, "hello"));
+            }
             List<String> sent = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 Api on = i % 2 == 0 ? onA : onB;
                 String text = "reply " + i;
-                on.postMessage(on.admin("A-601"), ticket, text);
+                on.postMessage(on.admin("A-601"), tickets.get(i), text);
                 sent.add(text);
             }
             List<TestPushService.Push> all = new ArrayList<>();
@@ -57,7 +61,7 @@ class WebPushInstancesTest {
             servers.stop(a); // whichever was sending, b sends from now on
             for (int i = 6; i < 9; i++) {
                 String text = "reply " + i;
-                onB.postMessage(onB.admin("A-601"), ticket, text);
+                onB.postMessage(onB.admin("A-601"), tickets.get(i), text);
                 sent.add(text);
             }
             do {
