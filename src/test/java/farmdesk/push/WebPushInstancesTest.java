@@ -1,5 +1,11 @@
 package farmdesk.push;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +19,7 @@ import farmdesk.Settings;
 import farmdesk.testing.Api;
 import farmdesk.testing.FarmdeskServer;
 import farmdesk.testing.Servers;
+import farmdesk.testing.SseClient;
 import farmdesk.testing.TestSettings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,6 +78,61 @@ class WebPushInstancesTest {
             Map<Long, Long> perEvent = all.stream().collect(Collectors.groupingBy(TestPushService.Push::eventId, Collectors.counting()));
             assertEquals(sent, all.stream().map(p -> p.payload().get("text").asText()).toList(), "in order, each once: " + perEvent);
             assertEquals(List.of(), service.problems());
+        }
+    }
+
+    @Test
+    void aFarmerLiveOnTheOtherInstanceIsNotPushedAndIsOnceThatInstanceStops(Servers servers) throws Exception {
+        try (TestPushService service = new TestPushService()) {
+            Settings shared = TestSettings.postgres().toBuilder().push(PushSettings.defaults()
+                    .withEndpointAllow(List.of(service.prefix())).withWindows(Duration.ofSeconds(1), Duration.ZERO)).build();
+            Farmdesk a = servers.start(shared);
+            Farmdesk b = servers.start(shared);
+            WebPushPolicyTest.eventually(() -> a.push().sending() || b.push().sending(), "one instance sends");
+            Farmdesk sender = a.push().sending() ? a : b;
+            Farmdesk other = sender == a ? b : a;
+            Api onSender = new Api(sender.port());
+            Api onOther = new Api(other.port());
+            service.trust(onSender.get("/api/push/key", onSender.farmer("F-key")).json().get("publicKey").asText());
+
+            String live = onSender.farmer("F-611");
+            String away = onSender.farmer("F-612");
+            String admin = onSender.admin("A-611");
+            BrowserSubscription livePhone = service.subscription("live-611");
+            BrowserSubscription awayPhone = service.subscription("away-612");
+            assertEquals(201, onSender.post("/api/push/subscriptions", live, livePhone.json()).status());
+            assertEquals(201, onSender.post("/api/push/subscriptions", away, awayPhone.json()).status());
+            String t1 = onSender.createTicket(live, "Live elsewhere", "hello");
+            String t2 = onSender.createTicket(away, "Away", "hello");
+            try (SseClient stream = SseClient.open(onOther.base(), "/api/farmers/F-611/events", onOther.farmer("F-611"))) {
+                assertEquals(200, stream.status());
+                WebPushPolicyTest.eventually(() -> presenceRows(shared, "F-611") == 1, "the other instance says F-611 is live there");
+                onSender.postMessage(admin, t1, "you are on the page, on the other instance");
+                assertEquals("new-message", stream.next().type()); // delivered live
+                onSender.postMessage(admin, t2, "you are not");
+                List<TestPushService.Push> seen = service.until(awayPhone); // due after the first one
+                assertEquals(List.of(awayPhone.endpoint), seen.stream().map(TestPushService.Push::endpoint).toList());
+            }
+            servers.stop(other); // a graceful stop removes its rows: nobody is live there any more
+            assertEquals(0, presenceRows(shared, "F-611"));
+            onSender.postMessage(admin, t1, "now you are away");
+            TestPushService.Push pushed = service.next();
+            assertEquals(livePhone.endpoint, pushed.endpoint());
+            assertEquals("now you are away", pushed.payload().get("text").asText());
+            assertEquals(List.of(), service.problems());
+        }
+    }
+
+    private static int presenceRows(Settings settings, String userId) {
+        try (Connection c = DriverManager.getConnection(settings.dbUrl(), settings.effectiveDbUser(), null);
+             PreparedStatement st = c.prepareStatement("SELECT COUNT(*) FROM push_presence WHERE user_id = ? AND seen_until > now()")) {
+            st.setString(1, userId);
+            try (ResultSet r = st.executeQuery()) {
+                r.next();
+                return r.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 }
