@@ -99,7 +99,8 @@ record PushNotice(To to, String userId, String kind, String title, String text, 
         }
         return switch (kind) {
             case "reply" -> count + " new replies from support";
-            case "farmer-message" -> count + " new messages: " + title;
+            case "farmer-message" -> count + " new messages" + (title.startsWith("Message from ")
+                    ? " from " + title.substring("Message from ".length()) : ": " + title);
             default -> count + " updates: " + title;
         };
     }
