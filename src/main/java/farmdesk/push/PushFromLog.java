@@ -262,7 +262,9 @@ final class PushFromLog implements AutoCloseable {
         byte[] payload = PushNotice.payload(d.eventId(), d.kind(), TicketId.format(d.ticketNum()), d.title(), d.text(),
                 d.pending());
         Instant reached = null;
+        boolean sent = false;
         for (Subscription s : subscriptions.ofUser(d.userId(), d.role())) {
+            sent = true;
             PushSender.Outcome outcome;
             try {
                 outcome = sender.send(s, payload, TTL, d.urgency());
@@ -277,7 +279,7 @@ final class PushFromLog implements AutoCloseable {
                 subscriptions.gone(s.endpoint());
             }
         }
-        book.done(d, Instant.now(), reached);
+        book.done(d, sent ? Instant.now() : null, reached); // no subscription left: no window starts
     }
 
     /**
