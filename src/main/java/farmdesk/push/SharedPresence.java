@@ -3,8 +3,11 @@ package farmdesk.push;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,20 +25,31 @@ import farmdesk.storage.Sql;
 
 /**
  * Who is live (a stream or a held poll) on ANY instance sharing the database: each instance keeps its live
- * users in push_presence. A user's row is inserted as soon as their first connection opens here (from a
- * queue: the request never waits for the database), all this instance's rows are refreshed by one UPDATE
- * every {@code refresh}, and the rows of users gone since the previous refresh are deleted then (not at
- * each close: a long-polling page opens and closes a connection every poll). A graceful stop deletes this
- * instance's rows; a killed instance's rows stop counting once their {@code seen_until} has passed.
+ * users in push_presence. A user's row is inserted as soon as their first connection opens here, and
+ * deleted {@link #LINGER} after their last one closed if they have not come back meanwhile (a long-polling
+ * page closes and reopens a connection every poll: no write for that). All this instance's rows are
+ * refreshed by one UPDATE every {@code refresh}. The requests never wait for any of it: they only queue
+ * the change for this class's thread. A graceful stop deletes this instance's rows; a killed instance's
+ * rows stop counting once their {@code seen_until} has passed.
  *
- * <p>Writes per instance: one UPDATE per refresh, one INSERT per user arriving (none while their row
- * stands), one DELETE per refresh for those who left, and one DELETE of expired rows.
+ * <p>Writes per instance: one INSERT per user arriving (none while their row stands), one DELETE per user
+ * leaving for good, and per refresh one UPDATE and one DELETE of expired rows (those of killed instances).
  */
 final class SharedPresence implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SharedPresence.class.getName());
-    /** Users per DELETE ... IN (...): a bounded statement whatever the crowd that left. */
-    private static final int CHUNK = 100;
+    /**
+     * How long after a user's last connection closed their row is deleted, unless they came back: longer
+     * than the gap between two polls of a page on a slow network, short beside the push grace period.
+     */
+    static final Duration LINGER = Duration.ofSeconds(5);
+
+    /** A user's first connection here opened, or their last one closed. */
+    private record Change(String userId, boolean arrived) {
+    }
+
+    /** Queued by {@link #close()} to wake the worker. */
+    private static final Change STOP = new Change("", false);
 
     private final DbClient db;
     private final Supplier<Set<String>> liveHere;
@@ -44,14 +58,11 @@ final class SharedPresence implements AutoCloseable {
     /** How long a row counts without a refresh: three refreshes, so one failed round loses nobody. */
     private final Duration ttl;
     private final String me = UUID.randomUUID().toString();
-    /** Queued by {@link #close()} to wake the worker: compared by identity, never a user id. */
-    @SuppressWarnings("StringOperationCanBeSimplified")
-    private static final String STOP = new String("stop");
-    private final LinkedBlockingQueue<String> arrivals = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Change> changes = new LinkedBlockingQueue<>();
     /** The users whose row this instance wrote (worker thread only). */
     private final Set<String> published = new HashSet<>();
-    /** Users who arrived since the last refresh, gone again or not (worker thread only): kept one more round. */
-    private final Set<String> touched = new HashSet<>();
+    /** Users whose last connection closed, and when to delete their row if they are still away (worker only). */
+    private final Map<String, Instant> leaving = new HashMap<>();
     private final Thread worker;
     private volatile boolean running = true;
     private int faults;
@@ -71,7 +82,12 @@ final class SharedPresence implements AutoCloseable {
 
     /** A user's first connection opened here (called on the request's thread: only queues). */
     void arrived(String userId) {
-        arrivals.offer(userId);
+        changes.offer(new Change(userId, true));
+    }
+
+    /** A user's last connection here closed (called on the request's thread: only queues). */
+    void departed(String userId) {
+        changes.offer(new Change(userId, false));
     }
 
     /** Whether the user holds a stream or a poll on this instance or on another one (its row not expired). */
@@ -79,40 +95,50 @@ final class SharedPresence implements AutoCloseable {
         if (isLiveHere.test(userId)) {
             return true;
         }
-        return db.execute().get("SELECT user_id FROM push_presence WHERE user_id = ? AND seen_until > ?",
-                userId, Sql.timestamp(Instant.now())).isPresent();
+        // this instance's own rows lag (a user who left lingers): here the in-memory answer is the exact one
+        return db.execute().get("SELECT user_id FROM push_presence WHERE user_id = ? AND instance <> ? AND seen_until > ?",
+                userId, me, Sql.timestamp(Instant.now())).isPresent();
     }
 
     private void run() {
         Instant refreshAt = Instant.now();
         while (running) {
             try {
-                String first = arrivals.poll(Math.max(1, Duration.between(Instant.now(), refreshAt).toMillis()),
+                Instant wake = leaving.values().stream().min(Instant::compareTo)
+                        .filter(refreshAt::isAfter).orElse(refreshAt);
+                Change first = changes.poll(Math.max(1, Duration.between(Instant.now(), wake).toMillis()),
                         TimeUnit.MILLISECONDS);
-                List<String> arrived = new ArrayList<>();
+                List<Change> batch = new ArrayList<>();
                 if (first != null) {
-                    arrived.add(first);
-                    arrivals.drainTo(arrived);
+                    batch.add(first);
+                    changes.drainTo(batch);
                 }
-                arrived.removeIf(u -> u == STOP);
-                if (!running) {
+                if (!running || batch.stream().anyMatch(c -> c == STOP)) {
                     return;
                 }
-                touched.addAll(arrived);
-                for (String u : arrived) {
-                    if (!published.contains(u)) {
-                        insert(u, Instant.now());
+                Instant now = Instant.now();
+                for (Change c : batch) {
+                    if (!c.arrived()) {
+                        leaving.put(c.userId(), now.plus(LINGER));
+                    } else {
+                        leaving.remove(c.userId());
+                        if (!published.contains(c.userId())) {
+                            insert(c.userId(), now);
+                        }
                     }
                 }
-                if (!Instant.now().isBefore(refreshAt)) {
-                    refreshAt = Instant.now().plus(refresh);
-                    refresh();
+                removeGone(now);
+                if (!now.isBefore(refreshAt)) {
+                    refreshAt = now.plus(refresh);
+                    refresh(now);
                 }
                 faults = 0;
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                // what was not written is written at the next refresh (published says what stands)
+                // the next refresh writes every live user's row again: during a long outage another instance
+                // may have swept this one's rows as expired
+                published.clear();
                 if (ErrorHandling.isDatabaseAway(e)) {
                     LOG.log(faults++ == 0 ? Level.WARNING : Level.FINE,
                             "push presence: the database is unavailable: " + DatabaseFaultLog.firstLine(e));
@@ -135,24 +161,26 @@ final class SharedPresence implements AutoCloseable {
         published.add(userId);
     }
 
-    /** One round: every row of this instance lives on, those who left are removed, the expired swept. */
-    private void refresh() {
-        Instant now = Instant.now();
-        Set<String> live = new HashSet<>(liveHere.get());
-        live.addAll(touched);
-        touched.clear();
-        db.execute().dml("UPDATE push_presence SET seen_until = ? WHERE instance = ?", Sql.timestamp(now.plus(ttl)), me);
-        List<String> gone = published.stream().filter(u -> !live.contains(u)).toList();
-        for (int i = 0; i < gone.size(); i += CHUNK) {
-            List<String> chunk = gone.subList(i, Math.min(gone.size(), i + CHUNK));
-            List<Object> params = new ArrayList<>();
-            params.add(me);
-            params.addAll(chunk);
-            db.execute().dml("DELETE FROM push_presence WHERE instance = ? AND user_id IN ("
-                    + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")", params.toArray());
-            chunk.forEach(published::remove);
+    /** Deletes the rows of users who left {@link #LINGER} ago and did not come back. */
+    private void removeGone(Instant now) {
+        for (Iterator<Map.Entry<String, Instant>> i = leaving.entrySet().iterator(); i.hasNext(); ) {
+            Map.Entry<String, Instant> e = i.next();
+            if (e.getValue().isAfter(now)) {
+                continue;
+            }
+            String user = e.getKey();
+            if (published.contains(user) && !isLiveHere.test(user)) {
+                db.execute().dml("DELETE FROM push_presence WHERE instance = ? AND user_id = ?", me, user);
+                published.remove(user);
+            }
+            i.remove();
         }
-        for (String u : live) {
+    }
+
+    /** One round: every row of this instance lives on; rows missing (a failed insert) are written; the expired swept. */
+    private void refresh(Instant now) {
+        db.execute().dml("UPDATE push_presence SET seen_until = ? WHERE instance = ?", Sql.timestamp(now.plus(ttl)), me);
+        for (String u : liveHere.get()) {
             if (!published.contains(u)) {
                 insert(u, now);
             }
@@ -165,7 +193,7 @@ final class SharedPresence implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        arrivals.offer(STOP); // wakes the worker without interrupting a statement in progress
+        changes.offer(STOP); // wakes the worker without interrupting a statement in progress
         try {
             if (!worker.join(Duration.ofSeconds(5))) {
                 worker.interrupt();

@@ -40,6 +40,7 @@ public final class WebPush implements AutoCloseable {
         this.book = new NoticeBook(db, settings.grace(), settings.group());
         this.presence = new SharedPresence(db, live::users, live::isLive, settings.presenceRefresh());
         live.onArrival(presence::arrived);
+        live.onDeparture(presence::departed);
         this.sending = new PushFromLog(db, subscriptions, new PushSender(vapid), book, presence::liveAnywhere,
                 newestKnown, settings.preview(), settings.poll());
     }

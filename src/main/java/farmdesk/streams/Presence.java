@@ -13,6 +13,7 @@ public final class Presence {
 
     private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
     private volatile Consumer<String> arrivals = userId -> { };
+    private volatile Consumer<String> departures = userId -> { };
 
     void opened(String userId) {
         if (open.merge(userId, 1, Integer::sum) == 1) {
@@ -21,7 +22,9 @@ public final class Presence {
     }
 
     void closed(String userId) {
-        open.computeIfPresent(userId, (k, n) -> n <= 1 ? null : n - 1);
+        if (open.computeIfPresent(userId, (k, n) -> n <= 1 ? null : n - 1) == null) {
+            departures.accept(userId);
+        }
     }
 
     /** Whether the user holds a stream or a poll here now. */
@@ -39,5 +42,10 @@ public final class Presence {
      */
     public void onArrival(Consumer<String> listener) {
         arrivals = listener;
+    }
+
+    /** Told when a user's last connection here closes (on the request's thread: it must return at once). */
+    public void onDeparture(Consumer<String> listener) {
+        departures = listener;
     }
 }
