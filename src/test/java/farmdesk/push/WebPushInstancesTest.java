@@ -135,4 +135,47 @@ class WebPushInstancesTest {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void pollingUsersWriteOnePresenceRowEachNotOnePerPoll(Servers servers) throws Exception {
+        PushSettings d = PushSettings.defaults();
+        PushSettings fastRefresh = new PushSettings(null, null, d.vapidSubject(), List.of(), true, d.poll(), d.grace(),
+                d.group(), Duration.ofSeconds(1)); // several refreshes while they poll
+        Settings settings = TestSettings.postgres().toBuilder().push(fastRefresh).build();
+        Farmdesk app = servers.start(settings);
+        Api api = new Api(app.port());
+        int users = 20;
+        int pollsEach = 6;
+        List<Thread> pollers = new ArrayList<>();
+        for (int i = 0; i < users; i++) {
+            String id = "F-poll-" + i;
+            String token = api.farmer(id);
+            pollers.add(Thread.ofVirtual().start(() -> {
+                for (int n = 0; n < pollsEach; n++) {
+                    assertEquals(200, api.get("/api/farmers/" + id + "/events/poll?after=0&timeout=1", token).status());
+                }
+            }));
+        }
+        for (Thread t : pollers) {
+            t.join();
+        }
+        servers.stop(app); // deletes its rows; its connections end, and with them their statistics are flushed
+        WebPushPolicyTest.eventually(() -> presenceWrites(settings)[2] >= users, "the stop's deletes are counted");
+        long[] written = presenceWrites(settings);
+        assertEquals(users, written[0], "one insert per user over " + users * pollsEach + " polls");
+        assertEquals(users, written[2], "one delete per user");
+    }
+
+    /** Rows inserted, updated and deleted in push_presence (PostgreSQL's statistics). */
+    private static long[] presenceWrites(Settings settings) {
+        try (Connection c = DriverManager.getConnection(settings.dbUrl(), settings.effectiveDbUser(), null);
+             PreparedStatement st = c.prepareStatement("SELECT n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables"
+                     + " WHERE relname = 'push_presence'");
+             ResultSet r = st.executeQuery()) {
+            r.next();
+            return new long[] {r.getLong(1), r.getLong(2), r.getLong(3)};
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
