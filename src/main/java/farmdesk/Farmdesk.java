@@ -27,7 +27,6 @@ import farmdesk.auth.Tokens;
 import farmdesk.events.EventSystem;
 import farmdesk.events.Retention;
 import farmdesk.push.WebPush;
-import farmdesk.hooks.PushReach;
 import farmdesk.hooks.ReplyWaiting;
 import farmdesk.hooks.Webhooks;
 import farmdesk.uploads.DatabaseUploadStore;
@@ -94,10 +93,6 @@ public final class Farmdesk implements AutoCloseable {
         // streams; retention keeps what an endpoint has not received yet
         webhooks = Webhooks.start(settings.webhooks(), database.client(), events.commits(),
                 Services.get(MeterRegistry.class));
-        // reply-waiting, stored in the log for the webhooks. PLACEHOLDER: no push reached anyone, until the merge
-        // with branch push-policy puts WebPush.reached here (push is built below, after the stream endpoints)
-        replyWaiting = ReplyWaiting.start(settings.webhooks(), database.client(), events.log(),
-                PushReach.NO_PUSH_REACHED_PLACEHOLDER);
         retention = new Retention(database.client(), events.log(), settings.retention(), settings.retentionEvents(),
                 settings.pruneEvery(), Services.get(MeterRegistry.class), webhooks::keepAbove);
 
@@ -119,8 +114,10 @@ public final class Farmdesk implements AutoCloseable {
         // the bytes of uploads move through their own share, so a crowd of uploads leaves connections to posts
         uploads = new DatabaseUploadStore(database.client(), Clock.systemUTC(), settings.uploadExpiry(),
                 PoolShare.forUploads(database.poolSize()));
-        // pushes to those with no stream or poll here, from the log after commit (durable cursor)
-        push = new WebPush(settings.push(), database.client(), streamEndpoints.presence()::isLive, events.commits());
+        // pushes to those with no stream or poll on any instance, from the log after commit (durable cursor)
+        push = new WebPush(settings.push(), database.client(), streamEndpoints.presence(), events.commits());
+        // reply-waiting, stored in the log for the webhooks: a reply left unread that no push reached
+        replyWaiting = ReplyWaiting.start(settings.webhooks(), database.client(), events.log(), push::reached);
         uploadSweep = new UploadSweep(uploads, Clock.systemUTC(), settings.pruneEvery());
         routes = new Routes(
                 new TicketEndpoints(tickets, caller, rateLimiter),
@@ -241,6 +238,11 @@ public final class Farmdesk implements AutoCloseable {
     /** The event log's pruner (tests run it without waiting for its next run). */
     public Retention retention() {
         return retention;
+    }
+
+    /** Web Push (the reply-waiting webhook asks it whether a push reached someone; tests look at its state). */
+    public WebPush push() {
+        return push;
     }
 
     /** Webhook delivery (tests look at its state). */

@@ -11,10 +11,4 @@ public interface PushReach {
 
     boolean reached(String farmerId, long ticketNum, Instant since);
 
-    /**
-     * PLACEHOLDER until the push side answers (branch push-policy adds {@code WebPush.reached(userId,
-     * ticketNum, since)}; the merge wires that in its place, in Farmdesk): says "no push reached them", so a
-     * reply left unread is always reported.
-     */
-    PushReach NO_PUSH_REACHED_PLACEHOLDER = (farmerId, ticketNum, since) -> false;
 }

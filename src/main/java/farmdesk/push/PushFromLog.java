@@ -9,6 +9,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbTransaction;
 
 import farmdesk.events.CommitSignal;
 import farmdesk.events.Event;
@@ -16,14 +17,22 @@ import farmdesk.events.EventLog;
 import farmdesk.http.ErrorHandling;
 import farmdesk.storage.DatabaseFaultLog;
 import farmdesk.storage.Sql;
+import farmdesk.storage.Transactions;
+import farmdesk.tickets.TicketId;
 
 /**
- * Sends the pushes, driven by the durable event log after commit: reads the events after its cursor, in
- * id order (they commit in id order: {@link EventLog}), pushes what each means ({@link PushNotice}) to
- * the subscriptions of the people who are not live here, and only then moves the cursor past the event
- * (row {@code push} of push_cursor). A restart resumes at the cursor: nothing committed is lost, and an
- * event whose pushes were all sent is not pushed again (a stop in the middle of one event's pushes may
- * repeat that event's: the payload carries the event id, and the service worker drops a repeat).
+ * Sends the pushes, driven by the durable event log after commit, in two steps on one thread:
+ * <ol>
+ * <li>reads the events after its cursor, in id order (they commit in id order: {@link EventLog}), and turns
+ * what each means ({@link PushNotice}) into pending rows of the people it is for ({@link NoticeBook}), in the
+ * same transaction that moves the cursor (row {@code push} of push_cursor) past them;</li>
+ * <li>sends the rows that are due (the grace period and the grouping window have passed), to each
+ * subscription of the person, unless they are live on some instance or have read it meanwhile, and then
+ * marks the row done.</li>
+ * </ol>
+ * A restart resumes at the cursor and at the rows still pending: nothing committed is lost, and a row
+ * whose pushes were sent is not sent again (a stop in the middle of one row's pushes may repeat them: the
+ * payload carries the newest event id, and the service worker drops a repeat).
  *
  * <p>Among instances sharing the database one sends at a time: the one holding the cursor row's lease,
  * renewed while it works and taken over by another once it lapses (the holder stopped or died).
@@ -34,40 +43,56 @@ final class PushFromLog implements AutoCloseable {
     private static final String CURSOR = "push";
     static final Duration LEASE = Duration.ofSeconds(30);
     private static final int PAGE = 100;
-    /** How long a stop waits for the event in progress before it interrupts the sender. */
+    /** How often the lease holder forgets old rows of push_notices. */
+    private static final Duration PRUNE_EVERY = Duration.ofMinutes(10);
+    /** How long a stop waits for the row in progress before it interrupts the sender. */
     static final Duration STOP_WAIT = Duration.ofSeconds(10);
     /** How long a push service keeps a message for a device that is offline: a day. */
     private static final Duration TTL = Duration.ofHours(24);
 
+    /** The cursor moved on without this instance: another took the lease over. */
+    private static final class LeaseLost extends RuntimeException {
+        LeaseLost() {
+            super(null, null, false, false);
+        }
+    }
+
     private final DbClient db;
     private final Subscriptions subscriptions;
     private final PushSender sender;
-    private final Predicate<String> live;
+    private final NoticeBook book;
+    private final ReadMarks reads;
+    private final Predicate<String> liveAnywhere;
     private final CommitSignal commits;
     private final boolean preview;
     private final Duration poll;
     private final String me = UUID.randomUUID().toString();
     private final Thread worker;
     private volatile boolean running = true;
+    private volatile boolean holding;
     /** The cursor when the last look found nothing after it; -1 when unknown (not holding the lease). */
     private long caughtUpTo = -1;
+    /** When the next pending row comes due (as of the last look); {@link Instant#MIN}: look again. */
+    private Instant nextDue = Instant.MIN;
     /** Rounds failed in a row because the database was away (logged once per outage). */
     private int faults;
 
     /**
-     * @param live        whether a user has a live stream or poll here (they are not pushed)
-     * @param commits     raised when this instance learns of a committed event: while its newest id is not
-     *                    past what was handled, an idle sender waits on it and asks the database nothing
-     *                    (only renews its lease)
-     * @param poll        the fallback: the longest an idle sender waits for the signal before it looks anyway,
-     *                    and how often an instance without the lease tries for it
+     * @param liveAnywhere whether a user has a live stream or poll on some instance (they are not pushed)
+     * @param commits      raised when this instance learns of a committed event: while its newest id is not
+     *                     past what was handled, an idle sender waits on it and asks the database nothing
+     *                     (only renews its lease)
+     * @param poll         the fallback: the longest an idle sender waits for the signal before it looks anyway,
+     *                     and how often an instance without the lease tries for it
      */
-    PushFromLog(DbClient db, Subscriptions subscriptions, PushSender sender, Predicate<String> live,
+    PushFromLog(DbClient db, Subscriptions subscriptions, PushSender sender, NoticeBook book, Predicate<String> liveAnywhere,
                 CommitSignal commits, boolean preview, Duration poll) {
         this.db = db;
         this.subscriptions = subscriptions;
         this.sender = sender;
-        this.live = live;
+        this.book = book;
+        this.reads = new ReadMarks(db);
+        this.liveAnywhere = liveAnywhere;
         this.commits = commits;
         this.preview = preview;
         this.poll = poll;
@@ -92,30 +117,45 @@ final class PushFromLog implements AutoCloseable {
         }
     }
 
+    /** Whether this instance holds the lease (is the one sending): tests pick the other instance with it. */
+    boolean sending() {
+        return holding;
+    }
+
     private void run() {
         Instant renewAt = Instant.MIN;
+        Instant pruneAt = Instant.MIN;
         while (running) {
             try {
-                // idle, caught up and holding the lease: nothing to ask the database (an idle instance
-                // wrote its lease and read the log five times a second before); the lease is renewed at a
-                // third of its time, which also bounds how late an event the relay never told of is seen
+                // idle, caught up, nothing due and holding the lease: nothing to ask the database; the lease is
+                // renewed at a third of its time, which also bounds how late an event the relay never told of is seen
                 Instant now = Instant.now();
-                if (caughtUpTo >= 0 && commits.newest() <= caughtUpTo && now.isBefore(renewAt)) {
-                    // woken by the commit of the next event (here or, through the relay, elsewhere); the poll is
-                    // only the fallback for a signal missed
-                    Duration untilRenewal = Duration.between(now, renewAt);
-                    commits.awaitPast(caughtUpTo, untilRenewal.compareTo(poll) < 0 ? untilRenewal : poll);
+                if (caughtUpTo >= 0 && commits.newest() <= caughtUpTo && now.isBefore(renewAt)
+                        && now.isBefore(nextDue)) {
+                    // woken by the commit of the next event (here or, through the relay, elsewhere), or when the
+                    // next pending notice falls due or the lease needs renewing; the poll is only the fallback
+                    // for a signal missed
+                    commits.awaitPast(caughtUpTo, shortest(Duration.between(now, renewAt), Duration.between(now, nextDue), poll));
                     continue;
                 }
                 if (!holdLease()) {
+                    holding = false;
                     caughtUpTo = -1;
-                    Thread.sleep(poll.toMillis());
+                    nextDue = Instant.MIN;
+                    idle();
                     continue;
                 }
+                holding = true;
                 renewAt = now.plus(LEASE.dividedBy(3));
                 faults = 0;
-                if (!sendNext() && caughtUpTo < 0) {
-                    Thread.sleep(poll.toMillis()); // lost the lease meanwhile (caught up: the wait above is on the signal)
+                if (!now.isBefore(pruneAt)) {
+                    pruneAt = now.plus(PRUNE_EVERY);
+                    book.prune(now);
+                }
+                boolean worked = foldNext();
+                worked |= sendDue();
+                if (!worked && caughtUpTo < 0) {
+                    idle(); // lost the lease meanwhile (caught up: the wait above is on the signal)
                 }
             } catch (InterruptedException e) {
                 return;
@@ -128,6 +168,7 @@ final class PushFromLog implements AutoCloseable {
                 } else {
                     LOG.log(Level.WARNING, "push sender: " + DatabaseFaultLog.firstLine(e), e);
                 }
+                nextDue = Instant.MIN;
                 try {
                     Thread.sleep(Math.max(1000, poll.toMillis()));
                 } catch (InterruptedException stop) {
@@ -135,6 +176,16 @@ final class PushFromLog implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The wait of a round that could not look (no lease): the fallback poll. */
+    private void idle() throws InterruptedException {
+        Thread.sleep(poll.toMillis());
+    }
+
+    private static Duration shortest(Duration a, Duration b, Duration c) {
+        Duration ab = a.compareTo(b) < 0 ? a : b;
+        return ab.compareTo(c) < 0 ? ab : c;
     }
 
     /** Takes or renews the lease; true when this instance is the one sending. */
@@ -145,57 +196,107 @@ final class PushFromLog implements AutoCloseable {
                 me, Sql.timestamp(now.plus(LEASE)), CURSOR, me, Sql.timestamp(now)) > 0;
     }
 
-    /** Handles the events after the cursor, one page; true when there were any. */
-    private boolean sendNext() throws InterruptedException {
+    /**
+     * Turns the events after the cursor (one page) into pending rows and moves the cursor past them, in one
+     * transaction; true when there were any.
+     */
+    private boolean foldNext() {
         long cursor = db.execute().get("SELECT last_id FROM push_cursor WHERE name = ?", CURSOR)
                 .map(r -> Sql.longOrZero(r, "last_id")).orElseThrow();
         List<Event> events = EventLog.readRange(db, cursor, Long.MAX_VALUE, PAGE);
         caughtUpTo = events.isEmpty() ? cursor : -1;
-        for (Event e : events) {
-            if (!running) {
-                return true;
-            }
-            push(e);
-            // only the lease holder moves the cursor: one that lost its lease meanwhile stops here
-            if (db.execute().dml("UPDATE push_cursor SET last_id = ? WHERE name = ? AND owner = ? AND last_id = ?",
-                    e.id(), CURSOR, me, cursor) == 0) {
-                return false;
-            }
-            cursor = e.id();
+        if (events.isEmpty()) {
+            return false;
         }
-        return !events.isEmpty();
+        Instant now = Instant.now();
+        try {
+            Transactions.inOne(db, tx -> {
+                for (Event e : events) {
+                    fold(tx, e, now);
+                }
+                // only the lease holder moves the cursor: one that lost its lease meanwhile changes nothing
+                if (tx.dml("UPDATE push_cursor SET last_id = ? WHERE name = ? AND owner = ? AND last_id = ?",
+                        events.getLast().id(), CURSOR, me, cursor) == 0) {
+                    throw new LeaseLost();
+                }
+                return null;
+            });
+        } catch (LeaseLost lost) {
+            return false;
+        }
+        nextDue = Instant.MIN; // rows were added: look at what is due
+        return true;
     }
 
-    private void push(Event event) throws InterruptedException {
-        PushNotice notice = PushNotice.of(event, preview);
+    private void fold(DbTransaction tx, Event e, Instant now) {
+        PushNotice notice = PushNotice.of(e, preview);
         if (notice == null) {
             return;
         }
-        List<Subscription> to = notice.toFarmer() != null
-                ? subscriptions.ofUser(notice.toFarmer(), "farmer")
-                : subscriptions.ofRole("admin");
-        for (Subscription s : to) {
-            if (live.test(s.userId())) {
-                continue; // on the page now: the stream shows it
-            }
-            PushSender.Outcome outcome;
-            try {
-                outcome = sender.send(s, notice.payload(), TTL, notice.urgency());
-            } catch (RuntimeException e) {
-                // one unusable subscription (say, a URL the HTTP client refuses) must not stop everyone's pushes
-                LOG.log(Level.WARNING, "push for event " + event.id() + " to " + s.endpoint() + " not sent", e);
-                continue;
-            }
-            if (outcome == PushSender.Outcome.GONE) {
-                subscriptions.gone(s.endpoint());
-            }
+        List<String> users = switch (notice.to()) {
+            case FARMER -> Subscriptions.users(tx, "farmer", notice.userId());
+            case ASSIGNEE -> Subscriptions.users(tx, "admin", notice.userId());
+            case EVERY_ADMIN -> Subscriptions.users(tx, "admin", null);
+        };
+        String role = notice.to() == PushNotice.To.FARMER ? "farmer" : "admin";
+        for (String user : users) {
+            book.fold(tx, user, role, e.ticket(), e.id(), notice, now);
         }
     }
 
+    /** Sends the rows due now (one page); true when there were any. */
+    private boolean sendDue() throws InterruptedException {
+        Instant now = Instant.now();
+        if (now.isBefore(nextDue)) {
+            return false;
+        }
+        List<NoticeBook.Due> due = book.due(now, PAGE);
+        if (due.isEmpty()) {
+            nextDue = book.nextDue().orElse(Instant.MAX);
+            return false;
+        }
+        for (NoticeBook.Due d : due) {
+            if (!running) {
+                return true;
+            }
+            push(d);
+        }
+        return true;
+    }
+
+    private void push(NoticeBook.Due d) throws InterruptedException {
+        if (liveAnywhere.test(d.userId())
+                || (d.messageId() != null && reads.hasRead(d.role(), d.userId(), d.ticketNum(), d.messageId()))) {
+            book.done(d, null, null); // on the page now (the stream shows it), or read already: no push
+            return;
+        }
+        byte[] payload = PushNotice.payload(d.eventId(), d.kind(), TicketId.format(d.ticketNum()), d.title(), d.text(),
+                d.pending());
+        Instant reached = null;
+        boolean sent = false;
+        for (Subscription s : subscriptions.ofUser(d.userId(), d.role())) {
+            sent = true;
+            PushSender.Outcome outcome;
+            try {
+                outcome = sender.send(s, payload, TTL, d.urgency());
+            } catch (RuntimeException e) {
+                // one unusable subscription (say, a URL the HTTP client refuses) must not stop everyone's pushes
+                LOG.log(Level.WARNING, "push for event " + d.eventId() + " to " + s.endpoint() + " not sent", e);
+                continue;
+            }
+            if (outcome == PushSender.Outcome.SENT) {
+                reached = Instant.now();
+            } else if (outcome == PushSender.Outcome.GONE) {
+                subscriptions.gone(s.endpoint());
+            }
+        }
+        book.done(d, sent ? Instant.now() : null, reached); // no subscription left: no window starts
+    }
+
     /**
-     * Stops after the event in progress: its pushes are sent and the cursor moved (not interrupted: a push
-     * the service took, cut before its answer, would be sent again at the next start); interrupted only
-     * when that takes longer than {@link #STOP_WAIT} (a push service that keeps it waiting or retrying).
+     * Stops after the row in progress: its pushes are sent and the row marked (not interrupted: a push the
+     * service took, cut before its answer, would be sent again at the next start); interrupted only when
+     * that takes longer than {@link #STOP_WAIT} (a push service that keeps it waiting or retrying).
      */
     @Override
     public void close() {

@@ -16,9 +16,21 @@ import java.util.Map;
  * @param preview         false: a farmer's push carries no message text
  * @param poll            the fallback of the sender: it waits for a commit signal at most this long before it
  *                        looks at the log anyway, and an instance without the lease tries for it this often
+ * @param grace           how old an event must be before it is pushed (FARMDESK_PUSH_GRACE_SECONDS): who reads
+ *                        it or comes back to the page meanwhile is not pushed
+ * @param group           at most one push per person and ticket within this time (FARMDESK_PUSH_GROUP_SECONDS):
+ *                        what happens meanwhile is folded into the next push, with a count
+ * @param presenceRefresh how often an instance refreshes its live users' rows in push_presence
  */
 public record PushSettings(String vapidPublicKey, String vapidPrivateKey, String vapidSubject,
-                           List<String> endpointAllow, boolean preview, Duration poll) {
+                           List<String> endpointAllow, boolean preview, Duration poll,
+                           Duration grace, Duration group, Duration presenceRefresh) {
+
+    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_GROUP = Duration.ofSeconds(180);
+    /** Bounds of the two windows: beyond them a push is no longer news. */
+    static final Duration MAX_GRACE = Duration.ofHours(1);
+    static final Duration MAX_GROUP = Duration.ofDays(1);
 
     public static final String DEFAULT_SUBJECT = "mailto:push@farmdesk.invalid";
     /** Long: the sender is woken by each commit (events.CommitSignal); this only bounds a missed signal. */
@@ -47,10 +59,22 @@ public record PushSettings(String vapidPublicKey, String vapidPrivateKey, String
         if (poll.isNegative() || poll.isZero()) {
             throw new IllegalArgumentException("the push poll period must be positive");
         }
+        if (grace.isNegative() || grace.compareTo(MAX_GRACE) > 0) {
+            throw new IllegalArgumentException("FARMDESK_PUSH_GRACE_SECONDS must be 0 to " + MAX_GRACE.toSeconds()
+                    + ", got " + grace.toSeconds());
+        }
+        if (group.isNegative() || group.compareTo(MAX_GROUP) > 0) {
+            throw new IllegalArgumentException("FARMDESK_PUSH_GROUP_SECONDS must be 0 to " + MAX_GROUP.toSeconds()
+                    + ", got " + group.toSeconds());
+        }
+        if (presenceRefresh.isNegative() || presenceRefresh.isZero()) {
+            throw new IllegalArgumentException("the presence refresh period must be positive");
+        }
     }
 
     public static PushSettings defaults() {
-        return new PushSettings(null, null, DEFAULT_SUBJECT, List.of(), true, DEFAULT_POLL);
+        return new PushSettings(null, null, DEFAULT_SUBJECT, List.of(), true, DEFAULT_POLL,
+                DEFAULT_GRACE, DEFAULT_GROUP, Duration.ofSeconds(15));
     }
 
     public static PushSettings fromEnvironment(Map<String, String> env) {
@@ -66,24 +90,44 @@ public record PushSettings(String vapidPublicKey, String vapidPrivateKey, String
         return new PushSettings(trimmed(env.get("FARMDESK_VAPID_PUBLIC_KEY")), trimmed(env.get("FARMDESK_VAPID_PRIVATE_KEY")),
                 subject != null ? subject.trim() : d.vapidSubject(),
                 allow == null ? List.of() : Arrays.stream(allow.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
-                previewOn, d.poll());
+                previewOn, d.poll(), seconds(env, "FARMDESK_PUSH_GRACE_SECONDS", d.grace()),
+                seconds(env, "FARMDESK_PUSH_GROUP_SECONDS", d.group()), d.presenceRefresh());
+    }
+
+    private static Duration seconds(Map<String, String> env, String name, Duration otherwise) {
+        String v = blankToNull(env.get(name));
+        if (v == null) {
+            return otherwise;
+        }
+        if (!v.trim().matches("[0-9]{1,6}")) {
+            throw new IllegalArgumentException(name + " must be a whole number of seconds, got '" + v + "'");
+        }
+        return Duration.ofSeconds(Long.parseLong(v.trim()));
     }
 
     public PushSettings withEndpointAllow(List<String> prefixes) {
-        return new PushSettings(vapidPublicKey, vapidPrivateKey, vapidSubject, prefixes, preview, poll);
+        return new PushSettings(vapidPublicKey, vapidPrivateKey, vapidSubject, prefixes, preview, poll, grace, group,
+                presenceRefresh);
     }
 
     public PushSettings withPreview(boolean on) {
-        return new PushSettings(vapidPublicKey, vapidPrivateKey, vapidSubject, endpointAllow, on, poll);
+        return new PushSettings(vapidPublicKey, vapidPrivateKey, vapidSubject, endpointAllow, on, poll, grace, group, presenceRefresh);
     }
 
     /** The sender's fallback poll (tests set it very long: only the commit signal can wake the sender). */
     public PushSettings withPoll(Duration fallback) {
-        return new PushSettings(vapidPublicKey, vapidPrivateKey, vapidSubject, endpointAllow, preview, fallback);
+        return new PushSettings(vapidPublicKey, vapidPrivateKey, vapidSubject, endpointAllow, preview, fallback, grace, group,
+                presenceRefresh);
     }
 
     public PushSettings withVapid(String publicKey, String privateKey, String subject) {
-        return new PushSettings(publicKey, privateKey, subject, endpointAllow, preview, poll);
+        return new PushSettings(publicKey, privateKey, subject, endpointAllow, preview, poll, grace, group, presenceRefresh);
+    }
+
+    /** The grace period and the grouping window (tests make them short). */
+    public PushSettings withWindows(Duration grace, Duration group) {
+        return new PushSettings(vapidPublicKey, vapidPrivateKey, vapidSubject, endpointAllow, preview, poll, grace, group,
+                presenceRefresh);
     }
 
     private static String trimmed(String s) {

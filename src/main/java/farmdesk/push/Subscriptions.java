@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 
 import farmdesk.storage.Sql;
@@ -65,6 +66,18 @@ final class Subscriptions {
     List<Subscription> ofRole(String role) {
         return query("SELECT endpoint, user_id, user_role, p256dh, auth FROM push_subscriptions"
                 + " WHERE user_role = ? ORDER BY endpoint", role);
+    }
+
+    /**
+     * The users with at least one subscription in {@code role}; only {@code userId} when given (in the
+     * caller's transaction: who a notice is kept for).
+     */
+    static List<String> users(DbExecute exec, String role, String userId) {
+        try (Stream<DbRow> rows = userId == null
+                ? exec.query("SELECT DISTINCT user_id FROM push_subscriptions WHERE user_role = ? ORDER BY user_id", role)
+                : exec.query("SELECT DISTINCT user_id FROM push_subscriptions WHERE user_role = ? AND user_id = ?", role, userId)) {
+            return rows.map(r -> r.column("user_id").getString()).toList();
+        }
     }
 
     private List<Subscription> query(String sql, Object... params) {

@@ -2,13 +2,14 @@ package farmdesk.push;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.function.Predicate;
+import java.time.Instant;
 
 import io.helidon.dbclient.DbClient;
 
 import farmdesk.Refused;
 import farmdesk.auth.Viewer;
 import farmdesk.events.CommitSignal;
+import farmdesk.streams.Presence;
 
 /**
  * Web Push, put together: the VAPID keys, the stored subscriptions and the sender that follows the event
@@ -24,18 +25,38 @@ public final class WebPush implements AutoCloseable {
     private final PushSettings settings;
     private final Vapid vapid;
     private final Subscriptions subscriptions;
+    private final NoticeBook book;
+    private final SharedPresence presence;
     private final PushFromLog sending;
 
     /**
-     * @param live        whether a user has a live stream or poll on this instance
+     * @param live        who has a live stream or poll on this instance (shared with the other instances)
      * @param commits     raised when this instance learns of a committed event (on any instance)
      */
-    public WebPush(PushSettings settings, DbClient db, Predicate<String> live, CommitSignal commits) {
+    public WebPush(PushSettings settings, DbClient db, Presence live, CommitSignal commits) {
         this.settings = settings;
         this.vapid = new Vapid(VapidKeys.load(settings, db), settings.vapidSubject());
         this.subscriptions = new Subscriptions(db);
-        this.sending = new PushFromLog(db, subscriptions, new PushSender(vapid), live, commits,
-                settings.preview(), settings.poll());
+        this.book = new NoticeBook(db, settings.grace(), settings.group());
+        this.presence = new SharedPresence(db, live::users, live::isLive, settings.presenceRefresh());
+        live.onArrival(presence::arrived);
+        live.onDeparture(presence::departed);
+        this.sending = new PushFromLog(db, subscriptions, new PushSender(vapid), book, presence::liveAnywhere,
+                commits, settings.preview(), settings.poll());
+    }
+
+    /**
+     * Whether a push service accepted (2xx) a push about the ticket for one of the user's subscriptions at or
+     * after {@code since} (known for a day after the last push: {@link NoticeBook#KEEP}). The reply-waiting
+     * webhook asks it: a farmer a push reached needs no SMS.
+     */
+    public boolean reached(String userId, long ticketNum, Instant since) {
+        return book.reached(userId, ticketNum, since);
+    }
+
+    /** Whether this instance is the one sending now (holds the lease). */
+    public boolean sending() {
+        return sending.sending();
     }
 
     /** The VAPID public key (base64url uncompressed point): the page's {@code applicationServerKey}. */
@@ -98,5 +119,6 @@ public final class WebPush implements AutoCloseable {
     @Override
     public void close() {
         sending.close();
+        presence.close();
     }
 }

@@ -40,4 +40,21 @@ class PushSettingsTest {
         assertThrows(IllegalArgumentException.class, () -> PushSettings.fromEnvironment(Map.of(
                 "FARMDESK_PUSH_ENDPOINT_ALLOW", "http://127.0.0.1:9000")), "an origin without a path");
     }
+
+    @Test
+    void theGracePeriodAndTheGroupingWindow() {
+        PushSettings none = PushSettings.fromEnvironment(Map.of());
+        assertEquals(java.time.Duration.ofSeconds(30), none.grace());
+        assertEquals(java.time.Duration.ofSeconds(180), none.group());
+        PushSettings set = PushSettings.fromEnvironment(Map.of(
+                "FARMDESK_PUSH_GRACE_SECONDS", "0", "FARMDESK_PUSH_GROUP_SECONDS", " 600 "));
+        assertEquals(java.time.Duration.ZERO, set.grace());
+        assertEquals(java.time.Duration.ofSeconds(600), set.group());
+        for (String bad : List.of("-1", "1.5", "soon", "3601")) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> PushSettings.fromEnvironment(Map.of("FARMDESK_PUSH_GRACE_SECONDS", bad)), bad);
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> PushSettings.fromEnvironment(Map.of("FARMDESK_PUSH_GROUP_SECONDS", "86401")), "more than a day");
+    }
 }
