@@ -104,8 +104,8 @@ class WebPushTest {
      */
     @Test
     void anIdleSenderIsWokenByACommitNotByItsPoll(Servers servers) throws Exception {
-        Farmdesk app = servers.start(TestSettings.builder().push(PushSettings.defaults()
-                .withEndpointAllow(List.of(service.prefix())).withPoll(java.time.Duration.ofHours(1))).build());
+        Farmdesk app = servers.start(TestSettings.builder().push(at(service)
+                .withPoll(java.time.Duration.ofHours(1))).build());
         Api api = new Api(app.port());
         service.trust(api.get("/api/push/key", api.farmer("F-key")).json().get("publicKey").asText());
         String farmer = api.farmer("F-510");
