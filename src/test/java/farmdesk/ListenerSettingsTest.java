@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.testing.Api;
@@ -27,7 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Where the server listens: FARMDESK_HOST and FARMDESK_OBSERVE_PORT, over real sockets. */
 @FarmdeskServer
-@Tag("h2-only") // not on PostgreSQL: where the server listens does not depend on the database
 class ListenerSettingsTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
