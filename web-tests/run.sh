@@ -3,6 +3,7 @@
 #   e2e.mjs      the pages without proxies (streaming, fallback, probes, outbox, eight tabs, ...)
 #   proxies.mjs  the pages behind the real squid/nginx proxies of ../shared/lab/proxies
 #   uploads-proxies.mjs  tus uploads (npm tus-js-client) through the same proxies, a 2G-slow one included
+#                        (the 2G ones beside proxies.mjs, the fast ones after it)
 # Expects target/farmdesk.jar (build it first: mvn -q -B -DskipTests package). Builds nothing itself.
 # Starts the server on a free port in 20060-20079 (a copy of the jar, throwaway H2 database, ./web as
 # the pages) and the lab proxies on their ports 20010-20015 (used as they are: the buffering one speaks
@@ -50,6 +51,7 @@ chmod 755 "$labrun" # squid runs as the 'proxy' user
 pid=
 lab_started=
 cleanup() {
+  if [ -n "${slow_pid:-}" ] && kill -0 "$slow_pid" 2>/dev/null; then kill "$slow_pid" 2>/dev/null || true; fi
   if [ -n "$lab_started" ]; then PROXY_LAB_RUN="$labrun" "$lab/lab.sh" stop $lab_started >/dev/null 2>&1 || true; fi
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
     kill "$pid" 2>/dev/null || true
@@ -117,6 +119,16 @@ if [[ " $suites " == *" e2e "* ]]; then
   echo "run.sh: e2e.mjs took $(($(date +%s) - t0)) s"
 fi
 t1=$(date +%s)
+# the 2G-paced uploads (uploads-proxies.mjs's slow-* scenarios) beside proxies.mjs: they wait on their 16 KiB/s pace and
+# the proxies' cuts (the longest, max-duration's, ~70 s), hardly using the CPU that proxies.mjs's checks of
+# how fast the pages fall back need; the fast ones (1.5 MB each, all at once: a burst of CPU) after it.
+# Their output is shown once they end, not mixed with proxies.mjs's.
+slow_pid=
+if [[ " $suites " == *" uploads "* ]] && [ "$proxies" != off ]; then
+  FARMDESK_URL="http://127.0.0.1:$port" E2E_RESULT="$tmp/uploads-slow.json" UPLOADS_PART=slow \
+    node "$here/uploads-proxies.mjs" >"$tmp/uploads-slow.log" 2>&1 &
+  slow_pid=$!
+fi
 if [[ " $suites " != *" proxies "* ]]; then
   :
 elif [ "$proxies" != off ]; then
@@ -125,16 +137,21 @@ elif [ "$proxies" != off ]; then
 else
   echo "run.sh: proxy suite skipped (FARMDESK_E2E_PROXIES=off)"
 fi
-# after proxies.mjs, not beside it: its checks of how fast the pages fall back need the CPU (~70 s, bounded
-# by the 60 s cut of max-duration; ~6 MB in all)
 t2=$(date +%s)
 if [[ " $suites " == *" uploads "* ]] && [ "$proxies" != off ]; then
-  FARMDESK_URL="http://127.0.0.1:$port" E2E_RESULT="$tmp/uploads.json" node "$here/uploads-proxies.mjs" || status=$?
-  echo "run.sh: uploads-proxies.mjs took $(($(date +%s) - t2)) s"
+  FARMDESK_URL="http://127.0.0.1:$port" E2E_RESULT="$tmp/uploads-fast.json" UPLOADS_PART=fast \
+    node "$here/uploads-proxies.mjs" || status=$?
+  echo "run.sh: uploads-proxies.mjs fast-* took $(($(date +%s) - t2)) s"
+  slow_status=0
+  wait "$slow_pid" || slow_status=$?
+  slow_pid=
+  cat "$tmp/uploads-slow.log"
+  [ $slow_status -eq 0 ] || status=$slow_status
+  echo "run.sh: uploads-proxies.mjs slow-* (started with proxies.mjs) done $(($(date +%s) - t1)) s after the start of proxies.mjs"
 fi
 
 passed=0 failed=0
-for f in "$tmp/shots.json" "$tmp/e2e.json" "$tmp/proxies.json" "$tmp/uploads.json"; do
+for f in "$tmp/shots.json" "$tmp/e2e.json" "$tmp/proxies.json" "$tmp/uploads-fast.json" "$tmp/uploads-slow.json"; do
   [ -s "$f" ] || continue
   passed=$((passed + $(sed 's/.*"passed":\([0-9]*\).*/\1/' "$f")))
   failed=$((failed + $(sed 's/.*"failed":\([0-9]*\).*/\1/' "$f")))

@@ -10,6 +10,7 @@
 // the upload is attached to, straight from the server) have the file's SHA-256.
 //   node web-tests/uploads-proxies.mjs     (FARMDESK_URL=http://127.0.0.1:PORT; web-tests/run.sh runs it)
 //   UPLOADS_ONLY=fast-gzip,slow-max-duration   some scenarios only
+//   UPLOADS_PART=slow (or fast)   only the scenarios whose name starts so (run.sh runs the slow ones beside proxies.mjs)
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Upload } from 'tus-js-client';
@@ -141,7 +142,8 @@ const SCENARIOS = {
 };
 
 const only = (process.env.UPLOADS_ONLY || '').split(',').filter(Boolean);
-const names = Object.keys(SCENARIOS).filter(n => !only.length || only.includes(n));
+const part = process.env.UPLOADS_PART ? process.env.UPLOADS_PART + '-' : '';
+const names = Object.keys(SCENARIOS).filter(n => (!only.length || only.includes(n)) && n.startsWith(part));
 log(`uploads through the lab proxies: ${names.join(', ')} (server ${BASE})`);
 const outcomes = await Promise.allSettled(names.map(n => scenario(n, SCENARIOS[n])));
 for (const [i, n] of names.entries()) {

@@ -8,6 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.testing.Api;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * under a strict Content-Security-Policy, and cannot be framed by another site.
  */
 @FarmdeskServer
+@Tag("h2-only") // not on PostgreSQL: the pages come from the web folder, not the database
 class PagesServedTest {
 
     private final Api api;

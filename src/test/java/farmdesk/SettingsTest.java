@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.testing.Api;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the environment turns into, in particular the secure default of dev login. */
 @FarmdeskServer
+@Tag("h2-only") // not on PostgreSQL: what the environment turns into does not depend on the database
 class SettingsTest {
 
     private static final String SECRET = TestSettings.SECRET;

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.Farmdesk;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * away in the middle of a request leaves at most one log line, without a stack trace.
  */
 @FarmdeskServer
+@Tag("h2-only") // not on PostgreSQL: bad request framing is refused by the HTTP layer before any query
 class MalformedFramingTest {
 
     private static final String BODY = "{\"subject\":\"s\",\"text\":\"chunked\"}";

@@ -1,10 +1,12 @@
 package farmdesk.storage;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The database's start line never carries a password written into the JDBC URL. */
+@Tag("h2-only") // not on PostgreSQL: string handling of JDBC URLs, no database
 class DatabaseStartLineTest {
 
     @Test

@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The H2 settings a commit's durability depends on (issue 10, item 0) are in force on any file, an aged
  * one included, and a URL that asks for others is refused before anything is opened.
  */
+@Tag("h2-only") // not on PostgreSQL: H2's own settings, on H2 files whichever run this is
 class H2SettingsTest {
 
     @Test

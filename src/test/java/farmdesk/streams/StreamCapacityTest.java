@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.Farmdesk;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * connection of any kind waited unanswered).
  */
 @FarmdeskServer
+@Tag("h2-only") // not on PostgreSQL: the connection cap is counted in memory
 class StreamCapacityTest {
 
     @Test

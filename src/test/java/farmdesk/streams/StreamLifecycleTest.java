@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.Farmdesk;
@@ -30,6 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Heartbeats, noticing gone clients, token expiry, typing, and a subscriber that never reads. */
 @FarmdeskServer
+// not on PostgreSQL: heartbeats, gone clients, typing and slow subscribers live in memory, not in the database
+@Tag("h2-only")
 class StreamLifecycleTest {
 
     private static Farmdesk app;

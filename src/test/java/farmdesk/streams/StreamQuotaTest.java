@@ -2,6 +2,7 @@ package farmdesk.streams;
 
 import java.time.Duration;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.Farmdesk;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * there (a native EventSource never retries a 429). Anything else at the cap is still 429.
  */
 @FarmdeskServer
+@Tag("h2-only") // not on PostgreSQL: the per-user stream cap is counted in memory
 class StreamQuotaTest {
 
     private final Farmdesk app;

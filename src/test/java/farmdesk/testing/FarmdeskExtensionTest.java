@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.core.LauncherFactory;
@@ -24,6 +25,8 @@ import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.r
 
 /** What {@link FarmdeskExtension} promises: one server per class with its settings, and nothing left running. */
 @FarmdeskServer
+// not on PostgreSQL: tests the test extension itself (servers started and closed), not the database
+@Tag("h2-only")
 class FarmdeskExtensionTest {
 
     private static final String ORIGIN = "https://market.example";

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import farmdesk.testing.Api;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a new page. Bug 10: the favicon exists, and Last-Modified is an HTTP date.
  */
 @FarmdeskServer
+@Tag("h2-only") // not on PostgreSQL: static files and their caching do not touch the database
 class StaticCachingTest {
 
     private static final String IMMUTABLE = "public, max-age=31536000, immutable";

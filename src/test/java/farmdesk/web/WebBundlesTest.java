@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * inline script would.
  */
 @FarmdeskServer
+@Tag("h2-only") // not on PostgreSQL: the bundles come from the jar, not the database
 class WebBundlesTest {
 
     private static final Pattern SCRIPT = Pattern.compile("<script type=\"module\" src=\"(v/[0-9a-f]+/)([a-z.]+)\"></script>");
