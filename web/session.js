@@ -47,8 +47,8 @@ export function endSession() {
 }
 
 export function signOut() {
-  // everything of this user goes; the language is the device's
-  Object.keys(localStorage).forEach(k => k.startsWith('farmdesk.') && k !== 'farmdesk.lang' && localStorage.removeItem(k));
+  // everything of this user goes; the language and whether notifications were offered (push.js) are the device's
+  Object.keys(localStorage).forEach(k => k.startsWith('farmdesk.') && !/^farmdesk\.(lang|pushAsked)$/.test(k) && localStorage.removeItem(k));
   indexedDB.deleteDatabase('farmdesk-files'); // photos not sent yet (attach.js)
   endSession();
 }
