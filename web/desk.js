@@ -19,6 +19,8 @@ export async function start(user, parts, live, box) {
   byId('logout').onclick = () => (on() ? push('leave') : Promise.resolve()).catch(() => {}).then(signOut);
   byId('push').onclick = () => push('toggle');
   if (on()) push('resume');
+  // the service worker asks which ticket is on screen before it shows a push (offline-worker.js)
+  if (navigator.serviceWorker) navigator.serviceWorker.onmessage = e => e.ports[0] && e.ports[0].postMessage(location.hash);
   byId('back').onclick = () => go('');
   document.body.dataset.ready = ''; // the buttons work from here: shown (farmdesk.css)
   field = byId(page.composer + '-text');

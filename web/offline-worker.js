@@ -85,16 +85,26 @@ const windows = () => self.clients.matchAll({ type: 'window' });
 async function notify(push) {
   const cache = await caches.open('farmdesk-push'), kept = await cache.match('ids'), ids = kept ? await kept.json() : [];
   if (ids.includes(push.eventId)) return;
-  const ticket = push.ticketId, page = pageOf(push), at = '/' + page + '#ticket=' + encodeURIComponent(ticket);
+  const ticket = push.ticketId, page = pageOf(push);
   // the person is looking at that ticket: nothing to tell. Chromium asks a push to show a notification
   // (userVisibleOnly) only when no page of the site is visible and focused, which this page is.
-  if (!(await windows()).some(c => c.focused && c.visibilityState === 'visible' && c.url.endsWith(at))) {
+  const focused = (await windows()).filter(c => c.focused && c.visibilityState === 'visible' && new URL(c.url).pathname === '/' + page);
+  if (!(await Promise.all(focused.map(c => showing(c, ticket)))).includes(true)) {
     await self.registration.showNotification(push.title + (push.count > 1 ? ' (' + push.count + ')' : ''), {
       body: push.text ? push.text + '\n' + ticket : ticket, tag: ticket, renotify: true, data: { ticketId: ticket, kind: push.kind, page },
     });
   }
   await cache.put('ids', new Response(JSON.stringify([...ids, push.eventId].slice(-300))));
 }
+
+// whether a page shows the ticket: it is asked (desk.js), as Chromium keeps a client's url as it was loaded (a hash
+// set since is not in it); a page that does not answer within a second counts as not showing it
+const showing = (client, ticket) => new Promise(done => {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = e => done(e.data === '#ticket=' + encodeURIComponent(ticket));
+  client.postMessage('showing?', [channel.port2]);
+  setTimeout(done, 1000, false);
+});
 
 // a tap: the page of that kind already open goes to the ticket (a same-page navigation: its hash, desk.js route())
 // and is focused; else the page is opened on the ticket
