@@ -1,11 +1,13 @@
 // End-to-end test of the Farmdesk pages in a real browser (Debian's chromium, driven by playwright-core),
 // without proxies (proxies.mjs covers those). Needs a running server: FARMDESK_URL (run.sh starts one).
-import { writeFileSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import {
   BASE, TIMEOUT, RUN, sleep, log, check, step, launch, token, rest, metric, trackStreams, openPage, waitForText,
   waitForConnection, messageTexts, checkOnceInOrder, liveInfo, send, relay, pageErrors, results, newContext,
-  cspViolations, canListen,
+  cspViolations, canListen, launchProfile,
 } from './lib.mjs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { axeViolations, recordAnnouncements, spoken, smallTargets, lowNonTextContrast } from './a11y.mjs';
 
 const FARMER = { id: 'F-e2e-' + RUN, name: 'Asha E2E' };
@@ -724,9 +726,9 @@ try {
       const p = pages.lang = await openPage(ctx, BASE, 'farmer', tok, 'hindi farmer', 'ticket=' + t.id);
       await waitForText(p, '#messages .msg .text', RTL, 'hindi farmer');
       await waitForConnection(p, 'streaming', 'hindi farmer');
-      // a language's catalogue and its parts (the admin page's, the sign-in page's, attach.js's: i18n.js part())
+      // a language's catalogue and its parts (the admin page's, the sign-in page's, attach.js's, push.js's: i18n.js part())
       const cat = code => p.evaluate(async c => {
-        const parts = await Promise.all(['strings', 'admin', 'signin', 'files'].map(n => import(`/lang/${c}.${n}.js`)));
+        const parts = await Promise.all(['strings', 'admin', 'signin', 'files', 'push'].map(n => import(`/lang/${c}.${n}.js`)));
         return { keys: parts.map(m => Object.keys(m.default).sort()), words: Object.assign({}, ...parts.map(m => m.default)), review: parts[0].review };
       }, code);
       const [en, hi, sw] = [await cat('en'), await cat('hi'), await cat('sw')];
@@ -1807,9 +1809,41 @@ try {
       await waitForPushButton(p, 'Notifications: off', 'the button after the refusal (button)');
       check((await pushCount(p)).asked === 1, 'the button did not ask');
       check(posted.length === 0, 'subscriptions sent to the server without a subscription: ' + posted.join(', '));
+      // blocked by the browser (its setting "block"): said on the button, and how to allow them; nothing asked
+      const { targetInfo } = await (await ctx.newCDPSession(p)).send('Target.getTargetInfo');
+      await (await browser.newBrowserCDPSession()).send('Browser.setPermission',
+        { permission: { name: 'notifications' }, setting: 'denied', origin: BASE, browserContextId: targetInfo.browserContextId });
+      check(await p.evaluate(() => Notification.permission) === 'denied', 'notifications not blocked by the test');
+      await p.click('#push');
+      await waitForPushButton(p, 'Notifications: blocked by the browser', 'the button once blocked');
+      await waitForText(p, '#notice', 'This browser blocks notifications from this site: allow them in its site settings, then press again.', 'how to allow them');
+      check((await pushCount(p)).asked === 1 && (await pushCount(p)).subscribed === 1, 'asked or subscribed while blocked: ' + JSON.stringify(await pushCount(p)));
     } finally {
       delete pages.push;
       await ctx.close();
+    }
+  }, pages);
+
+  await step('notifications in a browser with a profile on disk: its push service never answers here (no internet), the page says so after its wait instead of hanging, the button back to off', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'farmdesk-profile-'));
+    const ctx = await launchProfile(dir, { viewport: { width: 360, height: 740 } });
+    try {
+      await ctx.grantPermissions(['notifications'], { origin: BASE });
+      const tok = await token('farmer', 'F-profile-' + RUN, 'Profile Asha');
+      const p = pages.profile = await openPage(ctx, BASE, 'farmer', tok, 'profile farmer');
+      await waitForConnection(p, 'streaming', 'profile farmer');
+      await p.evaluate(() => localStorage.setItem('farmdesk.tuning', JSON.stringify({ pushMs: 3000 }))); // 20 s by default
+      await p.waitForFunction(() => !!navigator.serviceWorker.controller);
+      const t0 = Date.now();
+      await p.click('#push');
+      await waitForPushButton(p, 'Notifications: turning on…', 'the button while subscribing');
+      await waitForText(p, '#notice', 'Notifications could not be turned on: the browser’s push service did not answer (no internet connection, or a network that blocks it)', 'the unanswered subscription said');
+      await waitForPushButton(p, 'Notifications: off', 'the button after the wait');
+      log(`    said after ${Date.now() - t0} ms (wait set to 3000 ms)`);
+    } finally {
+      delete pages.profile;
+      await ctx.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   }, pages);
 

@@ -93,6 +93,19 @@ export function launch() {
   });
 }
 
+/**
+ * A browser with a profile on disk (launchPersistentContext): what a real browser is, unlike launch()'s contexts,
+ * which Chromium treats as incognito (it refuses Web Push there at once).
+ */
+export function launchProfile(dir, options) {
+  return chromium.launchPersistentContext(dir, Object.assign({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  }, options));
+}
+
 /** A token from the dev login (straight to the server, not through any proxy). */
 export async function token(role, id, name) {
   const res = await fetch(BASE + '/api/dev/token', { method: 'POST', body: JSON.stringify({ role, id, name }) });

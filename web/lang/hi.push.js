@@ -1,3 +1,4 @@
+// हिन्दी (Hindi), notifications on/off (push.js). AWAITING REVIEW by a native speaker (see hi.strings.js).
 export default {
   push_on: 'सूचनाएँ: चालू',
   push_blocked: 'सूचनाएँ: ब्राउज़र ने रोकी हैं',

@@ -1,3 +1,4 @@
+// Kiswahili, notifications on/off (push.js). AWAITING REVIEW by a native speaker (see sw.strings.js).
 export default {
   push_on: 'Arifa: zimewashwa',
   push_blocked: 'Arifa: zimezuiwa na kivinjari',
