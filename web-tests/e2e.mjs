@@ -1978,9 +1978,11 @@ try {
       const lazy = await p.evaluate(async () => {
         const at = document.querySelector('script[type=module]').src.replace(/[^/]+$/, '');
         const size = async f => (await (await fetch(at + f)).arrayBuffer()).byteLength;
-        return { bundle: await size('attach.bundle.js'), css: await size('attach.css') };
+        return { bundle: await size('attach.bundle.js'), css: await size('attach.css'), push: await size('push.bundle.js') };
       });
-      log(`    on demand (not counted): attach.bundle.js ${lazy.bundle}, attach.css ${lazy.css}`);
+      // notifications on/off (push.js) too: when the button is pressed or after the first message
+      check(!files.some(f => /push/.test(f)), 'the farmer page loads the notifications code at start: ' + files.join(', '));
+      log(`    on demand (not counted): attach.bundle.js ${lazy.bundle}, attach.css ${lazy.css}, push.bundle.js ${lazy.push}`);
     } finally {
       delete pages.budget;
       await ctx.close();
