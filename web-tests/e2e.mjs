@@ -4,7 +4,7 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import {
   BASE, TIMEOUT, RUN, sleep, log, check, step, launch, token, rest, metric, trackStreams, openPage, waitForText,
   waitForConnection, messageTexts, checkOnceInOrder, liveInfo, send, relay, pageErrors, results, newContext,
-  cspViolations, canListen, launchProfile,
+  cspViolations, canListen, launchProfile, fakeGcm,
 } from './lib.mjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -1843,6 +1843,64 @@ try {
     } finally {
       delete pages.profile;
       await ctx.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, pages);
+
+  await step('notifications on/off with a real subscription (Chromium\'s own push client, registered at a local stand-in for Google\'s GCM servers): on POSTs it, off DELETEs it, a reload shows on, sign-out DELETEs it and the browser drops it', async () => {
+    const gcm = await fakeGcm();
+    const dir = mkdtempSync(join(tmpdir(), 'farmdesk-profile-'));
+    const ctx = await launchProfile(dir, { viewport: { width: 360, height: 740 } }, gcm.args);
+    const calls = [];
+    ctx.on('request', r => { if (new URL(r.url()).pathname === '/api/push/subscriptions') calls.push(r.method()); });
+    try {
+      await ctx.grantPermissions(['notifications'], { origin: BASE });
+      const tok = await token('farmer', 'F-on-' + RUN, 'On Asha');
+      const p = pages.pushOn = await openPage(ctx, BASE, 'farmer', tok, 'on/off farmer');
+      await waitForConnection(p, 'streaming', 'on/off farmer');
+      await p.waitForFunction(() => !!navigator.serviceWorker.controller);
+      const subscription = () => p.evaluate(async () => {
+        const r = await navigator.serviceWorker.getRegistration(), s = r && await r.pushManager.getSubscription();
+        return s && s.toJSON();
+      });
+      // what the server holds, asked through the API: POST of a stored endpoint answers 204 (201 when new), DELETE of
+      // one it does not hold 404
+      const stored = async sub => (await fetch(BASE + '/api/push/subscriptions', { method: 'POST', headers: { Authorization: 'Bearer ' + tok }, body: JSON.stringify(sub) })).status === 204;
+      const gone = async sub => (await fetch(BASE + '/api/push/subscriptions', { method: 'DELETE', headers: { Authorization: 'Bearer ' + tok }, body: JSON.stringify({ endpoint: sub.endpoint }) })).status === 404;
+      await p.click('#push');
+      await waitForPushButton(p, 'Notifications: on', 'the button once on').catch(async e => {
+        throw new Error(e.message + `; button ${await p.textContent('#push')}, notice ${await p.textContent('#notice')}, GCM ${gcm.requests.join()}`);
+      });
+      const first = await subscription();
+      check(first && /^https:\/\/.*e2e-/.test(first.endpoint), 'no subscription from the stand-in: ' + JSON.stringify(first));
+      check(calls.join() === 'POST', 'on: ' + calls.join());
+      check(await stored(first), 'the server does not hold the subscription after "on"');
+      await p.click('#push');
+      await waitForPushButton(p, 'Notifications: off', 'the button once off');
+      check(calls.join() === 'POST,DELETE', 'off: ' + calls.join());
+      check(await subscription() === null, 'the browser keeps its subscription after "off"');
+      check(await gone(first), 'the server still holds the subscription after "off"');
+      check(gcm.requests.includes('delete'), 'the browser did not drop its registration: ' + gcm.requests.join());
+      // on again; a reload says on (and sends it again: the server answers 204)
+      await p.click('#push');
+      await waitForPushButton(p, 'Notifications: on', 'the button on again');
+      const second = await subscription();
+      await p.reload();
+      await waitForConnection(p, 'streaming', 'on/off farmer reloaded');
+      await waitForPushButton(p, 'Notifications: on', 'the button after a reload');
+      for (let i = 0; i < TIMEOUT / 100 && calls.length < 4; i++) await sleep(100); // the page's re-send, after the button
+      check(calls.join() === 'POST,DELETE,POST,POST', 'on again and the reload: ' + calls.join());
+      // sign-out: DELETE with the token, then the token goes
+      await p.click('#logout');
+      await p.waitForURL(/index\.html/);
+      check(calls.join() === 'POST,DELETE,POST,POST,DELETE', 'sign-out: ' + calls.join());
+      check(await gone(second), 'the server still holds the subscription after sign-out');
+      check(await subscription() === null, 'the browser keeps its subscription after sign-out');
+      check(!(await p.evaluate(() => localStorage.getItem('farmdesk.token'))), 'the token is kept');
+    } finally {
+      delete pages.pushOn;
+      await ctx.close();
+      gcm.close();
       rmSync(dir, { recursive: true, force: true });
     }
   }, pages);

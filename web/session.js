@@ -95,7 +95,8 @@ export async function api(method, path, body, quiet, timeout) {
     if (kept) { notify(t('offlineKept'), 'info'); return kept; }
     fail(0, t('unreachable'));
   }
-  if (res.ok) return res.status === 204 ? null : res.json().then(json => keep(method, path, json));
+  // a 201 may have no body (POST /api/push/subscriptions)
+  if (res.ok) return res.text().then(text => (text ? keep(method, path, JSON.parse(text)) : null));
   let detail = res.statusText || t('failed');
   try { const problem = await res.json(); detail = problem.detail || problem.title || detail; } catch {}
   fail(res.status, detail);
