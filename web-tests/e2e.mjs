@@ -1754,8 +1754,8 @@ try {
   // --- Web Push in the pages (issue 15). This Chromium has no internet: PushManager.subscribe() cannot reach its
   // push service (Google's FCM). In a Playwright context (incognito) Chromium refuses it at once ("Registration
   // failed - permission denied": no push in incognito); with a profile on disk it never answers. Both are
-  // covered here (the page must say so, not hang). What needs a real subscription (the POST and DELETE of it by
-  // the on/off button and sign-out) cannot run here: server tests (TestPushService) cover the API.
+  // covered here (the page must say so, not hang). A real subscription comes from a profile whose push client
+  // registers at a local stand-in for Google's servers (lib.mjs fakeGcm()); pushes are delivered with DevTools.
   const pushSpy = () => { // counts the page's calls to the browser's permission prompt and subscribe(), then calls them
     window.__e2ePush = { asked: 0, subscribed: 0 };
     const ask = Notification.requestPermission.bind(Notification), sub = PushManager.prototype.subscribe;
