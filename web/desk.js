@@ -17,8 +17,9 @@ export async function start(user, parts, live, box) {
   // browser; then sign-out removes this browser's subscription first, while the token can still DELETE it
   const on = () => localStorage['farmdesk.push'];
   byId('logout').onclick = () => (on() ? push('leave') : Promise.resolve()).catch(() => {}).then(signOut);
-  byId('push').onclick = () => push('toggle');
-  if (on()) push('resume');
+  // (push.js cannot be fetched offline: then nothing happens, but for a pressed button, which says why)
+  byId('push').onclick = () => push('toggle').catch(() => notify(t('unreachable')));
+  if (on()) push('resume').catch(() => {});
   // the service worker asks which ticket is on screen before it shows a push (offline-worker.js)
   if (navigator.serviceWorker) navigator.serviceWorker.onmessage = e => e.ports[0] && e.ports[0].postMessage(location.hash);
   byId('back').onclick = () => go('');
@@ -84,7 +85,7 @@ export function render() {
 const push = f => import('./push.bundle.js').catch(() => import('./push.js')).then(() => self.farmdeskPush[f]());
 
 // after the user's first sent message, notifications are offered once in this browser (push.js)
-export const offerPush = () => localStorage['farmdesk.pushAsked'] || push('offer');
+export const offerPush = () => localStorage['farmdesk.pushAsked'] || push('offer').catch(() => {});
 
 export const go = id => { location.hash = id ? 'ticket=' + encodeURIComponent(id) : ''; };
 
