@@ -93,6 +93,57 @@ export function launch() {
   });
 }
 
+/**
+ * A browser with a profile on disk (launchPersistentContext): what a real browser is, unlike launch()'s contexts,
+ * which Chromium treats as incognito (it refuses Web Push there at once).
+ */
+export function launchProfile(dir, options, moreArgs) {
+  return chromium.launchPersistentContext(dir, Object.assign({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(moreArgs || [])],
+  }, options));
+}
+
+/**
+ * A local stand-in for Google's GCM check-in and registration servers, which Chromium's own push client (the one
+ * PushManager.subscribe() uses) asks for a subscription: Chromium takes their addresses from its switches
+ * --gcm-checkin-url and --gcm-registration-url (its test hooks). Check-in answers an AndroidCheckinResponse
+ * (protobuf: stats_ok, time_msec, android_id, security_token), registration `token=<new>` (Chromium then makes
+ * the endpoint https://jmt17.google.com/fcm/send/<token>, an https:// URL the server accepts), a deletion
+ * (unsubscribe) `deleted=`. Nothing can be pushed through it (no MCS connection): pushes are delivered with
+ * DevTools. `requests` lists what Chromium asked ("checkin", "register", "delete").
+ */
+export async function fakeGcm() {
+  const fixed64 = n => { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(n)); return b; };
+  const requests = [];
+  let n = 0;
+  const server = (await import('node:http')).createServer((req, res) => {
+    const body = [];
+    req.on('data', c => body.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(body).toString('latin1');
+      if (req.url.startsWith('/checkin')) {
+        requests.push('checkin');
+        res.writeHead(200, { 'Content-Type': 'application/x-protobuf' });
+        res.end(Buffer.concat([Buffer.from([0x08, 0x01, 0x18, 0x01, 0x39]), fixed64(4242), Buffer.from([0x41]), fixed64(2424)]));
+      } else {
+        const del = /(^|&)delete=/.test(text);
+        requests.push(del ? 'delete' : 'register');
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end(del ? 'deleted=' + RUN : 'token=e2e-' + RUN + '-' + (++n));
+      }
+    });
+  });
+  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
+  const at = 'http://127.0.0.1:' + server.address().port;
+  return {
+    requests, close: () => server.close(),
+    args: ['--gcm-checkin-url=' + at + '/checkin', '--gcm-registration-url=' + at + '/register'],
+  };
+}
+
 /** A token from the dev login (straight to the server, not through any proxy). */
 export async function token(role, id, name) {
   const res = await fetch(BASE + '/api/dev/token', { method: 'POST', body: JSON.stringify({ role, id, name }) });

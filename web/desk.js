@@ -13,7 +13,15 @@ export async function start(user, parts, live, box) {
   me = user, page = parts, outbox = box;
   otherRole = me.role === 'farmer' ? 'admin' : 'farmer';
   byId('me').textContent = me.name + ' (' + me.id + ')';
-  byId('logout').onclick = signOut;
+  // notifications (push.js): its code only when pressed, after the first message, or where they are on in this
+  // browser; then sign-out removes this browser's subscription first, while the token can still DELETE it
+  const on = () => localStorage['farmdesk.push'];
+  byId('logout').onclick = () => (on() ? push('leave') : Promise.resolve()).catch(() => {}).then(signOut);
+  // (push.js cannot be fetched offline: then nothing happens, but for a pressed button, which says why)
+  byId('push').onclick = () => push('toggle').catch(() => notify(t('unreachable')));
+  if (on()) push('resume').catch(() => {});
+  // the service worker asks which ticket is on screen before it shows a push (offline-worker.js)
+  if (navigator.serviceWorker) navigator.serviceWorker.onmessage = e => e.ports[0] && e.ports[0].postMessage(location.hash);
   byId('back').onclick = () => go('');
   document.body.dataset.ready = ''; // the buttons work from here: shown (farmdesk.css)
   field = byId(page.composer + '-text');
@@ -26,6 +34,7 @@ export async function start(user, parts, live, box) {
     if (!openId || !text && !att) return;
     form.att = null;
     talk.addPending(outbox.add(openId, text, e.submitter && e.submitter.value === 'note', att));
+    offerPush();
     field.value = '';
     keepDraft();
     field.focus();
@@ -70,6 +79,13 @@ export function render() {
   byId('no-tickets').hidden = tickets.length > 0;
   if (page.rendered) page.rendered();
 }
+
+// Notifications on/off (push.js, issue 15): its own bundle, fetched when first needed, as attach.js; calls one of its
+// functions (its API is a global: a bundle keeps no exports)
+const push = f => import('./push.bundle.js').catch(() => import('./push.js')).then(() => self.farmdeskPush[f]());
+
+// after the user's first sent message, notifications are offered once in this browser (push.js)
+export const offerPush = () => localStorage['farmdesk.pushAsked'] || push('offer').catch(() => {});
 
 export const go = id => { location.hash = id ? 'ticket=' + encodeURIComponent(id) : ''; };
 

@@ -1,7 +1,8 @@
 // Safety: user text is only ever set as text, never parsed as HTML.
 import { t, locale } from './i18n.js';
 
-export const byId = id => document.getElementById(id);
+// bound, not an arrow: the bundler (closure-compiler) would put document.getElementById( in place of every call (~0.9 KB)
+export const byId = document.getElementById.bind(document);
 export const isVisible = () => document.visibilityState !== 'hidden';
 
 export function el(tag, attrs, ...children) {

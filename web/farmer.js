@@ -32,6 +32,7 @@ form.onsubmit = async e => {
     showForm(false);
     desk.store.upsert(t);
     desk.go(t.id);
+    desk.offerPush();
   } catch { /* the notice shows why */ }
   button.disabled = false;
 };

@@ -6,6 +6,8 @@
 //   not the browser's offline page.
 // It answers nothing else: API requests (tickets, streams, polls, posts) always go to the network as if it
 // were not there, so the outbox, the live connection and tests that route API requests see them as before.
+// In a function: the build's minifier (closure-compiler) shortens the names of a function's own, not a script's globals.
+(() => {
 const CACHE = 'farmdesk-pages';
 const VERSIONED = /^\/v\/([0-9a-f]+)\//;
 const isPage = path => path === '/' || path.endsWith('.html');
@@ -67,3 +69,52 @@ self.addEventListener('message', event => {
     if (VERSIONED.test(path)) return keep(cache, path, await fetch(path));
   })).catch(() => {})));
 });
+
+// --- Web Push (issue 15): the server's push (docs/api.md "Web Push") shown as a notification, one per ticket (a
+// newer replaces an older: tag), the click opening the ticket. A push may come twice (the sender stopped between
+// sending and moving its cursor): the event ids shown last are kept in a cache (a worker is stopped between pushes,
+// so not in memory), and one already shown is dropped. Pushes are handled one at a time (the kept ids read and
+// written in turn).
+let pushes = Promise.resolve();
+self.addEventListener('push', event => event.waitUntil(pushes = pushes.then(() => notify(event.data.json())).catch(() => {})));
+
+// where a push's ticket opens: a farmer's kinds on the farmer page; new tickets and farmers' messages on the admin page
+const pageOf = push => (/^(reply|status)$/.test(push.kind) ? 'farmer' : 'admin') + '.html';
+const windows = () => self.clients.matchAll({ type: 'window' });
+
+async function notify(push) {
+  const cache = await caches.open('farmdesk-push'), kept = await cache.match('ids'), ids = kept ? await kept.json() : [];
+  if (ids.includes(push.eventId)) return;
+  const ticket = push.ticketId, page = pageOf(push);
+  // the person is looking at that ticket: nothing to tell. Chromium asks a push to show a notification
+  // (userVisibleOnly) only when no page of the site is visible and focused, which this page is.
+  const focused = (await windows()).filter(c => c.focused && c.visibilityState === 'visible' && new URL(c.url).pathname === '/' + page);
+  if (!(await Promise.all(focused.map(c => showing(c, ticket)))).includes(true)) {
+    await self.registration.showNotification(push.title + (push.count > 1 ? ' (' + push.count + ')' : ''), {
+      body: push.text ? push.text + '\n' + ticket : ticket, tag: ticket, renotify: true, data: { ticketId: ticket, kind: push.kind, page },
+    });
+  }
+  await cache.put('ids', new Response(JSON.stringify([...ids, push.eventId].slice(-300))));
+}
+
+// whether a page shows the ticket: it is asked (desk.js), as Chromium keeps a client's url as it was loaded (a hash
+// set since is not in it); a page that does not answer within a second counts as not showing it
+const showing = (client, ticket) => new Promise(done => {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = e => done(e.data === '#ticket=' + encodeURIComponent(ticket));
+  client.postMessage('showing?', [channel.port2]);
+  setTimeout(done, 1000, false);
+});
+
+// a tap: the page of that kind already open goes to the ticket (a same-page navigation: its hash, desk.js route())
+// and is focused; else the page is opened on the ticket
+self.addEventListener('notificationclick', event => {
+  event.notification.close();
+  event.waitUntil(openTicket(event.notification.data));
+});
+
+async function openTicket({ page, ticketId }) {
+  const url = page + '#ticket=' + encodeURIComponent(ticketId), client = (await windows()).find(c => new URL(c.url).pathname === '/' + page);
+  return client ? (await client.navigate(url)).focus() : self.clients.openWindow(url);
+}
+})();

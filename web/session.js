@@ -47,8 +47,8 @@ export function endSession() {
 }
 
 export function signOut() {
-  // everything of this user goes; the language is the device's
-  Object.keys(localStorage).forEach(k => k.startsWith('farmdesk.') && k !== 'farmdesk.lang' && localStorage.removeItem(k));
+  // everything of this user goes; the language and whether notifications were offered (push.js) are the device's
+  Object.keys(localStorage).forEach(k => k.startsWith('farmdesk.') && !/^farmdesk\.(lang|pushAsked)$/.test(k) && localStorage.removeItem(k));
   indexedDB.deleteDatabase('farmdesk-files'); // photos not sent yet (attach.js)
   endSession();
 }
@@ -95,7 +95,8 @@ export async function api(method, path, body, quiet, timeout) {
     if (kept) { notify(t('offlineKept'), 'info'); return kept; }
     fail(0, t('unreachable'));
   }
-  if (res.ok) return res.status === 204 ? null : res.json().then(json => keep(method, path, json));
+  // a 201 may have no body (POST /api/push/subscriptions)
+  if (res.ok) return res.text().then(text => (text ? keep(method, path, JSON.parse(text)) : null));
   let detail = res.statusText || t('failed');
   try { const problem = await res.json(); detail = problem.detail || problem.title || detail; } catch {}
   fail(res.status, detail);

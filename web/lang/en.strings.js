@@ -12,6 +12,7 @@ export default {
   reconnecting: 'Reconnecting…',
   offline: 'Offline',
   signOut: 'Sign out',
+  push_off: 'Notifications: off',
   conversation: 'Conversation',
   messages: 'Messages',
   newMessages: 'New messages ↓',

@@ -11,6 +11,7 @@ export default {
   reconnecting: 'फिर से जुड़ रहा है…',
   offline: 'ऑफ़लाइन',
   signOut: 'साइन आउट',
+  push_off: 'सूचनाएँ: बंद',
   conversation: 'बातचीत',
   messages: 'संदेश',
   newMessages: 'नए संदेश ↓',

@@ -11,6 +11,7 @@ export default {
   reconnecting: 'Inaunganisha upya…',
   offline: 'Nje ya mtandao',
   signOut: 'Toka',
+  push_off: 'Arifa: zimezimwa',
   conversation: 'Mazungumzo',
   messages: 'Ujumbe',
   newMessages: 'Ujumbe mpya ↓',
