@@ -135,7 +135,8 @@ final class PushFromLog implements AutoCloseable {
                     // woken by the commit of the next event (here or, through the relay, elsewhere), or when the
                     // next pending notice falls due or the lease needs renewing; the poll is only the fallback
                     // for a signal missed
-                    commits.awaitPast(caughtUpTo, shortest(Duration.between(now, renewAt), Duration.between(now, nextDue), poll));
+                    commits.awaitPast(caughtUpTo, shortest(Duration.between(now, renewAt), Duration.between(now, nextDue), poll),
+                            () -> !running);
                     continue;
                 }
                 if (!holdLease()) {
@@ -170,7 +171,7 @@ final class PushFromLog implements AutoCloseable {
                 }
                 nextDue = Instant.MIN;
                 try {
-                    Thread.sleep(Math.max(1000, poll.toMillis()));
+                    pause(Duration.ofMillis(Math.max(1000, poll.toMillis())));
                 } catch (InterruptedException stop) {
                     return;
                 }
@@ -180,7 +181,15 @@ final class PushFromLog implements AutoCloseable {
 
     /** The wait of a round that could not look (no lease): the fallback poll. */
     private void idle() throws InterruptedException {
-        Thread.sleep(poll.toMillis());
+        pause(poll);
+    }
+
+    /**
+     * Waits {@code d}, or less when {@link #close()} says stop: every wait of the worker ends at a stop (a
+     * wait that did not held each graceful stop up to {@link #STOP_WAIT}: 10 s more per server stop in CI).
+     */
+    private void pause(Duration d) throws InterruptedException {
+        commits.awaitPast(Long.MAX_VALUE, d, () -> !running);
     }
 
     private static Duration shortest(Duration a, Duration b, Duration c) {
@@ -301,6 +310,7 @@ final class PushFromLog implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        commits.wakeAll(); // ends the worker's wait (on the signal, or its fallback) at once
         try {
             if (!worker.join(STOP_WAIT)) {
                 worker.interrupt();
