@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,6 +78,7 @@ class WebPushPolicyTest {
     }
 
     @Test
+    @Tag("h2-only") // the rule is Java (NoticeBook, PushNotice); its SQL runs on PostgreSQL in WebPushInstancesTest and the restart below
     void aReplyTheFarmerReadsWithinTheGracePeriodIsNotPushed(Servers servers) throws Exception {
         // a grace long enough for the read below to come first, however slow the machine
         Api api = start(servers.start(TestSettings.builder().push(windows(5, 0)).build()));
@@ -98,6 +100,7 @@ class WebPushPolicyTest {
     }
 
     @Test
+    @Tag("h2-only") // the rule is Java (NoticeBook, PushNotice); its SQL runs on PostgreSQL in WebPushInstancesTest and the restart below
     void repliesWithinTheGroupingWindowComeAsOnePushWithACount(Servers servers) throws Exception {
         Farmdesk app = servers.start(TestSettings.builder().push(windows(1, 3)).build());
         Api api = start(app);
@@ -138,6 +141,7 @@ class WebPushPolicyTest {
     }
 
     @Test
+    @Tag("h2-only") // the rule is Java (NoticeBook, PushNotice); its SQL runs on PostgreSQL in WebPushInstancesTest and the restart below
     void aFarmersMessageIsPushedToTheAssignedAdminOrToEveryAdminWhenUnassigned(Servers servers) throws Exception {
         Api api = start(servers.start(TestSettings.builder().push(windows(1, 0)).build()));
         String farmer = api.farmer("F-705");
